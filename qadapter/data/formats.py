@@ -1,7 +1,8 @@
 """Record formats: detect which one a raw record is in, and convert it to preference pairs.
 
-- ``hh``:  HH-RLHF transcripts, ``chosen``/``rejected`` strings of ``\\n\\nHuman: ...\\n\\nAssistant:
-  ...`` turns. The turns before the last Assistant turn are the prompt; that turn is the response.
+- ``hh``:  HH-RLHF transcripts, ``chosen``/``rejected`` strings of
+  ``\\n\\nHuman: ...\\n\\nAssistant: ...`` turns. The turns before the last Assistant turn
+  are the prompt; that turn is the response.
 - ``trl``: ``prompt``/``chosen``/``rejected`` as text or chat messages, or the implicit-prompt
   variant where ``chosen``/``rejected`` are whole conversations sharing a prefix.
 - ``dsp``: Domain-Specific Preference records (Cheng et al. 2023): ``query`` plus one response per
@@ -64,11 +65,16 @@ def check_target_domain(domain: str | None) -> None:
 
 
 def detect_format(record: dict) -> str | None:
-    """The format a record looks like, or None when it fits none."""
-    if "query" in record and (isinstance(record.get("responses"), dict)
-                              or any(d in record for d in DSP_DOMAINS)):
+    """The format a record looks like, or None when it fits none.
+
+    A null field counts as absent: table formats (Parquet, hf datasets) fill the columns a row
+    lacks with nulls, so an HH row read beside TRL rows has ``"prompt": None``.
+    """
+    if record.get("query") is not None and (
+            isinstance(record.get("responses"), dict)
+            or any(record.get(d) is not None for d in DSP_DOMAINS)):
         return "dsp"
-    if "prompt" in record:
+    if record.get("prompt") is not None:
         return "trl"
     chosen = record.get("chosen")
     if isinstance(chosen, list):
@@ -98,7 +104,7 @@ def convert(record: Any, fmt: str = "auto", *, origin: str = "",
 
 
 def _undetected(record: dict) -> Problem:
-    missing = [k for k in ("chosen", "rejected") if k not in record]
+    missing = [k for k in ("chosen", "rejected") if record.get(k) is None]
     if missing:
         return Problem("missing_field", f"no {' or '.join(map(repr, missing))} field (fields: "
                        f"{', '.join(sorted(map(str, record))[:8]) or 'none'})")
@@ -227,11 +233,9 @@ def _convert_trl(record: dict, origin: str) -> PreferencePair | Problem:
     for name in ("chosen", "rejected"):
         if name not in record or record[name] is None:
             return Problem("missing_field", f"no {name!r} field")
-    if "prompt" not in record:
-        return _convert_trl_implicit(record, origin)
-    prompt_value = record["prompt"]
+    prompt_value = record.get("prompt")
     if prompt_value is None:
-        return Problem("missing_field", "no 'prompt' field")
+        return _convert_trl_implicit(record, origin)
     if isinstance(prompt_value, str):
         prompt = [{"role": "user", "content": prompt_value}]
     else:
@@ -282,7 +286,7 @@ def _convert_dsp(record: dict, origin: str, target: str | None,
         return [Problem("missing_field", f"no response for target domain {target!r}")]
     if not isinstance(responses[target], str):
         return [Problem("wrong_type", f"{target!r} is {_type(responses[target])}, expected text")]
-    others = [d for d in DSP_DOMAINS if d != target and d in responses]
+    others = [d for d in DSP_DOMAINS if d != target and responses.get(d) is not None]
     if not others:
         return [Problem("missing_field", f"no response from a domain other than {target!r}")]
     prompt = [{"role": "user", "content": record["query"]}]

@@ -37,7 +37,8 @@ HF_PARAMS = ("data_dir", "split", "name", "revision")  # query parameters of an 
 
 # File and folder names that mark a split: ``train.jsonl``, ``test-00000-of-00001.parquet``,
 # ``harmless-base/test.jsonl.gz``, ``validation/part1.csv``.
-_SPLIT_NAME = re.compile(r"^(train|training|test|testing|eval|validation|valid|val|dev)(?:[-_.].*)?$")
+_SPLIT_NAME = re.compile(
+    r"^(train|training|test|testing|eval|validation|valid|val|dev)(?:[-_.].*)?$")
 _SPLIT_ALIASES = {"training": "train", "testing": "test", "eval": "test",
                   "valid": "validation", "val": "validation", "dev": "validation"}
 _SECRET_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "HF_TOKEN",

@@ -1,0 +1,80 @@
+"""``qadapter data check SOURCE``: load a preference source and report what happened to it.
+
+Exit codes: 0 loaded (summary table and content hash on stdout); 1 ``--strict`` and something
+was quarantined (the first problems, with line numbers, on stderr); 2 the source or an option is
+wrong (one line on stderr saying what, where and what to do; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from qadapter.data.formats import DSP_DOMAINS, FORMATS
+from qadapter.data.hashing import dataset_hash
+from qadapter.data.sources import DataError, redact
+from qadapter.data.validate import load_preferences, problems_message
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", help="file, directory, hf://OWNER/NAME?split=..., or "
+                        "s3://bucket/prefix")
+    parser.add_argument("--format", default="auto",
+                        help=f"record format: auto (default), {', '.join(FORMATS)}")
+    parser.add_argument("--target-domain", default=None,
+                        help=f"DSP only: the preferred domain ({', '.join(DSP_DOMAINS)})")
+    parser.add_argument("--split", default=None, help="only this split (train, test, ...)")
+    parser.add_argument("--max-prompt-chars", type=int, default=None,
+                        help="quarantine prompts longer than this many characters")
+    parser.add_argument("--quarantine", default=None, metavar="PATH",
+                        help="write quarantined records to this JSONL file")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 if any record is quarantined")
+
+
+def add_data_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``data`` (with ``check``) on a subparsers object; ``args.func(args)`` runs it."""
+    data = subparsers.add_parser("data", help="inspect and validate preference data")
+    commands = data.add_subparsers(dest="data_command", metavar="COMMAND")
+    commands.required = True
+    check = commands.add_parser("check", help="load a source, print a summary and its hash")
+    add_check_arguments(check)
+    check.set_defaults(func=check_command)
+    return data
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """Run ``data check`` for parsed arguments; returns the exit code."""
+    try:
+        result = load_preferences(args.source, format=args.format,
+                                  target_domain=args.target_domain, split=args.split,
+                                  quarantine_path=args.quarantine,
+                                  max_prompt_chars=args.max_prompt_chars,
+                                  progress=sys.stderr.isatty())
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = exc.filename or args.source
+        print(redact(f"error: cannot read {where}: {exc.strerror or exc}; check the path and "
+                     "its permissions"), file=sys.stderr)
+        return 2
+    print(result.summary.format())
+    if args.strict and result.quarantine:
+        print(problems_message(result.quarantine, args.source), file=sys.stderr)
+        return 1
+    print(f"hash  sha256:{dataset_hash(result.pairs)}")
+    return 0
+
+
+def run_check(argv: Sequence[str] | None = None) -> int:
+    """``qadapter data check`` from an argument list (``["data.jsonl", "--strict"]``)."""
+    parser = argparse.ArgumentParser(prog="qadapter data check",
+                                     description=__doc__.splitlines()[0])
+    add_check_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its one-line error
+        return int(exc.code or 0)
+    return check_command(args)
