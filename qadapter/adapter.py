@@ -82,7 +82,7 @@ def _terms_chunk(h_q, h_b, actions, q_head, base_head, residual: bool, alpha0: f
 class QAdapter(torch.nn.Module):
     """Frozen base pi1 + trainable Q network. ``self.qnet`` is a PeftModel."""
 
-    def __init__(self, base_model, config: AdapterConfig, q_model=None, qnet: PeftModel | None = None):
+    def __init__(self, base_model, config: AdapterConfig, q_model=None, qnet: PeftModel | None = None, seed: int = 0):
         super().__init__()
         self.config = config
         self.shared = q_model is None
@@ -94,7 +94,9 @@ class QAdapter(torch.nn.Module):
             if q_model.get_output_embeddings().weight.shape[0] != base_model.get_output_embeddings().weight.shape[0]:
                 raise AdapterError("the Q model's vocabulary differs from the base's; they must share a tokenizer")
         if qnet is None:
-            qnet = get_peft_model(base_model if self.shared else q_model, lora_config(config))
+            with torch.random.fork_rng(devices=[]):  # LoRA A init depends on the seed alone
+                torch.manual_seed(seed)
+                qnet = get_peft_model(base_model if self.shared else q_model, lora_config(config))
         self.qnet = qnet
         # Registered outside the module tree on purpose: in shared mode it is the same object
         # that qnet wraps, and we must not count or save its parameters twice.

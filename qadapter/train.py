@@ -187,6 +187,7 @@ def train(
     step = 0
     if resume and (ckpt := latest_checkpoint(out)) is not None:
         step = load_checkpoint(ckpt, model, optimizer, scheduler)
+    resumed_from = step
     model.qnet.train()
 
     fault_step = int(os.environ.get(FAULT_ENV, "0") or 0)
@@ -236,7 +237,7 @@ def train(
     record = {
         "alpha0": cfg.alpha0, "alpha_tilde": cfg.alpha_tilde, "gamma": cfg.gamma, "beta": cfg.beta,
         "train_config": cfg.to_dict(), "steps": step, "pairs": len(data), "truncated_pairs": truncated,
-        "final_metrics": metrics, "parent": None, **meta,
+        "final_metrics": metrics, "resumed_from_step": resumed_from, "parent": None, **meta,
     }
     save_adapter(model, out, record)
     shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)

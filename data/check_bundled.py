@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Validate the bundled offline datasets under data/ (standard library only).
+
+    python data/check_bundled.py            # exit status 0 when everything passes
+
+Checks: every line parses as JSON (valid UTF-8), required fields and types, minimum sizes, HH
+transcripts split into well-formed Human/Assistant turns with no empty turns, chosen and rejected
+identical up to and including the final "\\n\\nAssistant:" marker, at least 15% multi-turn pairs,
+transcript length, train/test disjointness of first Human turns, no duplicate records, multiple
+choice answer indices in range, arithmetic answers recomputed from the worked solutions, prose
+length, and the lm-eval YAMLs pointing at files that exist (paths relative to the repo root).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent
+ROOT = DATA.parent
+
+MIN_HH = {("helpful", "train"): 320, ("helpful", "test"): 110,
+          ("harmless", "train"): 320, ("harmless", "test"): 110}
+MIN_MULTI_TURN = 0.15
+MAX_TRANSCRIPT_CHARS = 1200
+MIN_MC, MIN_ARITH, MIN_PROSE = 160, 220, 65
+
+errors: list[str] = []
+
+
+def fail(msg: str) -> None:
+    errors.append(msg)
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        fail(f"{path}: missing")
+        return []
+    rows = []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        fail(f"{path}: not valid UTF-8 ({e})")
+        return []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            fail(f"{path}:{n}: blank line")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            fail(f"{path}:{n}: invalid JSON ({e})")
+            continue
+        if not isinstance(obj, dict):
+            fail(f"{path}:{n}: not a JSON object")
+            continue
+        rows.append(obj)
+    return rows
+
+
+def check_fields(path: Path, rows: list[dict], spec: dict) -> None:
+    for n, r in enumerate(rows, 1):
+        if set(r) != set(spec):
+            fail(f"{path}:{n}: fields {sorted(r)} != {sorted(spec)}")
+            continue
+        for key, typ in spec.items():
+            val = r[key]
+            if typ is int:
+                ok = isinstance(val, int) and not isinstance(val, bool)
+            else:
+                ok = isinstance(val, typ)
+            if not ok:
+                fail(f"{path}:{n}: field {key!r} should be {typ.__name__}")
+            elif isinstance(val, str) and not val.strip():
+                fail(f"{path}:{n}: field {key!r} is empty")
+
+
+# ------------------------------------------------------------------ HH transcripts
+TURN_RE = re.compile(r"\n\n(Human|Assistant): ")
+
+
+def parse_transcript(text: str) -> list[tuple[str, str]] | None:
+    """Split an HH transcript into (role, text) turns; None when malformed."""
+    if not text.startswith("\n\nHuman: "):
+        return None
+    parts = TURN_RE.split(text)
+    # parts = ['', role, text, role, text, ...]
+    if parts[0] != "" or len(parts) % 2 != 1:
+        return None
+    turns = [(parts[i], parts[i + 1]) for i in range(1, len(parts), 2)]
+    for i, (role, _) in enumerate(turns):
+        if role != ("Human" if i % 2 == 0 else "Assistant"):
+            return None
+    if turns[-1][0] != "Assistant":
+        return None
+    return turns
+
+
+def check_hh() -> dict:
+    counts = {}
+    first_turns = {}
+    for (subset, split), minimum in MIN_HH.items():
+        path = DATA / "hh-mini" / subset / f"{split}.jsonl"
+        rows = load_jsonl(path)
+        check_fields(path, rows, {"chosen": str, "rejected": str})
+        counts[(subset, split)] = len(rows)
+        if len(rows) < minimum:
+            fail(f"{path}: {len(rows)} pairs < required {minimum}")
+        seen, multi, firsts = set(), 0, set()
+        for n, r in enumerate(rows, 1):
+            c, j = r.get("chosen"), r.get("rejected")
+            if not (isinstance(c, str) and isinstance(j, str)):
+                continue
+            where = f"{path}:{n}"
+            if c == j:
+                fail(f"{where}: chosen == rejected")
+            if (c, j) in seen:
+                fail(f"{where}: duplicate pair")
+            seen.add((c, j))
+            for name, t in (("chosen", c), ("rejected", j)):
+                if len(t) > MAX_TRANSCRIPT_CHARS:
+                    fail(f"{where}: {name} is {len(t)} chars (> {MAX_TRANSCRIPT_CHARS})")
+            tc, tj = parse_transcript(c), parse_transcript(j)
+            if tc is None or tj is None:
+                fail(f"{where}: transcript does not parse into alternating Human/Assistant turns")
+                continue
+            for role, txt in tc + tj:
+                if not txt.strip() or txt != txt.strip():
+                    fail(f"{where}: empty or badly spaced {role} turn")
+            if len(tc) != len(tj) or tc[:-1] != tj[:-1]:
+                fail(f"{where}: chosen and rejected differ before the last Assistant turn")
+            cut_c, cut_j = c.rfind("\n\nAssistant:"), j.rfind("\n\nAssistant:")
+            marker = len("\n\nAssistant:")
+            if c[:cut_c + marker] != j[:cut_j + marker]:
+                fail(f"{where}: prefixes up to the last '\\n\\nAssistant:' differ")
+            if tc[-1][1] == tj[-1][1]:
+                fail(f"{where}: final Assistant turns are identical")
+            if sum(role == "Human" for role, _ in tc) > 1:
+                multi += 1
+            firsts.add(tc[0][1])
+        if rows and multi / len(rows) < MIN_MULTI_TURN:
+            fail(f"{path}: only {multi}/{len(rows)} multi-turn pairs (< {MIN_MULTI_TURN:.0%})")
+        counts[(subset, split, "multi")] = multi
+        first_turns[(subset, split)] = firsts
+    for subset in ("helpful", "harmless"):
+        overlap = first_turns[(subset, "train")] & first_turns[(subset, "test")]
+        if overlap:
+            fail(f"hh-mini/{subset}: {len(overlap)} first Human turns appear in both train and test, "
+                 f"e.g. {sorted(overlap)[0]!r}")
+    return counts
+
+
+# ------------------------------------------------------------------ probe
+def check_mc() -> int:
+    path = DATA / "probe" / "mc.jsonl"
+    rows = load_jsonl(path)
+    check_fields(path, rows, {"id": str, "question": str, "choices": list, "answer": int, "subject": str})
+    if len(rows) < MIN_MC:
+        fail(f"{path}: {len(rows)} questions < required {MIN_MC}")
+    ids, questions, positions = set(), set(), [0, 0, 0, 0]
+    for n, r in enumerate(rows, 1):
+        where = f"{path}:{n}"
+        if not re.fullmatch(r"mc-\d{4}", str(r.get("id", ""))):
+            fail(f"{where}: bad id {r.get('id')!r}")
+        if r.get("id") in ids:
+            fail(f"{where}: duplicate id")
+        ids.add(r.get("id"))
+        if r.get("question") in questions:
+            fail(f"{where}: duplicate question")
+        questions.add(r.get("question"))
+        ch = r.get("choices")
+        if not (isinstance(ch, list) and len(ch) == 4 and all(isinstance(x, str) and x.strip() for x in ch)):
+            fail(f"{where}: choices must be 4 non-empty strings")
+        elif len(set(ch)) != 4:
+            fail(f"{where}: duplicate choices")
+        a = r.get("answer")
+        if not (isinstance(a, int) and 0 <= a <= 3):
+            fail(f"{where}: answer index {a!r} out of range 0..3")
+        else:
+            positions[a] += 1
+    if rows and min(positions) < len(rows) / 4 * 0.6:
+        fail(f"{path}: answer positions badly unbalanced {positions}")
+    return len(rows)
+
+
+def _eval_arith(expr: str):
+    expr = expr.replace("×", "*").replace("÷", "/").strip()
+    if not re.fullmatch(r"[-\d\s+*/().]+", expr):
+        return None
+    try:
+        return eval(expr, {"__builtins__": {}}, {})  # only digits and operators reach here
+    except Exception:
+        return None
+
+
+CHAIN_RE = re.compile(r"-?[\d(][\d\s+\-×÷()]*(?:=\s*-?[\d(][\d\s+\-×÷()]*)+")
+
+
+def check_arith() -> int:
+    path = DATA / "probe" / "arith.jsonl"
+    rows = load_jsonl(path)
+    check_fields(path, rows, {"id": str, "question": str, "answer": int, "solution": str})
+    if len(rows) < MIN_ARITH:
+        fail(f"{path}: {len(rows)} problems < required {MIN_ARITH}")
+    ids, questions, n_checked = set(), set(), 0
+    for n, r in enumerate(rows, 1):
+        where = f"{path}:{n}"
+        if not re.fullmatch(r"arith-\d{4}", str(r.get("id", ""))):
+            fail(f"{where}: bad id {r.get('id')!r}")
+        if r.get("id") in ids or r.get("question") in questions:
+            fail(f"{where}: duplicate id or question")
+        ids.add(r.get("id"))
+        questions.add(r.get("question"))
+        sol, ans = r.get("solution"), r.get("answer")
+        if not isinstance(sol, str) or not isinstance(ans, int):
+            continue
+        m = re.search(r"The answer is (-?\d+)\.$", sol)
+        if not m:
+            fail(f"{where}: solution does not end with 'The answer is N.'")
+            continue
+        if int(m.group(1)) != ans:
+            fail(f"{where}: solution says {m.group(1)} but answer is {ans}")
+        # recompute every arithmetic chain 'a op b = c (= d ...)' in the worked solution
+        body = sol[: m.start()]
+        chains = CHAIN_RE.findall(body)
+        last, bad = None, False
+        for chain in chains:
+            values = [_eval_arith(part) for part in chain.split("=")]
+            if any(v is None for v in values) or any(abs(v - values[0]) > 1e-9 for v in values):
+                fail(f"{where}: arithmetic does not check out: {chain.strip()!r}")
+                bad = True
+            else:
+                last = values[-1]
+        if bad:
+            continue
+        if last is None:
+            fail(f"{where}: no checkable arithmetic in the solution")
+        elif abs(last - ans) > 1e-9:
+            fail(f"{where}: last computed value {last} != answer {ans}")
+        else:
+            n_checked += 1
+    return n_checked
+
+
+def check_prose() -> int:
+    path = DATA / "probe" / "prose.jsonl"
+    rows = load_jsonl(path)
+    check_fields(path, rows, {"id": str, "text": str, "topic": str})
+    if len(rows) < MIN_PROSE:
+        fail(f"{path}: {len(rows)} paragraphs < required {MIN_PROSE}")
+    ids, texts = set(), set()
+    for n, r in enumerate(rows, 1):
+        where = f"{path}:{n}"
+        if not re.fullmatch(r"prose-\d{3}", str(r.get("id", ""))):
+            fail(f"{where}: bad id {r.get('id')!r}")
+        if r.get("id") in ids or r.get("text") in texts:
+            fail(f"{where}: duplicate id or text")
+        ids.add(r.get("id"))
+        texts.add(r.get("text"))
+        if isinstance(r.get("text"), str):
+            words = len(r["text"].split())
+            if not 60 <= words <= 150:
+                fail(f"{where}: {words} words (want 60-150)")
+    return len(rows)
+
+
+def check_yamls() -> None:
+    d = DATA / "probe" / "lm_eval"
+    expected = {"qadapter_probe_mc.yaml": ("multiple_choice", "data/probe/mc.jsonl"),
+                "qadapter_probe_arith.yaml": ("generate_until", "data/probe/arith.jsonl"),
+                "qadapter_probe_prose.yaml": ("loglikelihood_rolling", "data/probe/prose.jsonl")}
+    for name, (otype, data_file) in expected.items():
+        p = d / name
+        if not p.is_file():
+            fail(f"{p}: missing")
+            continue
+        text = p.read_text(encoding="utf-8")
+        if not text.lstrip().startswith("#") or "repository root" not in text.lower():
+            fail(f"{p}: missing the 'run from the repository root' comment at the top")
+        if f"output_type: {otype}" not in text:
+            fail(f"{p}: output_type should be {otype}")
+        if "dataset_path: json" not in text:
+            fail(f"{p}: dataset_path should be json")
+        m = re.search(r"^\s+test:\s*(\S+)\s*$", text, re.M)
+        if not m or m.group(1) != data_file:
+            fail(f"{p}: data_files test path should be {data_file}")
+        elif not (ROOT / m.group(1)).is_file():
+            fail(f"{p}: data file {m.group(1)} does not exist relative to the repo root")
+        task = re.search(r"^task:\s*(\S+)", text, re.M)
+        if not task or task.group(1) != name[:-5]:
+            fail(f"{p}: task name should be {name[:-5]}")
+    g = d / "qadapter_probe.yaml"
+    if not g.is_file():
+        fail(f"{g}: missing")
+    else:
+        text = g.read_text(encoding="utf-8")
+        if "group: qadapter_probe" not in text:
+            fail(f"{g}: should define group qadapter_probe")
+        for name in expected:
+            if f"- {name[:-5]}" not in text:
+                fail(f"{g}: does not list {name[:-5]}")
+
+
+def main() -> int:
+    hh = check_hh()
+    n_mc = check_mc()
+    n_arith = check_arith()
+    n_prose = check_prose()
+    check_yamls()
+    for (subset, split) in MIN_HH:
+        print(f"hh-mini/{subset}/{split}.jsonl: {hh[(subset, split)]} pairs "
+              f"({hh[(subset, split, 'multi')]} multi-turn)")
+    print(f"probe/mc.jsonl: {n_mc} questions")
+    print(f"probe/arith.jsonl: {n_arith} problems with recomputed answers")
+    print(f"probe/prose.jsonl: {n_prose} paragraphs")
+    if errors:
+        print(f"\nFAILED: {len(errors)} problem(s)")
+        for e in errors[:50]:
+            print("  -", e)
+        return 1
+    print("\nOK: all bundled data checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
