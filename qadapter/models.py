@@ -148,7 +148,7 @@ def tiny_model(seed: int = 0, vocab_size: int | None = None, hidden: int = 64, l
         model = LlamaForCausalLM(config)
         # Larger-than-default init: a tiny policy with some structure, neither uniform nor one-hot.
         with torch.no_grad():
-            model.get_input_embeddings().weight.normal_(0.0, 0.15)
+            model.get_input_embeddings().weight.normal_(0.0, 0.08)
     return model.eval()
 
 

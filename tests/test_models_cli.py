@@ -1,0 +1,123 @@
+"""Model loading and the command line: determinism, clear one-line errors, info and lineage."""
+
+import json
+
+import pytest
+import torch
+
+from qadapter import cli
+from qadapter.adapter import AdapterConfig, QAdapter, save_adapter
+from qadapter.config import profile
+from qadapter.models import ModelError, load_base, state_dict_hash, tiny_model
+from qadapter.train import train
+
+
+def test_tiny_model_is_deterministic_from_its_seed():
+    a, b, c = load_base("tiny"), load_base("tiny:0"), load_base("tiny:1")
+    assert a.content_hash == b.content_hash != c.content_hash
+    assert a.name == "tiny:0" and c.name == "tiny:1"
+    ids = torch.tensor([[1, 10, 20, 30]])
+    with torch.no_grad():
+        assert torch.equal(a.model(input_ids=ids).logits, b.model(input_ids=ids).logits)
+    # the tiny policy is neither uniform nor one-hot
+    p = torch.softmax(a.model(input_ids=ids).logits[0, -1], -1)
+    assert 0.01 < p.max().item() < 0.9
+
+
+def test_missing_model_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="no such directory"):
+        load_base(str(tmp_path / "nope"))
+
+
+def test_directory_hash_is_dtype_independent(tmp_path):
+    tiny_model(seed=3).save_pretrained(tmp_path / "m")
+    from qadapter.models import tiny_tokenizer
+
+    tiny_tokenizer().save_pretrained(tmp_path / "m")
+    fp32 = load_base(str(tmp_path / "m"))
+    bf16 = load_base(str(tmp_path / "m"), dtype=torch.bfloat16)
+    assert fp32.content_hash == bf16.content_hash
+    assert next(bf16.model.parameters()).dtype == torch.bfloat16
+    assert state_dict_hash(fp32.model) == state_dict_hash(tiny_model(seed=3))
+
+
+@pytest.fixture
+def trained(tmp_path, toy_pairs):
+    base = load_base("tiny")
+    cfg = profile("tiny", epochs=1)
+    model = QAdapter(base.model, cfg.adapter)
+    out = tmp_path / "adapter"
+    train(model, base.tokenizer, toy_pairs, cfg, out, meta={"base_model": base.name, "base_hash": base.content_hash, "data": {"source": "toy", "pairs": 12, "hash": "ab" * 32}}, progress=False)
+    return out
+
+
+def one_error_line(err: str) -> str:
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("qadapter: error: ")
+    return lines[0]
+
+
+def test_info_prints_config_and_lineage(trained, capsys):
+    assert cli.main(["info", str(trained)]) == 0
+    out = capsys.readouterr().out
+    assert "alpha0=1.0  alpha_tilde=0.1" in out and "head         residual" in out
+    assert "tiny:0" in out and "(12 pairs" in out and "(no parent)" in out
+    assert cli.main(["info", str(trained), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["gamma"] == 0.99
+
+
+def test_generate_cli_writes_json(trained, capsys):
+    assert cli.main(["generate", str(trained), "-p", "Hi", "-p", "How do I bake bread?", "--greedy", "--max-new-tokens", "5", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["prompt"] for r in rows] == ["Hi", "How do I bake bread?"]
+    assert all(isinstance(r["response"], str) for r in rows)
+
+
+def test_adapter_for_another_base_is_refused(trained, capsys):
+    assert cli.main(["generate", str(trained), "--base", "tiny:1", "-p", "Hi"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "trained on base 'tiny:0'" in line and "load the same base" in line
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["train", "--profile", "tiny", "--data", "/no/such/file.jsonl", "-o", "/tmp/x"], "/no/such/file.jsonl"),
+    (["info", "/no/such/adapter"], "qadapter.json"),
+    (["train", "--profile", "huge", "--data", "x", "-o", "/tmp/x"], "unknown profile 'huge'"),
+    (["train", "--profile", "tiny", "--data", "x", "-o", "/tmp/x", "--batch-size", "3", "--micro-batch-size", "2"], "multiple of micro_batch_size"),
+])
+def test_bad_input_gives_one_line_and_exit_2(argv, needle, capsys):
+    assert cli.main(argv) == 2
+    assert needle in one_error_line(capsys.readouterr().err)
+
+
+def test_generate_without_prompt(trained, capsys):
+    assert cli.main(["generate", str(trained)]) == 2
+    assert "--prompt" in one_error_line(capsys.readouterr().err)
+
+
+def test_corrupt_metadata_names_file_and_line(trained, capsys):
+    (trained / "qadapter.json").write_text('{"alpha0": 1,\n oops}')
+    assert cli.main(["info", str(trained)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "qadapter.json:2" in line and "invalid JSON" in line
+
+
+def test_separate_q_model_trains_and_keeps_shapes(tmp_path, toy_pairs):
+    base = load_base("tiny")
+    small = tiny_model(seed=5, hidden=32, layers=1)
+    cfg = profile("tiny", epochs=5, lr=1e-2)
+    model = QAdapter(base.model, AdapterConfig(head="logits", lora_r=4), q_model=small)
+    before = state_dict_hash(base.model)
+    # reversed toy: the untrained small Q model ranks these pairs wrongly, so learning must flip them
+    from qadapter.data.pairs import PreferencePair
+
+    reversed_pairs = [PreferencePair(p.prompt, p.rejected, p.chosen) for p in toy_pairs]
+    seen = []
+    res = train(model, base.tokenizer, reversed_pairs, cfg, tmp_path / "sep", meta={"base_model": base.name, "base_hash": base.content_hash, "q_model": "tiny-small"}, callbacks=[seen.append], progress=False)
+    assert seen[0]["accuracy"] == 0.0 and seen[0]["margin"] < 0
+    assert res.steps == 15 and seen[-1]["margin"] > seen[0]["margin"] + 1.0
+    assert state_dict_hash(base.model) == before
+    assert sum(p.numel() for p in model.trainable_parameters()) < sum(p.numel() for p in small.parameters())
+    with pytest.raises(Exception, match="head='logits' only"):
+        QAdapter(load_base("tiny").model, AdapterConfig(head="residual"), q_model=tiny_model(seed=6, hidden=32))
