@@ -29,7 +29,9 @@ def _error(msg: str, code: int = 2) -> int:
 def add_train(sub) -> None:
     p = sub.add_parser("train", help="train a Q-Adapter on preference pairs", description="Train a Q-Adapter (eq. 9) on preference pairs.")
     p.add_argument("--data", required=True, help="preference source: file, directory, hf://..., s3://...")
-    p.add_argument("--test-data", help="held-out pairs: preference accuracy before and after training is reported")
+    p.add_argument("--test-data", help="held-out pairs (default: the source's own test split, else a seeded 5%% hash split); "
+                   "preference accuracy before and after training is reported")
+    p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
     p.add_argument("--output", "-o", required=True, help="output directory (PEFT adapter + qadapter.json)")
     p.add_argument("--profile", default="smol", help="hyper-parameter profile: smol (default), paper, tiny")
     p.add_argument("--base", help="base model: smollm2-135m-instruct, a HF id or directory, tiny (default: the profile's)")
@@ -62,7 +64,7 @@ def cmd_train(args) -> int:
 
     from .adapter import QAdapter
     from .config import PROFILE_BASES, profile
-    from .data import dataset_hash, load_preferences
+    from .data import dataset_hash, load_splits
     from .models import load_base
     from .train import evaluate_pairs, train
 
@@ -85,9 +87,13 @@ def cmd_train(args) -> int:
         print(f"qadapter: profile {args.profile!r} asks for {cfg.precision}/8-bit, which needs CUDA; using fp32 on CPU", file=sys.stderr)
         cfg = replace(cfg, precision="fp32", load_in_8bit=False)
 
-    data = load_preferences(args.data, format=args.format, target_domain=args.target_domain, strict=args.strict, quarantine_path=str(Path(args.output) / "quarantine.jsonl"))
-    print(data.summary.format(), file=sys.stderr)
-    test = load_preferences(args.test_data, format=args.format, target_domain=args.target_domain).pairs if args.test_data else None
+    splits = load_splits(args.data, test_source=args.test_data, seed=cfg.seed, format=args.format, target_domain=args.target_domain,
+                         strict=args.strict, quarantine_path=str(Path(args.output) / "quarantine.jsonl"))
+    for summary in splits.summaries:
+        print(summary.format(), file=sys.stderr)
+    print(f"split: {len(splits.train)} train / {len(splits.test)} held-out pairs ({splits.method}"
+          + (f"; {splits.overlap_removed} train pairs also in test removed" if splits.overlap_removed else "") + ")", file=sys.stderr)
+    test = None if args.no_eval or not splits.test else splits.test
 
     device = "cuda" if cuda else "cpu"
     dtype = torch.bfloat16 if cfg.precision == "bf16" else torch.float32
@@ -99,11 +105,14 @@ def cmd_train(args) -> int:
     meta = {
         "base_model": base.name, "base_hash": base.content_hash,
         "q_model": q_base.name if q_base else None, "q_model_hash": q_base.content_hash if q_base else None,
-        "data": {"source": args.data, "hash": dataset_hash(data.pairs), "pairs": len(data.pairs), "quarantined": data.summary.quarantined},
+        "data": {"source": args.data, "hash": dataset_hash(splits.train), "pairs": len(splits.train), "split": splits.method,
+                 "quarantined": sum(x.quarantined for x in splits.summaries), "test_hash": dataset_hash(splits.test) if splits.test else None},
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    result = train(model, base.tokenizer, data.pairs, cfg, args.output, meta=meta, resume=args.resume, progress=not args.quiet)
+    result = train(model, base.tokenizer, splits.train, cfg, args.output, meta=meta, resume=args.resume, progress=not args.quiet)
     m = result.metrics
+    lengths = "  ".join(f"{k} {v['min']}/{v['mean']:.0f}/{v['max']}" for k, v in result.token_lengths.items())
+    print(f"tokens (min/mean/max): {lengths}")
     print(f"trained {result.steps} steps on {result.pairs} pairs ({result.truncated} truncated) in {result.seconds:.0f}s: "
           f"loss {m['loss']:.4f}, accuracy {m['accuracy']:.3f}, margin {m['margin']:.3f}")
     if test:
@@ -112,7 +121,7 @@ def cmd_train(args) -> int:
               f"margin {before['margin']:.3f} -> {after['margin']:.3f}")
         meta_path = Path(args.output) / "qadapter.json"
         record = json.loads(meta_path.read_text())
-        record["heldout"] = {"before": before, "after": after, "source": args.test_data}
+        record["heldout"] = {"before": before, "after": after, "source": args.test_data or splits.method}
         meta_path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     print(f"adapter written to {result.output_dir}")
     return 0
@@ -245,6 +254,10 @@ def main(argv=None) -> int:
     from .models import ModelError
     from .train import TrainingError
 
+    import warnings
+
+    warnings.filterwarnings("ignore", category=FutureWarning)  # library deprecation chatter, not the user's business
+    warnings.filterwarnings("ignore", message=".*gradient_checkpointing.*")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

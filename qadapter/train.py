@@ -51,6 +51,7 @@ class TrainResult:
     pairs: int
     truncated: int
     seconds: float
+    token_lengths: dict  # {"prompt"|"chosen"|"rejected": {"min", "mean", "max"}} after truncation
 
 
 def pair_terms(model: QAdapter, batch: dict, cfg: TrainConfig) -> tuple[torch.Tensor, dict]:
@@ -141,6 +142,14 @@ def load_checkpoint(path: Path, model: QAdapter, optimizer, scheduler) -> int:
 
 def tokenize_all(tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig) -> list[TokenizedPair]:
     return [tokenize_pair(tokenizer, p, max_length=cfg.max_length, max_prompt_length=cfg.max_prompt_length) for p in pairs]
+
+
+def token_lengths(data: Sequence[TokenizedPair]) -> dict:
+    out = {}
+    for field in ("prompt", "chosen", "rejected"):
+        n = [len(getattr(p, f"{field}_ids")) for p in data]
+        out[field] = {"min": min(n), "mean": sum(n) / len(n), "max": max(n)} if n else {"min": 0, "mean": 0.0, "max": 0}
+    return out
 
 
 def train(
@@ -237,11 +246,11 @@ def train(
     record = {
         "alpha0": cfg.alpha0, "alpha_tilde": cfg.alpha_tilde, "gamma": cfg.gamma, "beta": cfg.beta,
         "train_config": cfg.to_dict(), "steps": step, "pairs": len(data), "truncated_pairs": truncated,
-        "final_metrics": metrics, "resumed_from_step": resumed_from, "parent": None, **meta,
+        "final_metrics": metrics, "resumed_from_step": resumed_from, "token_lengths": token_lengths(data), "parent": None, **meta,
     }
     save_adapter(model, out, record)
     shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)
-    return TrainResult(output_dir=out, steps=step, metrics=metrics, pairs=len(data), truncated=truncated, seconds=time.time() - t0)
+    return TrainResult(output_dir=out, steps=step, metrics=metrics, pairs=len(data), truncated=truncated, seconds=time.time() - t0, token_lengths=token_lengths(data))
 
 
 @torch.no_grad()

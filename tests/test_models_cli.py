@@ -52,10 +52,11 @@ def trained(tmp_path, toy_pairs):
 
 
 def one_error_line(err: str) -> str:
+    """stderr ends with exactly one error line (progress summaries may precede it), no traceback."""
     lines = [line for line in err.strip().splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("qadapter: error: ")
-    return lines[0]
+    errors = [line for line in lines if line.startswith("qadapter: error: ")]
+    assert "Traceback" not in err and len(errors) == 1 and lines[-1] == errors[0], err
+    return errors[0]
 
 
 def test_info_prints_config_and_lineage(trained, capsys):
@@ -121,3 +122,51 @@ def test_separate_q_model_trains_and_keeps_shapes(tmp_path, toy_pairs):
     assert sum(p.numel() for p in model.trainable_parameters()) < sum(p.numel() for p in small.parameters())
     with pytest.raises(Exception, match="head='logits' only"):
         QAdapter(load_base("tiny").model, AdapterConfig(head="residual"), q_model=tiny_model(seed=6, hidden=32))
+
+
+def test_cli_train_uses_the_sources_test_split_and_records_it(toy_jsonl, tmp_path, capsys):
+    data_dir = toy_jsonl[0].parent  # train.jsonl + test.jsonl
+    out = tmp_path / "cli-out"
+    assert cli.main(["train", "--profile", "tiny", "--data", str(data_dir), "-o", str(out), "--epochs", "10", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert "split: 9 train / 3 held-out pairs (explicit" in captured.err
+    assert "held-out preference accuracy (3 pairs): 0.000 -> 1.000" in captured.out
+    meta = json.loads((out / "qadapter.json").read_text())
+    assert meta["data"]["pairs"] == 9 and meta["data"]["split"].startswith("explicit")
+    assert meta["heldout"]["after"]["accuracy"] == 1.0
+    assert meta["token_lengths"]["chosen"]["min"] == meta["token_lengths"]["chosen"]["max"]  # "Yes, gladly." + EOS every time
+    assert (out / "quarantine.jsonl").read_text() == ""
+
+
+def test_cli_nan_loss_is_one_line_and_exit_1(toy_jsonl, tmp_path, capsys, monkeypatch):
+    import qadapter.train as T
+
+    real = T.pair_terms
+    monkeypatch.setattr(T, "pair_terms", lambda m, b, c: (lambda lm: (lm[0] * float("nan"), lm[1]))(real(m, b, c)))
+    rc = cli.main(["train", "--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(tmp_path / "nan"), "--quiet", "--no-eval"])
+    assert rc == 1
+    assert "loss became nan at step 1" in one_error_line(capsys.readouterr().err)
+
+
+def test_cuda_only_switches_are_refused_on_cpu(toy_jsonl, tmp_path, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the switches are valid here")
+    for flag in ("--bf16", "--load-in-8bit"):
+        assert cli.main(["train", "--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(tmp_path / "x"), flag]) == 2
+        assert "need a CUDA GPU" in one_error_line(capsys.readouterr().err)
+
+
+def test_gradient_checkpointing_gives_the_same_adapter(tmp_path, toy_pairs):
+    from dataclasses import replace
+
+    from safetensors.torch import load_file
+
+    results = []
+    for gc in (False, True):
+        base = load_base("tiny")
+        cfg = replace(profile("tiny", epochs=1, max_steps=2, gradient_checkpointing=gc), adapter=AdapterConfig(lora_dropout=0.0))
+        model = QAdapter(base.model, cfg.adapter, seed=cfg.seed)
+        train(model, base.tokenizer, toy_pairs, cfg, tmp_path / f"gc{gc}", meta={}, progress=False)
+        results.append(load_file(str(tmp_path / f"gc{gc}" / "adapter_model.safetensors")))
+    for k in results[0]:
+        torch.testing.assert_close(results[0][k], results[1][k], atol=1e-6, rtol=1e-5)
