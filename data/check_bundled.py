@@ -6,7 +6,8 @@
 Checks: every line parses as JSON (valid UTF-8), required fields and types, minimum sizes, HH
 transcripts split into well-formed Human/Assistant turns with no empty turns, chosen and rejected
 identical up to and including the final "\\n\\nAssistant:" marker, at least 15% multi-turn pairs,
-transcript length, train/test disjointness of first Human turns, no duplicate records, multiple
+transcript length, length balance of the final answers (so that answer length does not predict which
+side is chosen; checked in characters and in whitespace-separated words), train/test disjointness of first Human turns, no duplicate records, multiple
 choice answer indices in range, arithmetic answers recomputed from the worked solutions, prose
 length, and the lm-eval YAMLs pointing at files that exist (paths relative to the repo root).
 """
@@ -25,6 +26,9 @@ MIN_HH = {("helpful", "train"): 320, ("helpful", "test"): 110,
           ("harmless", "train"): 320, ("harmless", "test"): 110}
 MIN_MULTI_TURN = 0.15
 MAX_TRANSCRIPT_CHARS = 1200
+# length balance of the final Assistant turns, per HH file, in characters and in words
+BALANCE_FRAC = (0.40, 0.60)   # fraction of pairs whose chosen answer is longer than the rejected one
+BALANCE_RATIO = (0.85, 1.15)  # mean chosen length / mean rejected length
 MIN_MC, MIN_ARITH, MIN_PROSE = 160, 220, 65
 
 errors: list[str] = []
@@ -99,6 +103,26 @@ def parse_transcript(text: str) -> list[tuple[str, str]] | None:
     return turns
 
 
+def check_length_balance(path: Path, lengths: dict) -> dict:
+    """Fail when the final answers' length predicts the preference; return the statistics."""
+    stats = {}
+    for unit, pairs in lengths.items():
+        if not pairs:
+            continue
+        frac = sum(c > r for c, r in pairs) / len(pairs)
+        mean_c = sum(c for c, _ in pairs) / len(pairs)
+        mean_r = sum(r for _, r in pairs) / len(pairs)
+        ratio = mean_c / mean_r if mean_r else float("inf")
+        stats[unit] = (frac, mean_c, mean_r, ratio)
+        if not BALANCE_FRAC[0] <= frac <= BALANCE_FRAC[1]:
+            fail(f"{path}: chosen answer longer ({unit}) in {frac:.1%} of pairs, outside "
+                 f"{BALANCE_FRAC[0]:.0%}-{BALANCE_FRAC[1]:.0%}: length would predict the preference")
+        if not BALANCE_RATIO[0] <= ratio <= BALANCE_RATIO[1]:
+            fail(f"{path}: mean chosen/rejected answer length ({unit}) {mean_c:.1f}/{mean_r:.1f} = "
+                 f"{ratio:.2f}, outside {BALANCE_RATIO[0]}-{BALANCE_RATIO[1]}")
+    return stats
+
+
 def check_hh() -> dict:
     counts = {}
     first_turns = {}
@@ -110,6 +134,7 @@ def check_hh() -> dict:
         if len(rows) < minimum:
             fail(f"{path}: {len(rows)} pairs < required {minimum}")
         seen, multi, firsts = set(), 0, set()
+        lengths = {"chars": [], "words": []}  # (chosen, rejected) lengths of the final answers
         for n, r in enumerate(rows, 1):
             c, j = r.get("chosen"), r.get("rejected")
             if not (isinstance(c, str) and isinstance(j, str)):
@@ -138,12 +163,15 @@ def check_hh() -> dict:
                 fail(f"{where}: prefixes up to the last '\\n\\nAssistant:' differ")
             if tc[-1][1] == tj[-1][1]:
                 fail(f"{where}: final Assistant turns are identical")
+            lengths["chars"].append((len(tc[-1][1]), len(tj[-1][1])))
+            lengths["words"].append((len(tc[-1][1].split()), len(tj[-1][1].split())))
             if sum(role == "Human" for role, _ in tc) > 1:
                 multi += 1
             firsts.add(tc[0][1])
         if rows and multi / len(rows) < MIN_MULTI_TURN:
             fail(f"{path}: only {multi}/{len(rows)} multi-turn pairs (< {MIN_MULTI_TURN:.0%})")
         counts[(subset, split, "multi")] = multi
+        counts[(subset, split, "balance")] = check_length_balance(path, lengths)
         first_turns[(subset, split)] = firsts
     for subset in ("helpful", "harmless"):
         overlap = first_turns[(subset, "train")] & first_turns[(subset, "test")]
@@ -313,6 +341,9 @@ def main() -> int:
     for (subset, split) in MIN_HH:
         print(f"hh-mini/{subset}/{split}.jsonl: {hh[(subset, split)]} pairs "
               f"({hh[(subset, split, 'multi')]} multi-turn)")
+        for unit, (frac, mean_c, mean_r, ratio) in hh[(subset, split, "balance")].items():
+            print(f"    final answer {unit:5}: chosen longer in {frac:.1%} of pairs; "
+                  f"mean chosen {mean_c:.1f} / rejected {mean_r:.1f} = {ratio:.2f}")
     print(f"probe/mc.jsonl: {n_mc} questions")
     print(f"probe/arith.jsonl: {n_arith} problems with recomputed answers")
     print(f"probe/prose.jsonl: {n_prose} paragraphs")
