@@ -26,7 +26,9 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not integration"
 
 bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/decode.py
+	$(BIN)/python benchmarks/train.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
