@@ -132,6 +132,16 @@ def implied_rewards(
     return rewards_from_values(q_taken, values, action_mask, gamma=gamma)
 
 
+def kl_to_base(q_values: torch.Tensor, base_logprobs: torch.Tensor, *, alpha0: float, alpha_tilde: float) -> torch.Tensor:
+    """KL(pi~(.|s) || pi1(.|s)) per state: how far customization moved the policy.   (..., V) -> (...)
+
+    sum_a pi~(a|s) (log pi~(a|s) - log pi1(a|s)), with pi~ from eq. 6. Zero when Q = 0 and
+    alpha0 = alpha_tilde (then pi~ = pi1).
+    """
+    log_pt = customized_logprobs(q_values, base_logprobs, alpha0=alpha0, alpha_tilde=alpha_tilde)
+    return (log_pt.exp() * (log_pt - _wide(base_logprobs))).sum(-1)
+
+
 REG_REDUCTIONS = ("mean", "sum")
 
 
