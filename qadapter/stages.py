@@ -109,9 +109,9 @@ def stage_data(source: str, n_train: int | None, n_test: int | None, seed: int) 
 
 
 def code_version() -> str:
-    """sha256 over the library's source files: a change in the code invalidates cached stages."""
+    """sha256 over the library's and tasks' source files: a code change invalidates cached stages."""
     h = hashlib.sha256()
-    for path in sorted((REPO / "qadapter").rglob("*.py")):
+    for path in sorted(p for d in ("qadapter", "tasks") for p in (REPO / d).rglob("*.py")):
         h.update(path.relative_to(REPO).as_posix().encode() + b"\n" + path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -196,3 +196,10 @@ def judge(cfg: PipelineConfig, base_path: str, adapter_dir: str) -> list[dict]:
     test = stage_data(cfg.harmless_source, 0, cfg.judge_prompts, cfg.train.seed)["test"]
     base = load_base(base_path)
     return sample_generations(base, adapter_dir, test, SamplingConfig(max_new_tokens=cfg.max_new_tokens, greedy=True))
+
+
+def data_hashes(cfg: PipelineConfig) -> dict:
+    """Content hashes of exactly the pairs each stage will use: the stages' cache keys."""
+    helpful = stage_data(cfg.helpful_source, cfg.helpful_pairs, 0, cfg.dpo.seed) if not cfg.skip_base_stage else None
+    harmless = stage_data(cfg.harmless_source, cfg.harmless_pairs, cfg.eval_pairs, cfg.train.seed)
+    return {"helpful": helpful["train_hash"] if helpful else None, "harmless": harmless["train_hash"], "harmless_test": harmless["test_hash"]}

@@ -35,8 +35,27 @@ from .data.tokenize import TokenizedPair, collate_pairs, tokenize_pair
 from .loss import qadapter_loss, rewards_from_values
 
 CHECKPOINTS = "checkpoints"
-# Test hook: after writing the checkpoint of this optimizer step, the process SIGKILLs itself.
-FAULT_ENV = "QADAPTER_FAULT_AFTER_CHECKPOINT"
+# Test hooks for failure handling (documented in the README; unset in normal use):
+# after writing the checkpoint of step N the process SIGKILLs itself ...
+FAULT_ENV = "QADAPTER_FAULT_AFTER_CHECKPOINT"  # "N"
+# ... or raises once: "N:/path/marker" raises InjectedFailure unless the marker file exists
+# (and creates it), so a retried attempt goes through: for testing retries that resume.
+RAISE_ENV = "QADAPTER_RAISE_AFTER_CHECKPOINT"
+
+
+class InjectedFailure(RuntimeError):
+    """Raised by the RAISE_ENV test hook."""
+
+
+def _inject_faults(step: int) -> None:
+    if int(os.environ.get(FAULT_ENV, "0") or 0) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+    spec = os.environ.get(RAISE_ENV, "")
+    if spec:
+        n, _, marker = spec.partition(":")
+        if int(n) == step and marker and not os.path.exists(marker):
+            Path(marker).touch()
+            raise InjectedFailure(f"injected failure after checkpoint {step} ({RAISE_ENV})")
 
 
 class TrainingError(Exception):
@@ -199,7 +218,6 @@ def train(
     resumed_from = step
     model.qnet.train()
 
-    fault_step = int(os.environ.get(FAULT_ENV, "0") or 0)
     pad_id = tokenizer.pad_token_id
     bar = tqdm(total=total, initial=step, disable=not progress, desc="q-adapter", unit="step")
     metrics: dict = {}
@@ -238,8 +256,7 @@ def train(
         bar.set_postfix(loss=f"{metrics['loss']:.4f}", acc=f"{metrics['accuracy']:.2f}", margin=f"{metrics['margin']:.2f}")
         if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total:
             save_checkpoint(out, step, model, optimizer, scheduler, cfg.keep_checkpoints)
-            if fault_step and step == fault_step:
-                os.kill(os.getpid(), signal.SIGKILL)
+            _inject_faults(step)
     bar.close()
 
     model.qnet.eval()

@@ -221,3 +221,17 @@ def test_corollary_3_3_implied_rewards_invert_soft_q_iteration():
     recovered = soft_q_iteration(r, logpi, alpha0, alpha_tilde, gamma, iters=HORIZON + 2)
     for key in Q:
         assert recovered[key] == pytest.approx(Q[key], abs=1e-10)
+
+
+def test_kl_to_base_matches_loop_reference_and_vanishes_at_identity():
+    q, lp, _, _ = random_batch(8)
+    out = L.kl_to_base(q, lp, alpha0=0.6, alpha_tilde=0.4)
+    for b, t in itertools.product(range(q.shape[0]), range(q.shape[1])):
+        v = ref_soft_value(q[b, t], lp[b, t], 0.6, 0.4) / 0.4
+        kl = 0.0
+        for a in range(q.shape[2]):
+            log_pt = (float(q[b, t, a]) + 0.6 * float(lp[b, t, a])) / 0.4 - v
+            kl += math.exp(log_pt) * (log_pt - float(lp[b, t, a]))
+        assert out[b, t].item() == pytest.approx(kl, rel=1e-9, abs=1e-12)
+    assert torch.all(out >= -1e-12)
+    assert_close(L.kl_to_base(torch.zeros_like(lp), lp, alpha0=0.3, alpha_tilde=0.3), torch.zeros(lp.shape[:2], dtype=lp.dtype))
