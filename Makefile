@@ -26,9 +26,19 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not integration"
 
 bench: setup
-	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/decode.py
 	$(BIN)/python benchmarks/train.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+
+# Local Prefect server + `local` process worker + MLflow server on 127.0.0.1 (infra/README.md).
+.PHONY: up down status
+up:
+	PATH="$(CURDIR)/$(BIN):$$PATH" infra/local/up.sh
+
+down:
+	PATH="$(CURDIR)/$(BIN):$$PATH" infra/local/down.sh
+
+status:
+	PATH="$(CURDIR)/$(BIN):$$PATH" infra/local/status.sh || true

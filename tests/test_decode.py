@@ -130,3 +130,23 @@ def test_filter_logits_top_k_and_top_p():
     g = torch.Generator().manual_seed(0)
     draws = {select_tokens(logits, SamplingConfig(top_k=2), g).item() for _ in range(200)}
     assert draws == {0, 1}
+
+
+def test_mean_kl_is_zero_at_identity_and_grows_with_the_adapter(tmp_path):
+    from qadapter.adapter import load_adapter
+    from qadapter.config import profile
+    from qadapter.data.pairs import PreferencePair
+    from qadapter.evaluate.preference import mean_kl
+
+    pairs = [PreferencePair(({"role": "user", "content": p},), "Yes.", "No.") for p in PROMPTS]
+    cfg = profile("tiny", alpha0=0.5, alpha_tilde=0.5)
+    base, zero = make_adapter(tmp_path, scale=0.0)
+    model, _ = load_adapter(zero, base.model, base.content_hash)
+    assert mean_kl(model, base.tokenizer, pairs, cfg)["kl_mean"] == pytest.approx(0.0, abs=1e-6)
+    base, moved = make_adapter(tmp_path / "m", scale=0.3)
+    model, _ = load_adapter(moved, base.model, base.content_hash)
+    out = mean_kl(model, base.tokenizer, pairs, cfg)
+    from qadapter.data.tokenize import encode_response
+
+    per_pair = len(encode_response(base.tokenizer, "Yes.")) + len(encode_response(base.tokenizer, "No."))
+    assert out["kl_mean"] > 1e-3 and out["kl_states"] == len(pairs) * per_pair
