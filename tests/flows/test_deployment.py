@@ -1,0 +1,42 @@
+"""`prefect deployment run customize/hh-tiny` against a real local Prefect server, process worker and
+MLflow server on free loopback ports; results read back through the MLflow client and Prefect API."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from infra import local_stack  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+
+def test_deployment_run_end_to_end(tmp_path):
+    from mlflow import MlflowClient
+
+    with local_stack(tmp_path) as stack:
+        deployed = stack.prefect("deploy", "--all", timeout=300)
+        assert "customize/hh-tiny" in deployed.stdout + deployed.stderr
+        run = stack.prefect("deployment", "run", "customize/hh-tiny", "--watch", "--watch-timeout", "600", timeout=660, check=False)
+        out = run.stdout + run.stderr
+        assert run.returncode == 0 and "Completed" in out, out[-3000:]
+
+        # Prefect API: the flow run completed and published its artifacts
+        listed = stack.prefect("flow-run", "ls", "--state", "COMPLETED")
+        assert "customize" in listed.stdout
+        arts = stack.prefect("artifact", "ls")
+        assert "customize-summary" in arts.stdout and "customize-results" in arts.stdout
+
+        # MLflow server: registered version with tags, metrics, finished runs
+        c = MlflowClient(stack.mlflow_uri)
+        versions = c.search_model_versions("name='hh-qadapter'")
+        assert len(versions) == 1 and versions[0].tags["profile"] == "tiny" and versions[0].tags["alpha0"] == "1.0"
+        qa = c.get_run(versions[0].run_id)
+        assert qa.info.status == "FINISHED" and [m.step for m in c.get_metric_history(qa.info.run_id, "loss")] == [1, 2, 3, 4]
+        parent = c.get_run(qa.data.tags["mlflow.parentRunId"])
+        assert parent.info.status == "FINISHED" and parent.data.tags["prefect.flow_run_url"].startswith(stack.prefect_api_url.replace("/api", ""))
+        assert "heldout.accuracy" in parent.data.metrics
+        meta = json.loads(Path(c.download_artifacts(qa.info.run_id, "adapter/qadapter.json", str(tmp_path / "dl"))).read_text())
+        assert meta["base_model"].endswith("model") and meta["data"]["pairs"] == 16
