@@ -13,6 +13,14 @@ from infra import local_stack  # noqa: E402
 pytestmark = pytest.mark.integration
 
 
+def api(stack, path: str, body: dict) -> list:
+    import urllib.request
+
+    req = urllib.request.Request(f"{stack.prefect_api_url}/{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
 def test_deployment_run_end_to_end(tmp_path):
     from mlflow import MlflowClient
 
@@ -24,10 +32,10 @@ def test_deployment_run_end_to_end(tmp_path):
         assert run.returncode == 0 and "Completed" in out, out[-3000:]
 
         # Prefect API: the flow run completed and published its artifacts
-        listed = stack.prefect("flow-run", "ls", "--state", "COMPLETED")
-        assert "customize" in listed.stdout
-        arts = stack.prefect("artifact", "ls")
-        assert "customize-summary" in arts.stdout and "customize-results" in arts.stdout
+        runs = api(stack, "flow_runs/filter", {})
+        assert len(runs) == 1 and runs[0]["state_type"] == "COMPLETED" and runs[0]["parameters"] == {"profile": "tiny"}
+        keys = {a["key"] for a in api(stack, "artifacts/filter", {}) if a["flow_run_id"] == runs[0]["id"]}
+        assert {"customize-summary", "customize-results", "customize-generations"} <= keys
 
         # MLflow server: registered version with tags, metrics, finished runs
         c = MlflowClient(stack.mlflow_uri)
