@@ -33,7 +33,10 @@ clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
 
 # Local Prefect server + `local` process worker + MLflow server on 127.0.0.1 (infra/README.md).
-.PHONY: up down status
+.PHONY: up down status demo
+demo: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" infra/local/demo.sh
+
 up:
 	PATH="$(CURDIR)/$(BIN):$$PATH" infra/local/up.sh
 
