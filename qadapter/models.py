@@ -214,6 +214,8 @@ def load_base(
     seed: int | None = None,
 ) -> Base:
     """Load pi1. ``load_in_8bit`` needs CUDA and bitsandbytes; bf16 is for CUDA (fp32 on CPU)."""
+    if load_in_8bit and not torch.cuda.is_available():
+        raise ModelError("--load-in-8bit needs a CUDA GPU and bitsandbytes; drop it on CPU")
     if name_or_path == "tiny" or name_or_path.startswith("tiny:"):
         s = seed if seed is not None else int(name_or_path.split(":", 1)[1] if ":" in name_or_path else 0)
         model = tiny_model(seed=s).to(device=device, dtype=dtype)
@@ -229,8 +231,6 @@ def load_base(
 
     kwargs: dict = {"dtype": dtype, "use_safetensors": True, "trust_remote_code": trust_remote_code}
     if load_in_8bit:
-        if not torch.cuda.is_available():
-            raise ModelError("--load-in-8bit needs a CUDA GPU and bitsandbytes; drop it on CPU")
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(load_in_8bit=True)

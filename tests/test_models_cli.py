@@ -170,3 +170,21 @@ def test_gradient_checkpointing_gives_the_same_adapter(tmp_path, toy_pairs):
         results.append(load_file(str(tmp_path / f"gc{gc}" / "adapter_model.safetensors")))
     for k in results[0]:
         torch.testing.assert_close(results[0][k], results[1][k], atol=1e-6, rtol=1e-5)
+
+
+def test_8bit_base_needs_cuda():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ModelError, match="needs a CUDA GPU and bitsandbytes"):
+        load_base("smollm2-135m-instruct", load_in_8bit=True)
+
+
+def test_paper_profile_falls_back_to_fp32_on_cpu_with_a_notice(toy_jsonl, tmp_path, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    rc = cli.main(["train", "--profile", "paper", "--base", "tiny", "--data", str(toy_jsonl[0]), "-o", str(tmp_path / "p"),
+                   "--max-steps", "1", "--batch-size", "2", "--micro-batch-size", "2", "--max-length", "64", "--quiet", "--no-eval"])
+    assert rc == 0
+    assert "which needs CUDA; using fp32 on CPU" in capsys.readouterr().err
+    meta = json.loads((tmp_path / "p" / "qadapter.json").read_text())
+    assert meta["train_config"]["precision"] == "fp32" and meta["train_config"]["gradient_checkpointing"] is True
