@@ -37,7 +37,7 @@ def test_train_a_few_steps_then_generate(smol, tmp_path, capsys):
     out = tmp_path / "adapter"
     rc = cli.main([
         "train", "--base", EMBEDDED, "--profile", "smol", "--data", "data/hh-mini/harmless/train.jsonl",
-        "-o", str(out), "--max-steps", "2", "--batch-size", "2", "--micro-batch-size", "1", "--max-length", "160", "--quiet",
+        "-o", str(out), "--max-steps", "2", "--batch-size", "2", "--micro-batch-size", "1", "--max-length", "160", "--quiet", "--no-eval",
     ])
     assert rc == 0, capsys.readouterr().err
     meta = read_meta(out)
