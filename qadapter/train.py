@@ -270,18 +270,26 @@ def train(
     return TrainResult(output_dir=out, steps=step, metrics=metrics, pairs=len(data), truncated=truncated, seconds=time.time() - t0, token_lengths=token_lengths(data))
 
 
-@torch.no_grad()
-def evaluate_pairs(model: QAdapter, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig, *, batch_size: int = 8) -> dict:
-    """Held-out preference accuracy and mean margin of the implied returns (no dropout)."""
+def eval_batches(model: QAdapter, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig, batch_size: int):
+    """Collated batches of ``pairs`` on the model's device, with the model in eval mode (no LoRA
+    dropout) while they are consumed; the previous mode is restored afterwards."""
     was_training = model.qnet.training
     model.qnet.eval()
     data = tokenize_all(tokenizer, pairs, cfg)
     device = next(model.qnet.parameters()).device
+    try:
+        for i in range(0, len(data), batch_size):
+            yield _to(collate_pairs(data[i : i + batch_size], tokenizer.pad_token_id), device)
+    finally:
+        model.qnet.train(was_training)
+
+
+@torch.no_grad()
+def evaluate_pairs(model: QAdapter, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig, *, batch_size: int = 8) -> dict:
+    """Held-out preference accuracy and mean margin of the implied returns (no dropout)."""
     sums: dict[str, float] = {}
-    for i in range(0, len(data), batch_size):
-        batch = _to(collate_pairs(data[i : i + batch_size], tokenizer.pad_token_id), device)
+    for batch in eval_batches(model, tokenizer, pairs, cfg, batch_size):
         loss, m = pair_terms(model, batch, cfg)
         for k, v in {"loss": loss, **m}.items():
             sums[k] = sums.get(k, 0.0) + float(v.sum())
-    model.qnet.train(was_training)
-    return {k: v / max(1, len(data)) for k, v in sums.items()} | {"pairs": len(data)}
+    return {k: v / max(1, len(pairs)) for k, v in sums.items()} | {"pairs": len(pairs)}

@@ -9,9 +9,8 @@ import torch
 from ..adapter import QAdapter
 from ..config import TrainConfig
 from ..data.pairs import PreferencePair
-from ..data.tokenize import collate_pairs
 from ..loss import kl_to_base
-from ..train import evaluate_pairs, tokenize_all
+from ..train import eval_batches, evaluate_pairs
 
 
 @torch.no_grad()
@@ -19,19 +18,13 @@ def mean_kl(model: QAdapter, tokenizer, pairs: Sequence[PreferencePair], cfg: Tr
     """Mean over response-token states (chosen and rejected responses of ``pairs``) of
     KL(pi~(.|s) || pi1(.|s)), teacher-forced: how far the customized policy moved from the base
     where it matters. Also the max over states. Computed with the model in eval mode."""
-    was_training = model.qnet.training
-    model.qnet.eval()
     total, count, worst = 0.0, 0, 0.0
-    data = tokenize_all(tokenizer, pairs, cfg)
-    device = next(model.qnet.parameters()).device
-    for i in range(0, len(data), batch_size):
-        batch = {k: v.to(device) for k, v in collate_pairs(data[i : i + batch_size], tokenizer.pad_token_id).items()}
+    for batch in eval_batches(model, tokenizer, pairs, cfg, batch_size):
         q, base_lp = model.full_outputs(batch["input_ids"], batch["attention_mask"])  # (2B, L, V)
         kl = kl_to_base(q, base_lp, alpha0=cfg.alpha0, alpha_tilde=cfg.alpha_tilde)[batch["action_mask"]]  # (N,)
         total += float(kl.sum())
         count += kl.numel()
         worst = max(worst, float(kl.max())) if kl.numel() else worst
-    model.qnet.train(was_training)
     return {"kl_mean": total / max(1, count), "kl_max": worst, "kl_states": count}
 
 
