@@ -1,8 +1,10 @@
 """``qadapter data check SOURCE``: load a preference source and report what happened to it.
 
-Exit codes: 0 loaded (summary table and content hash on stdout); 1 ``--strict`` and something
-was quarantined (the first problems, with line numbers, on stderr); 2 the source or an option is
-wrong (one line on stderr saying what, where and what to do; never a traceback).
+Exit codes (the same as every ``qadapter`` command): 0 loaded (summary table and content hash on
+stdout); 2 bad input: the source or an option is wrong, nothing usable was loaded, or ``--strict``
+and something was quarantined. Errors end stderr with exactly one line
+``qadapter: error: what, where, what to do`` (above it, for ``--strict``, the first problems with
+their line numbers); never a traceback, never a credential.
 """
 
 from __future__ import annotations
@@ -13,24 +15,50 @@ from typing import Sequence
 
 from qadapter.data.formats import DSP_DOMAINS, FORMATS
 from qadapter.data.hashing import dataset_hash
-from qadapter.data.sources import DataError, redact
-from qadapter.data.validate import load_preferences, problems_message
+from qadapter.data.records import DataError
+from qadapter.data.validate import load_preferences, problem_lines, problems_message, require_pairs
+from qadapter.secrets import redact
+
+ERROR_PREFIX = "qadapter: error: "
+BAD_INPUT = 2
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", help="file, directory, hf://OWNER/NAME?split=..., or "
-                        "s3://bucket/prefix")
-    parser.add_argument("--format", default="auto",
-                        help=f"record format: auto (default), {', '.join(FORMATS)}")
-    parser.add_argument("--target-domain", default=None,
-                        help=f"DSP only: the preferred domain ({', '.join(DSP_DOMAINS)})")
+    parser.add_argument(
+        "source",
+        help="file, directory, hf://OWNER/NAME?split=..., or "
+        "s3://bucket/prefix (credentials come from the environment, never the URI)",
+    )
+    parser.add_argument(
+        "--format", default="auto", help=f"record format: auto (default), {', '.join(FORMATS)}"
+    )
+    parser.add_argument(
+        "--target-domain",
+        default=None,
+        help=f"DSP only: the preferred domain ({', '.join(DSP_DOMAINS)})",
+    )
     parser.add_argument("--split", default=None, help="only this split (train, test, ...)")
-    parser.add_argument("--max-prompt-chars", type=int, default=None,
-                        help="quarantine prompts longer than this many characters")
-    parser.add_argument("--quarantine", default=None, metavar="PATH",
-                        help="write quarantined records to this JSONL file")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 if any record is quarantined")
+    parser.add_argument(
+        "--max-prompt-chars",
+        type=int,
+        default=None,
+        help="quarantine prompts longer than this many characters",
+    )
+    parser.add_argument(
+        "--max-record-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="quarantine records bigger than N bytes (default: "
+        "$QADAPTER_MAX_RECORD_BYTES or 1000000)",
+    )
+    parser.add_argument(
+        "--quarantine",
+        default=None,
+        metavar="PATH",
+        help="write quarantined records to this JSONL file",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 2 if any record is quarantined")
 
 
 def add_data_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -44,34 +72,52 @@ def add_data_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     return data
 
 
+def error(message: str, details: Sequence[str] = ()) -> int:
+    """Print ``details`` then one ``qadapter: error:`` line on stderr (redacted); return 2."""
+    for line in details:
+        print(redact(line), file=sys.stderr)
+    print(ERROR_PREFIX + redact(message).replace("\n", " "), file=sys.stderr)
+    return BAD_INPUT
+
+
 def check_command(args: argparse.Namespace) -> int:
     """Run ``data check`` for parsed arguments; returns the exit code."""
     try:
-        result = load_preferences(args.source, format=args.format,
-                                  target_domain=args.target_domain, split=args.split,
-                                  quarantine_path=args.quarantine,
-                                  max_prompt_chars=args.max_prompt_chars,
-                                  progress=sys.stderr.isatty())
+        result = load_preferences(
+            args.source,
+            format=args.format,
+            target_domain=args.target_domain,
+            split=args.split,
+            quarantine_path=args.quarantine,
+            max_prompt_chars=args.max_prompt_chars,
+            max_record_bytes=args.max_record_bytes,
+        )
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return error(str(exc), exc.details)
     except OSError as exc:
         where = exc.filename or args.source
-        print(redact(f"error: cannot read {where}: {exc.strerror or exc}; check the path and "
-                     "its permissions"), file=sys.stderr)
-        return 2
+        return error(
+            f"cannot read {where}: {exc.strerror or exc}; check the path and its permissions"
+        )
     print(result.summary.format())
+    try:
+        require_pairs(result)
+    except DataError as exc:
+        return error(str(exc), problem_lines(result.quarantine))
     if args.strict and result.quarantine:
-        print(problems_message(result.quarantine, args.source), file=sys.stderr)
-        return 1
+        return error(
+            problems_message(result.quarantine, args.source, args.quarantine),
+            problem_lines(result.quarantine),
+        )
     print(f"hash  sha256:{dataset_hash(result.pairs)}")
     return 0
 
 
 def run_check(argv: Sequence[str] | None = None) -> int:
     """``qadapter data check`` from an argument list (``["data.jsonl", "--strict"]``)."""
-    parser = argparse.ArgumentParser(prog="qadapter data check",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="qadapter data check", description=__doc__.splitlines()[0]
+    )
     add_check_arguments(parser)
     try:
         args = parser.parse_args(argv)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qadapter.data.pairs import PreferencePair
-from qadapter.data.sources import DataError
+from qadapter.data.records import DataError
 
 FORMATS = ("hh", "trl", "dsp")
 DSP_DOMAINS = ("academy", "business", "entertainment", "literature", "normal")
@@ -38,6 +38,7 @@ REASONS = {
     "bad_conversation": "messages in an impossible order (prompt not ending with a user turn)",
     "unparseable": "bad JSON line, bad CSV row, or a malformed HH transcript",
     "invalid_utf8": "the line is not valid UTF-8",
+    "record_too_large": "the record is bigger than max_record_bytes (QADAPTER_MAX_RECORD_BYTES)",
     "prompt_too_long": "the prompt leaves no room for a response (max_prompt_chars)",
 }
 
@@ -54,14 +55,15 @@ class Problem:
 
 def check_format(fmt: str) -> None:
     if fmt != "auto" and fmt not in FORMATS:
-        raise DataError(f"unknown format {fmt!r} (--format); use one of auto, "
-                        f"{', '.join(FORMATS)}")
+        raise DataError(f"unknown format {fmt!r} (--format); use one of auto, {', '.join(FORMATS)}")
 
 
 def check_target_domain(domain: str | None) -> None:
     if domain is not None and domain not in DSP_DOMAINS:
-        raise DataError(f"unknown DSP target domain {domain!r} (--target-domain); use one of "
-                        f"{', '.join(DSP_DOMAINS)}")
+        raise DataError(
+            f"unknown DSP target domain {domain!r} (--target-domain); use one of "
+            f"{', '.join(DSP_DOMAINS)}"
+        )
 
 
 def detect_format(record: dict) -> str | None:
@@ -71,8 +73,9 @@ def detect_format(record: dict) -> str | None:
     lacks with nulls, so an HH row read beside TRL rows has ``"prompt": None``.
     """
     if record.get("query") is not None and (
-            isinstance(record.get("responses"), dict)
-            or any(record.get(d) is not None for d in DSP_DOMAINS)):
+        isinstance(record.get("responses"), dict)
+        or any(record.get(d) is not None for d in DSP_DOMAINS)
+    ):
         return "dsp"
     if record.get("prompt") is not None:
         return "trl"
@@ -84,8 +87,9 @@ def detect_format(record: dict) -> str | None:
     return None
 
 
-def convert(record: Any, fmt: str = "auto", *, origin: str = "",
-            target_domain: str | None = None) -> list[PreferencePair | Problem]:
+def convert(
+    record: Any, fmt: str = "auto", *, origin: str = "", target_domain: str | None = None
+) -> list[PreferencePair | Problem]:
     """Convert one raw record to its pairs (several for DSP) or problems."""
     if not isinstance(record, dict):
         return [Problem("wrong_type", f"expected a JSON object, got {_type(record)}")]
@@ -106,26 +110,40 @@ def convert(record: Any, fmt: str = "auto", *, origin: str = "",
 def _undetected(record: dict) -> Problem:
     missing = [k for k in ("chosen", "rejected") if record.get(k) is None]
     if missing:
-        return Problem("missing_field", f"no {' or '.join(map(repr, missing))} field (fields: "
-                       f"{', '.join(sorted(map(str, record))[:8]) or 'none'})")
+        return Problem(
+            "missing_field",
+            f"no {' or '.join(map(repr, missing))} field (fields: "
+            f"{', '.join(sorted(map(str, record))[:8]) or 'none'})",
+        )
     if not isinstance(record["chosen"], str):
-        return Problem("wrong_type", f"'chosen' is {_type(record['chosen'])}, expected text or "
-                       "chat messages")
-    return Problem("missing_field", "no 'prompt' field and 'chosen' is not an HH transcript "
-                   "('\\n\\nHuman: ...\\n\\nAssistant: ...')")
+        return Problem(
+            "wrong_type", f"'chosen' is {_type(record['chosen'])}, expected text or chat messages"
+        )
+    return Problem(
+        "missing_field",
+        "no 'prompt' field and 'chosen' is not an HH transcript "
+        "('\\n\\nHuman: ...\\n\\nAssistant: ...')",
+    )
 
 
 def _type(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _pair(prompt: list[dict], chosen: str, rejected: str, origin: str,
-          ) -> PreferencePair | Problem:
+def _pair(
+    prompt: list[dict],
+    chosen: str,
+    rejected: str,
+    origin: str,
+) -> PreferencePair | Problem:
     if not prompt or not any(m["content"].strip() for m in prompt):
         return Problem("empty_prompt", "the prompt has no text")
     if prompt[-1]["role"] != "user":
-        return Problem("bad_conversation", f"the prompt ends with a {prompt[-1]['role']!r} "
-                       "message; it must end with a user message")
+        return Problem(
+            "bad_conversation",
+            f"the prompt ends with a {prompt[-1]['role']!r} "
+            "message; it must end with a user message",
+        )
     for name, text in (("chosen", chosen), ("rejected", rejected)):
         if not text.strip():
             return Problem("empty_response", f"{name!r} is empty")
@@ -134,8 +152,11 @@ def _pair(prompt: list[dict], chosen: str, rejected: str, origin: str,
     return PreferencePair(tuple(prompt), chosen, rejected, origin)
 
 
-def _fields(record: dict, names: tuple[str, ...], types: tuple[type, ...],
-            ) -> Problem | None:
+def _fields(
+    record: dict,
+    names: tuple[str, ...],
+    types: tuple[type, ...],
+) -> Problem | None:
     for name in names:
         if name not in record or record[name] is None:
             return Problem("missing_field", f"no {name!r} field")
@@ -147,6 +168,7 @@ def _fields(record: dict, names: tuple[str, ...], types: tuple[type, ...],
 
 
 # ---- hh --------------------------------------------------------------------------------------
+
 
 def _looks_hh(text: str) -> bool:
     return text.startswith(("\n\nHuman:", "Human:")) and "\n\nAssistant:" in text
@@ -197,6 +219,7 @@ def _mismatch(a: list[dict], b: list[dict]) -> str:
 
 # ---- trl -------------------------------------------------------------------------------------
 
+
 def _messages(value: Any, name: str) -> list[dict] | Problem:
     if not isinstance(value, list):
         return Problem("wrong_type", f"{name!r} is {_type(value)}, expected a list of messages")
@@ -208,11 +231,14 @@ def _messages(value: Any, name: str) -> list[dict] | Problem:
         if "role" not in message or "content" not in message:
             return Problem("missing_field", f"{where} needs 'role' and 'content'")
         if message["role"] not in ROLES:
-            return Problem("wrong_type", f"{where}.role is {message['role']!r}, expected one of "
-                           f"{', '.join(ROLES)}")
+            return Problem(
+                "wrong_type",
+                f"{where}.role is {message['role']!r}, expected one of {', '.join(ROLES)}",
+            )
         if not isinstance(message["content"], str):
-            return Problem("wrong_type", f"{where}.content is {_type(message['content'])}, "
-                           "expected text")
+            return Problem(
+                "wrong_type", f"{where}.content is {_type(message['content'])}, expected text"
+            )
         messages.append({"role": message["role"], "content": message["content"]})
     return messages
 
@@ -224,8 +250,10 @@ def _response(value: Any, name: str) -> str | Problem:
     if isinstance(messages, Problem):
         return messages
     if len(messages) != 1 or messages[0]["role"] != "assistant":
-        return Problem("bad_conversation", f"{name!r} must be text or one assistant message, got "
-                       f"{len(messages)} message(s)")
+        return Problem(
+            "bad_conversation",
+            f"{name!r} must be text or one assistant message, got {len(messages)} message(s)",
+        )
     return messages[0]["content"]
 
 
@@ -270,11 +298,17 @@ def _convert_trl_implicit(record: dict, origin: str) -> PreferencePair | Problem
 
 # ---- dsp -------------------------------------------------------------------------------------
 
-def _convert_dsp(record: dict, origin: str, target: str | None,
-                 ) -> list[PreferencePair | Problem]:
+
+def _convert_dsp(
+    record: dict,
+    origin: str,
+    target: str | None,
+) -> list[PreferencePair | Problem]:
     if target is None:
-        raise DataError(f"{origin}: DSP records need a target domain; pass --target-domain "
-                        f"(target_domain=) with one of {', '.join(DSP_DOMAINS)}")
+        raise DataError(
+            f"{origin}: DSP records need a target domain; pass --target-domain "
+            f"(target_domain=) with one of {', '.join(DSP_DOMAINS)}"
+        )
     check_target_domain(target)
     problem = _fields(record, ("query",), (str,))
     if problem:

@@ -21,8 +21,9 @@ from typing import Any, Iterable
 
 from qadapter.data.hashing import pair_digest
 from qadapter.data.pairs import PreferencePair
-from qadapter.data.sources import DataError, available_splits, split_of
-from qadapter.data.validate import Summary, load_preferences
+from qadapter.data.records import DataError
+from qadapter.data.sources import available_splits, check_source, split_of
+from qadapter.data.validate import Summary, load_preferences, require_pairs
 
 HELD_OUT = ("test", "validation")  # split names usable as the test set, preferred first
 
@@ -44,8 +45,12 @@ def is_test(pair: PreferencePair, *, test_fraction: float, seed: int) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < test_fraction
 
 
-def hash_split(pairs: Iterable[PreferencePair], *, test_fraction: float = 0.05, seed: int = 0,
-               ) -> tuple[list[PreferencePair], list[PreferencePair]]:
+def hash_split(
+    pairs: Iterable[PreferencePair],
+    *,
+    test_fraction: float = 0.05,
+    seed: int = 0,
+) -> tuple[list[PreferencePair], list[PreferencePair]]:
     """(train, test), each in input order; membership depends only on content and seed."""
     if not 0.0 <= test_fraction <= 1.0:
         raise DataError(f"test_fraction={test_fraction}; give a number between 0 and 1")
@@ -55,33 +60,49 @@ def hash_split(pairs: Iterable[PreferencePair], *, test_fraction: float = 0.05, 
     return train, test
 
 
-def load_splits(source: str, *, test_source: str | None = None, test_fraction: float = 0.05,
-                seed: int = 0, **load_kwargs: Any) -> Splits:
+def load_splits(
+    source: str,
+    *,
+    test_source: str | None = None,
+    test_fraction: float = 0.05,
+    seed: int = 0,
+    **load_kwargs: Any,
+) -> Splits:
     """Load ``source`` as train and test sets (see the module docstring for the rules).
 
     ``load_kwargs`` go to :func:`load_preferences` (format, target_domain, strict, ...); with an
-    explicit test set, a ``quarantine_path`` gets a ``.test`` twin for the test load.
+    explicit test set, a ``quarantine_path`` gets a ``.test`` twin for the test load. A load with
+    no usable pair (empty, or every record quarantined) raises :class:`DataError`.
     """
-    source = str(source)
+    source = check_source(source)
+    if test_source is not None:
+        test_source = check_source(test_source)
     held_out = None
     if test_source is None:
         test_source, held_out = _explicit_test(source)
     if test_source is None:
-        result = load_preferences(source, **load_kwargs)
+        result = require_pairs(load_preferences(source, **load_kwargs))
         train, test = hash_split(result.pairs, test_fraction=test_fraction, seed=seed)
-        return Splits(train, test, f"hash(test_fraction={test_fraction}, seed={seed})",
-                      (result.summary,))
+        return Splits(
+            train, test, f"hash(test_fraction={test_fraction}, seed={seed})", (result.summary,)
+        )
     if held_out is None:  # a separate test source
-        train_result = load_preferences(source, **load_kwargs)
-        test_result = load_preferences(test_source, **_test_kwargs(load_kwargs))
+        train_result = require_pairs(load_preferences(source, **load_kwargs))
+        test_result = require_pairs(load_preferences(test_source, **_test_kwargs(load_kwargs)))
     else:  # splits of one source
-        train_result = load_preferences(source, split="train", **load_kwargs)
-        test_result = load_preferences(source, split=held_out, **_test_kwargs(load_kwargs))
+        train_result = require_pairs(load_preferences(source, split="train", **load_kwargs))
+        test_result = require_pairs(
+            load_preferences(source, split=held_out, **_test_kwargs(load_kwargs))
+        )
     test_keys = {p.key() for p in test_result.pairs}
     train = [p for p in train_result.pairs if p.key() not in test_keys]
-    return Splits(train, list(test_result.pairs), f"explicit ({held_out or 'test'} split of "
-                  f"{test_source})", (train_result.summary, test_result.summary),
-                  len(train_result.pairs) - len(train))
+    return Splits(
+        train,
+        list(test_result.pairs),
+        f"explicit ({held_out or 'test'} split of {test_source})",
+        (train_result.summary, test_result.summary),
+        len(train_result.pairs) - len(train),
+    )
 
 
 def _explicit_test(source: str) -> tuple[str | None, str | None]:
@@ -91,9 +112,13 @@ def _explicit_test(source: str) -> tuple[str | None, str | None]:
         if split_of(path.name) != "train":
             return None, None
         for name in HELD_OUT:
-            siblings = sorted(p for p in path.parent.iterdir() if p.is_file()
-                              and split_of(p.name) == name
-                              and p.name.split(".", 1)[-1] == path.name.split(".", 1)[-1])
+            siblings = sorted(
+                p
+                for p in path.parent.iterdir()
+                if p.is_file()
+                and split_of(p.name) == name
+                and p.name.split(".", 1)[-1] == path.name.split(".", 1)[-1]
+            )
             if siblings:
                 return str(siblings[0]), None
         return None, None
@@ -101,8 +126,10 @@ def _explicit_test(source: str) -> tuple[str | None, str | None]:
     for name in HELD_OUT:
         if name in splits:
             if "train" not in splits:
-                raise DataError(f"{source} has a {name!r} split but no 'train' split; name the "
-                                "training files train.* (or pass test_source=)")
+                raise DataError(
+                    f"{source} has a {name!r} split but no 'train' split; name the "
+                    "training files train.* (or pass test_source=)"
+                )
             return source, name
     return None, None
 

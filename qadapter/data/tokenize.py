@@ -49,7 +49,9 @@ def tokenize_pair(
     if max_prompt_length is None:
         max_prompt_length = max_length // 2
     if not 0 < max_prompt_length < max_length:
-        raise ValueError(f"max_prompt_length must be in (0, max_length={max_length}), got {max_prompt_length}")
+        raise ValueError(
+            f"max_prompt_length must be in (0, max_length={max_length}), got {max_prompt_length}"
+        )
     prompt = encode_prompt(tokenizer, pair.prompt)
     chosen = encode_response(tokenizer, pair.chosen)
     rejected = encode_response(tokenizer, pair.rejected)
@@ -59,7 +61,9 @@ def tokenize_pair(
     keep_prompt = min(len(prompt), max(max_length - longest, max_prompt_length))
     prompt = prompt[len(prompt) - keep_prompt :]
     room = max_length - len(prompt)
-    return TokenizedPair(tuple(prompt), tuple(chosen[:room]), tuple(rejected[:room]), truncated=True)
+    return TokenizedPair(
+        tuple(prompt), tuple(chosen[:room]), tuple(rejected[:room]), truncated=True
+    )
 
 
 def _rows(prompt: tuple[int, ...], response: tuple[int, ...]) -> tuple[list[int], list[bool]]:
@@ -77,7 +81,9 @@ def collate_pairs(batch: list[TokenizedPair], pad_id: int) -> dict[str, torch.Te
     Returns input_ids (2B, T) long, attention_mask (2B, T) long, actions (2B, T) long (input ids
     shifted left, padded with ``pad_id``) and action_mask (2B, T) bool.
     """
-    rows = [_rows(p.prompt_ids, p.chosen_ids) for p in batch] + [_rows(p.prompt_ids, p.rejected_ids) for p in batch]
+    rows = [_rows(p.prompt_ids, p.chosen_ids) for p in batch] + [
+        _rows(p.prompt_ids, p.rejected_ids) for p in batch
+    ]
     width = max(len(ids) for ids, _ in rows)
     n = len(rows)
     input_ids = torch.full((n, width), pad_id, dtype=torch.long)
@@ -89,7 +95,12 @@ def collate_pairs(batch: list[TokenizedPair], pad_id: int) -> dict[str, torch.Te
         action_mask[i, : len(ids)] = torch.tensor(mask)
     actions = torch.full_like(input_ids, pad_id)
     actions[:, :-1] = input_ids[:, 1:]
-    return {"input_ids": input_ids, "attention_mask": attention_mask, "actions": actions, "action_mask": action_mask}
+    return {
+        "input_ids": input_ids,
+        "attention_mask": attention_mask,
+        "actions": actions,
+        "action_mask": action_mask,
+    }
 
 
 def left_pad(prompts: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -16,14 +16,23 @@ pair it expands to (``records`` counts the input records themselves).
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qadapter.data.formats import (REASONS, Problem, check_format, check_target_domain, convert,
-                                   detect_format)
+from qadapter.data.formats import (
+    REASONS,
+    Problem,
+    check_format,
+    check_target_domain,
+    convert,
+    detect_format,
+)
 from qadapter.data.pairs import PreferencePair
-from qadapter.data.sources import DataError, RawRecord, list_source
+from qadapter.data.records import DataError, RawRecord
+from qadapter.data.records import max_record_bytes as record_cap
+from qadapter.data.sources import list_source
 
 STRICT_SHOWN = 10  # problems listed in a strict-mode error
 
@@ -41,8 +50,12 @@ class QuarantineEntry:
         return f"{self.origin}: {self.reason}: {self.detail}"
 
     def to_json(self) -> str:
-        row = {"origin": self.origin, "reason": self.reason, "detail": self.detail,
-               "record": self.record}
+        row = {
+            "origin": self.origin,
+            "reason": self.reason,
+            "detail": self.detail,
+            "record": self.record,
+        }
         return json.dumps(row, ensure_ascii=False, default=str)
 
 
@@ -80,9 +93,13 @@ class Summary:
 
     def format(self) -> str:
         """A short human-readable table."""
-        rows = [("source", self.source), ("records read", str(self.records)),
-                ("candidate pairs", str(self.total)), ("loaded", str(self.loaded)),
-                ("quarantined", str(self.quarantined))]
+        rows = [
+            ("source", self.source),
+            ("records read", str(self.records)),
+            ("candidate pairs", str(self.total)),
+            ("loaded", str(self.loaded)),
+            ("quarantined", str(self.quarantined)),
+        ]
         rows += [(f"  {reason}", str(n)) for reason, n in self.reasons.items()]
         rows.append(("deduplicated", str(self.deduplicated)))
         if self.formats:
@@ -90,9 +107,14 @@ class Summary:
         if self.splits:
             rows.append(("splits", ", ".join(f"{k}={v}" for k, v in self.splits.items())))
         if self.skipped_files:
-            rows.append(("skipped files", f"{len(self.skipped_files)}: "
-                         + ", ".join(self.skipped_files[:3])
-                         + (" ..." if len(self.skipped_files) > 3 else "")))
+            rows.append(
+                (
+                    "skipped files",
+                    f"{len(self.skipped_files)}: "
+                    + ", ".join(self.skipped_files[:3])
+                    + (" ..." if len(self.skipped_files) > 3 else ""),
+                )
+            )
         if self.quarantine_path and self.quarantined:
             rows.append(("quarantine file", self.quarantine_path))
         width = max(len(name) for name, _ in rows) + 2
@@ -112,20 +134,68 @@ class LoadResult:
     quarantine: list[QuarantineEntry] = field(default_factory=list)
 
 
-def problems_message(entries: list[QuarantineEntry], source: str) -> str:
-    """The strict-mode error: a headline, then one line per problem (first ten)."""
-    lines = [f"{len(entries)} record(s) of {source} quarantined in strict mode; fix them or "
-             "load without --strict (the quarantine file lists them all):"]
-    lines += [entry.line() for entry in entries[:STRICT_SHOWN]]
+def problems_message(
+    entries: list[QuarantineEntry], source: str, quarantine_path: str | None = None
+) -> str:
+    """The strict-mode error line: how many records, the first problem, and where the rest are
+    (the quarantine file, named only when one was written)."""
+    where = (
+        f"the quarantine file {quarantine_path} lists them all"
+        if quarantine_path
+        else "pass a quarantine path (--quarantine) to list them all"
+    )
+    return (
+        f"{len(entries)} record(s) of {source} quarantined in strict mode (first: "
+        f"{entries[0].line()}); fix them or load without --strict ({where})"
+    )
+
+
+def problem_lines(entries: list[QuarantineEntry]) -> tuple[str, ...]:
+    """One line per problem (the first :data:`STRICT_SHOWN`), for a person to read above the
+    error line."""
+    lines = [entry.line() for entry in entries[:STRICT_SHOWN]]
     if len(entries) > STRICT_SHOWN:
         lines.append(f"... and {len(entries) - STRICT_SHOWN} more")
-    return "\n".join(lines)
+    return tuple(lines)
 
 
-def load_preferences(source: str, *, format: str = "auto", target_domain: str | None = None,
-                     split: str | None = None, quarantine_path: str | Path | None = None,
-                     strict: bool = False, max_prompt_chars: int | None = None,
-                     progress: bool = False) -> LoadResult:
+def require_pairs(result: LoadResult) -> LoadResult:
+    """``result`` if it loaded at least one pair, else :class:`DataError` saying why not."""
+    s = result.summary
+    if s.loaded:
+        return result
+    if s.records == 0:
+        raise DataError(
+            f"{s.source} holds no records; add preference pairs to it or check the path", summary=s
+        )
+    reasons = ", ".join(f"{reason}={n}" for reason, n in s.reasons.items())
+    counted = f"{s.quarantined} quarantined ({reasons})" if s.quarantined else ""
+    if s.deduplicated:
+        counted += (", " if counted else "") + f"{s.deduplicated} duplicate(s)"
+    where = (
+        f"the quarantine file {s.quarantine_path} lists them"
+        if s.quarantine_path and s.quarantined
+        else "`qadapter data check SOURCE --quarantine FILE` lists them"
+    )
+    raise DataError(
+        f"no usable preference pairs in {s.source}: {s.records} record(s) read, "
+        f"{counted}; fix the records ({where})",
+        summary=s,
+    )
+
+
+def load_preferences(
+    source: str,
+    *,
+    format: str = "auto",
+    target_domain: str | None = None,
+    split: str | None = None,
+    quarantine_path: str | Path | None = None,
+    strict: bool = False,
+    max_prompt_chars: int | None = None,
+    max_record_bytes: int | None = None,
+    progress: bool | None = None,
+) -> LoadResult:
     """Load, validate and de-duplicate the preference pairs of ``source``.
 
     format:           ``auto`` (per record), ``hh``, ``trl`` or ``dsp``.
@@ -134,32 +204,50 @@ def load_preferences(source: str, *, format: str = "auto", target_domain: str | 
     quarantine_path:  write quarantined records here as JSONL (the file is always rewritten).
     strict:           raise :class:`DataError` if anything is quarantined.
     max_prompt_chars: quarantine pairs whose prompt text is longer (``prompt_too_long``).
-    progress:         show a progress bar on stderr.
+    max_record_bytes: quarantine records bigger than this (``record_too_large``); default
+                      ``$QADAPTER_MAX_RECORD_BYTES`` or 1 MB (see :mod:`qadapter.data.records`).
+    progress:         a progress bar on stderr: None (default) when stderr is a terminal.
+
+    A source with nothing usable still returns (``summary.loaded == 0``); :func:`require_pairs`
+    (used by :func:`qadapter.data.load_splits` and ``data check``) turns that into an error.
     """
     check_format(format)
     check_target_domain(target_domain)
     if max_prompt_chars is not None and max_prompt_chars <= 0:
         raise DataError(f"max_prompt_chars={max_prompt_chars}; give a positive number")
-    listing = list_source(str(source), split=split)
+    limit = record_cap(max_record_bytes)
+    source = str(source)
+    listing = list_source(source, split=split)  # refuses sources that carry credentials
     if split is not None and not listing.entries:
-        raise DataError(f"{source} has no {split!r} split; name files like {split}.jsonl or "
-                        "leave the split out")
-    records = listing.records()
+        raise DataError(
+            f"{source} has no {split!r} split; name files like {split}.jsonl or leave the split out"
+        )
+    records = listing.records(limit)
+    if progress is None:
+        progress = sys.stderr.isatty()
     if progress:
         from tqdm import tqdm
 
-        records = tqdm(records, desc=f"reading {source}", unit=" records", leave=False)
+        records = tqdm(
+            records, desc=f"reading {source}", unit=" records", leave=False, file=sys.stderr
+        )
     tally = _Tally()
     for raw in records:
         tally.add(raw, format, target_domain, max_prompt_chars)
     if quarantine_path is not None:
         _write_quarantine(Path(quarantine_path), tally.quarantine)
-    summary = tally.summary(str(source), listing.skipped,
-                            str(quarantine_path) if quarantine_path is not None else None)
+    summary = tally.summary(
+        str(source), listing.skipped, str(quarantine_path) if quarantine_path is not None else None
+    )
     assert summary.loaded + summary.quarantined + summary.deduplicated == summary.total
     if strict and tally.quarantine:
-        raise DataError(problems_message(tally.quarantine, str(source)),
-                        tuple(tally.quarantine))
+        written = str(quarantine_path) if quarantine_path is not None else None
+        raise DataError(
+            problems_message(tally.quarantine, str(source), written),
+            tuple(tally.quarantine),
+            summary,
+            problem_lines(tally.quarantine),
+        )
     return LoadResult(tally.pairs, summary, tally.quarantine)
 
 
@@ -187,12 +275,24 @@ class _Tally:
                 continue
             prompt_chars = sum(len(m["content"]) for m in item.prompt)
             if max_prompt is not None and prompt_chars > max_prompt:
-                self._quarantine(raw, Problem("prompt_too_long", f"prompt has {prompt_chars} "
-                                 f"chars, more than max_prompt_chars={max_prompt}"), item.origin)
+                self._quarantine(
+                    raw,
+                    Problem(
+                        "prompt_too_long",
+                        f"prompt has {prompt_chars} chars, more than max_prompt_chars={max_prompt}",
+                    ),
+                    item.origin,
+                )
                 continue
             if not _encodable(item):
-                self._quarantine(raw, Problem("invalid_utf8", "text holds a lone surrogate "
-                                 "escape (\\udXXX) that is not valid Unicode"), item.origin)
+                self._quarantine(
+                    raw,
+                    Problem(
+                        "invalid_utf8",
+                        "text holds a lone surrogate escape (\\udXXX) that is not valid Unicode",
+                    ),
+                    item.origin,
+                )
                 continue
             key = item.key()
             if key in self.seen:
@@ -216,16 +316,27 @@ class _Tally:
         order = list(REASONS)
         reasons = dict(sorted(reasons.items(), key=lambda kv: order.index(kv[0])))
         lengths = {
-            "prompt": LengthStats.of([sum(len(m["content"]) for m in p.prompt)
-                                      for p in self.pairs]),
+            "prompt": LengthStats.of(
+                [sum(len(m["content"]) for m in p.prompt) for p in self.pairs]
+            ),
             "chosen": LengthStats.of([len(p.chosen) for p in self.pairs]),
             "rejected": LengthStats.of([len(p.rejected) for p in self.pairs]),
         }
         quarantined = len(self.quarantine)
-        return Summary(source, self.records, len(self.pairs) + quarantined + self.deduplicated,
-                       len(self.pairs), quarantined, self.deduplicated, reasons,
-                       dict(sorted(self.formats.items())), dict(sorted(self.splits.items())),
-                       lengths, skipped, path)
+        return Summary(
+            source,
+            self.records,
+            len(self.pairs) + quarantined + self.deduplicated,
+            len(self.pairs),
+            quarantined,
+            self.deduplicated,
+            reasons,
+            dict(sorted(self.formats.items())),
+            dict(sorted(self.splits.items())),
+            lengths,
+            skipped,
+            path,
+        )
 
 
 def _encodable(pair: PreferencePair) -> bool:

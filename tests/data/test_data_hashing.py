@@ -10,8 +10,10 @@ import pyarrow.parquet as pq
 
 from qadapter.data import PreferencePair, dataset_hash, load_preferences
 
-PAIRS = [PreferencePair(({"role": "user", "content": f"q{i}"},), f"good {i}", f"bad {i}")
-         for i in range(20)]
+PAIRS = [
+    PreferencePair(({"role": "user", "content": f"q{i}"},), f"good {i}", f"bad {i}")
+    for i in range(20)
+]
 
 
 def test_hash_is_sha256_hex_and_order_independent():
@@ -39,17 +41,26 @@ def test_hash_is_the_same_across_file_formats_and_record_formats(tmp_path, hh, w
     for q1, a1, q2, good, bad in turns:
         prefix = (q1, a1, q2) if a1 else (q1,)
         hh_rows.append({"chosen": hh(*prefix, good), "rejected": hh(*prefix, bad)})
-        msgs = [{"role": "user" if i % 2 == 0 else "assistant", "content": t}
-                for i, t in enumerate(prefix)]
-        msg_rows.append({"chosen": msgs + [{"role": "assistant", "content": good}],
-                         "rejected": msgs + [{"role": "assistant", "content": bad}]})
-        trl_rows.append({"prompt": msgs, "chosen": good, "rejected": [
-            {"role": "assistant", "content": bad}]})
+        msgs = [
+            {"role": "user" if i % 2 == 0 else "assistant", "content": t}
+            for i, t in enumerate(prefix)
+        ]
+        msg_rows.append(
+            {
+                "chosen": msgs + [{"role": "assistant", "content": good}],
+                "rejected": msgs + [{"role": "assistant", "content": bad}],
+            }
+        )
+        trl_rows.append(
+            {"prompt": msgs, "chosen": good, "rejected": [{"role": "assistant", "content": bad}]}
+        )
     write_jsonl(tmp_path / "hh.jsonl", hh_rows)
     write_jsonl(tmp_path / "msgs.jsonl", msg_rows[::-1])
     (tmp_path / "trl.json").write_text(json.dumps({"data": trl_rows}))
     pq.write_table(pa.Table.from_pylist(hh_rows), tmp_path / "hh.parquet")
-    hashes = {name: dataset_hash(load_preferences(tmp_path / name).pairs)
-              for name in ("hh.jsonl", "msgs.jsonl", "trl.json", "hh.parquet")}
+    hashes = {
+        name: dataset_hash(load_preferences(tmp_path / name).pairs)
+        for name in ("hh.jsonl", "msgs.jsonl", "trl.json", "hh.parquet")
+    }
     assert len(set(hashes.values())) == 1, hashes
     assert len(load_preferences(tmp_path / "hh.jsonl").pairs) == 2

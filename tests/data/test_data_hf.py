@@ -6,7 +6,7 @@ import datasets
 import pytest
 
 from qadapter.data import DataError, load_preferences, load_splits
-from qadapter.data.sources import parse_hf
+from qadapter.data.hf import parse_hf
 
 
 def test_uri_maps_to_load_dataset_arguments(monkeypatch, hh):
@@ -26,12 +26,13 @@ def test_uri_maps_to_load_dataset_arguments(monkeypatch, hh):
 
 def test_split_argument_overrides_uri_and_bad_parameters_are_named(monkeypatch):
     calls = []
-    monkeypatch.setattr(datasets, "load_dataset",
-                        lambda path, **kw: calls.append((path, kw)) or [])
-    load_preferences("hf://org/name?split=train", split="test")
+    monkeypatch.setattr(datasets, "load_dataset", lambda path, **kw: calls.append((path, kw)) or [])
+    assert load_preferences("hf://org/name?split=train", split="test").summary.records == 0
     assert calls == [("org/name", {"split": "test"})]
-    assert parse_hf("hf://org/name?name=cfg&revision=v1") == ("org/name",
-                                                               {"name": "cfg", "revision": "v1"})
+    assert parse_hf("hf://org/name?name=cfg&revision=v1") == (
+        "org/name",
+        {"name": "cfg", "revision": "v1"},
+    )
     with pytest.raises(DataError, match="unknown parameter 'subset'.*data_dir, split"):
         parse_hf("hf://org/name?subset=x")
 
@@ -45,7 +46,8 @@ def test_load_failure_is_one_actionable_line(monkeypatch):
         load_preferences("hf://org/name?split=train")
     assert str(info.value) == (
         "cannot load hf://org/name?split=train: ConnectionError: Couldn't reach the Hub; check "
-        "the name and split, or use a local dataset directory / cache (HF_DATASETS_OFFLINE=1)")
+        "the name and split, or use a local dataset directory / cache (HF_DATASETS_OFFLINE=1)"
+    )
 
 
 @pytest.fixture
@@ -61,18 +63,26 @@ def offline_hf(tmp_path, monkeypatch):
 
 def test_local_dataset_folder_end_to_end_offline(offline_hf, write_jsonl, hh):
     folder = offline_hf / "hh-local" / "harmless-base"
-    write_jsonl(folder / "train.jsonl", [
-        {"chosen": hh("Hi", "Hello", "Help me?", "Sure."), "rejected": hh("Hi", "Hello",
-                                                                          "Help me?", "No.")},
-        {"chosen": hh("q2", "a"), "rejected": hh("q2", "b")}])
+    write_jsonl(
+        folder / "train.jsonl",
+        [
+            {
+                "chosen": hh("Hi", "Hello", "Help me?", "Sure."),
+                "rejected": hh("Hi", "Hello", "Help me?", "No."),
+            },
+            {"chosen": hh("q2", "a"), "rejected": hh("q2", "b")},
+        ],
+    )
     write_jsonl(folder / "test.jsonl", [{"chosen": hh("q3", "a"), "rejected": hh("q3", "b")}])
     root = offline_hf / "hh-local"
     uri = f"hf://{root}?data_dir=harmless-base&split=train"
     result = load_preferences(uri)
     assert result.summary.loaded == 2
-    assert result.pairs[0].prompt == ({"role": "user", "content": "Hi"},
-                                      {"role": "assistant", "content": "Hello"},
-                                      {"role": "user", "content": "Help me?"})
+    assert result.pairs[0].prompt == (
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello"},
+        {"role": "user", "content": "Help me?"},
+    )
     assert result.pairs[0].origin == f"{uri}[0]"
     splits = load_splits(uri)
     assert (len(splits.train), len(splits.test)) == (2, 1)

@@ -58,8 +58,11 @@ def test_reads_every_supported_object_under_prefix(s3, trl_rows, hh):
     pq.write_table(pa.Table.from_pylist(trl_rows[1:2]), buf)
     s3.put_object(Bucket="prefs", Key="hh/a.jsonl", Body=jsonl(trl_rows[:1]) + b"{bad\n")
     s3.put_object(Bucket="prefs", Key="hh/sub/b.parquet", Body=buf.getvalue())
-    s3.put_object(Bucket="prefs", Key="hh/c.jsonl.gz", Body=gzip.compress(jsonl(
-        [{"chosen": hh("q", "good"), "rejected": hh("q", "bad")}])))
+    s3.put_object(
+        Bucket="prefs",
+        Key="hh/c.jsonl.gz",
+        Body=gzip.compress(jsonl([{"chosen": hh("q", "good"), "rejected": hh("q", "bad")}])),
+    )
     s3.put_object(Bucket="prefs", Key="hh/notes.txt", Body=b"not data")
     s3.put_object(Bucket="prefs", Key="other/d.jsonl", Body=jsonl(trl_rows[2:]))
     result = load_preferences("s3://prefs/hh/")
@@ -84,8 +87,9 @@ def test_errors_name_the_problem_and_never_the_credentials(s3, capsys):
     with pytest.raises(DataError) as info:
         load_preferences("s3://no-such-bucket/x")
     message = str(info.value)
-    assert message == ("cannot read s3://no-such-bucket/x: the bucket does not exist; check the "
-                       "bucket name")
+    assert message == (
+        "cannot read s3://no-such-bucket/x: the bucket does not exist; check the bucket name"
+    )
     with pytest.raises(DataError, match=r"no data files under s3://prefs/empty"):
         load_preferences("s3://prefs/empty")
     assert run_check(["s3://no-such-bucket/x"]) == 2

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from qadapter.data import DataError, load_preferences
-from qadapter.data.sources import list_source, redact, split_of
+from qadapter.data.sources import list_source, split_of
 
 
 def records(source, **kw):
@@ -29,8 +29,11 @@ def test_jsonl_bad_json_and_invalid_utf8_become_flagged_records(tmp_path):
     path.write_bytes(b'{"x": 1}\n{"x": \n{"x": "caf\xe9"}\n')
     good, bad_json, bad_bytes = records(path)
     assert good.problem is None
-    assert (bad_json.origin, bad_json.problem, bad_json.raw) == (f"{path}:2", "unparseable",
-                                                                 '{"x": ')
+    assert (bad_json.origin, bad_json.problem, bad_json.raw) == (
+        f"{path}:2",
+        "unparseable",
+        '{"x": ',
+    )
     assert (bad_bytes.origin, bad_bytes.problem) == (f"{path}:3", "invalid_utf8")
     assert bad_bytes.raw == '{"x": "caf\\xe9"}'
 
@@ -81,9 +84,11 @@ def test_directory_is_recursive_sorted_and_counts_skipped_files(tmp_path, write_
     (tmp_path / "b" / "part1.json").write_text(json.dumps(trl_rows[1:2]))
     (tmp_path / "README.md").write_text("# card")
     listing = list_source(str(tmp_path))
-    assert [e.name for e in listing.entries] == [str(tmp_path / "a.jsonl"),
-                                                 str(tmp_path / "b" / "part1.json"),
-                                                 str(tmp_path / "b" / "part2.jsonl")]
+    assert [e.name for e in listing.entries] == [
+        str(tmp_path / "a.jsonl"),
+        str(tmp_path / "b" / "part1.json"),
+        str(tmp_path / "b" / "part2.jsonl"),
+    ]
     assert listing.skipped == (f"{tmp_path / 'README.md'} (unsupported file type)",)
     result = load_preferences(tmp_path)
     assert [p.chosen for p in result.pairs] == ["4", "Paris", "Hi!"]
@@ -100,16 +105,27 @@ def test_same_pairs_from_every_file_type(tmp_path, trl_rows, write_jsonl):
         writer = csv.DictWriter(f, ["prompt", "chosen", "rejected"])
         writer.writeheader()
         writer.writerows(trl_rows)
-    keys = {ext: [p.key() for p in load_preferences(tmp_path / f"a.{ext}").pairs]
-            for ext in ("jsonl", "json", "parquet", "csv")}
+    keys = {
+        ext: [p.key() for p in load_preferences(tmp_path / f"a.{ext}").pairs]
+        for ext in ("jsonl", "json", "parquet", "csv")
+    }
     assert len(keys["jsonl"]) == 3
     assert keys["json"] == keys["parquet"] == keys["csv"] == keys["jsonl"]
 
 
-@pytest.mark.parametrize("name, split", [
-    ("train.jsonl", "train"), ("test.jsonl.gz", "test"), ("harmless-base/test.jsonl", "test"),
-    ("train-00000-of-00001.parquet", "train"), ("validation/part.csv", "validation"),
-    ("dev.json", "validation"), ("contest.jsonl", None), ("data.jsonl", None)])
+@pytest.mark.parametrize(
+    "name, split",
+    [
+        ("train.jsonl", "train"),
+        ("test.jsonl.gz", "test"),
+        ("harmless-base/test.jsonl", "test"),
+        ("train-00000-of-00001.parquet", "train"),
+        ("validation/part.csv", "validation"),
+        ("dev.json", "validation"),
+        ("contest.jsonl", None),
+        ("data.jsonl", None),
+    ],
+)
 def test_split_of(name, split):
     assert split_of(name) == split
 
@@ -122,9 +138,3 @@ def test_missing_source_and_unsupported_file(tmp_path):
         load_preferences(tmp_path / "a.txt")
     with pytest.raises(DataError, match="no data files in directory"):
         load_preferences(tmp_path)
-
-
-def test_redact_removes_credentials(monkeypatch):
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "sEcReTvAlUe123")
-    text = redact("http://user:pw@host:9000 failed with key sEcReTvAlUe123")
-    assert text == "http://***@host:9000 failed with key ***"

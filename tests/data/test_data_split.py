@@ -8,8 +8,9 @@ import pytest
 
 from qadapter.data import PreferencePair, hash_split, load_splits
 
-PAIRS = [PreferencePair(({"role": "user", "content": f"q{i}"},), f"a{i}", f"b{i}")
-         for i in range(400)]
+PAIRS = [
+    PreferencePair(({"role": "user", "content": f"q{i}"},), f"a{i}", f"b{i}") for i in range(400)
+]
 
 
 def test_hash_split_is_disjoint_complete_and_near_fraction():

@@ -15,20 +15,20 @@ from qadapter.data import DataError, load_preferences
 def messy(tmp_path, hh):
     """A JSONL file with every kind of problem, in known numbers."""
     lines = [
-        json.dumps({"prompt": "q1", "chosen": "a", "rejected": "b"}),          # 1 loaded
-        json.dumps({"prompt": "q1", "chosen": "a", "rejected": "b"}),          # 2 duplicate
-        json.dumps({"prompt": "q2", "chosen": "a"}),                           # 3 missing_field
-        json.dumps({"prompt": "q3", "chosen": 1, "rejected": "b"}),            # 4 wrong_type
-        json.dumps({"prompt": "q4", "chosen": "", "rejected": "b"}),           # 5 empty_response
-        json.dumps({"prompt": "q5", "chosen": "x", "rejected": "x"}),          # 6 identical
+        json.dumps({"prompt": "q1", "chosen": "a", "rejected": "b"}),  # 1 loaded
+        json.dumps({"prompt": "q1", "chosen": "a", "rejected": "b"}),  # 2 duplicate
+        json.dumps({"prompt": "q2", "chosen": "a"}),  # 3 missing_field
+        json.dumps({"prompt": "q3", "chosen": 1, "rejected": "b"}),  # 4 wrong_type
+        json.dumps({"prompt": "q4", "chosen": "", "rejected": "b"}),  # 5 empty_response
+        json.dumps({"prompt": "q5", "chosen": "x", "rejected": "x"}),  # 6 identical
         json.dumps({"chosen": hh("A", "B", "C", "d"), "rejected": hh("A", "Z", "C", "e")}),  # 7
-        '{"prompt": "q7", ',                                                   # 8 unparseable
-        json.dumps({"prompt": "q" * 50, "chosen": "a", "rejected": "b"}),      # 9 too long
+        '{"prompt": "q7", ',  # 8 unparseable
+        json.dumps({"prompt": "q" * 50, "chosen": "a", "rejected": "b"}),  # 9 too long
         json.dumps({"chosen": hh("hi", "hello"), "rejected": hh("hi", "go")}),  # 10 loaded
         json.dumps({"chosen": hh("hi", "hello"), "rejected": hh("hi", "go")}),  # 11 duplicate
-        json.dumps([1, 2]),                                                    # 12 wrong_type
+        json.dumps([1, 2]),  # 12 wrong_type
     ]
-    data = "\n".join(lines).encode() + b'\n{"prompt": "\xff"}\n'              # 13 invalid_utf8
+    data = "\n".join(lines).encode() + b'\n{"prompt": "\xff"}\n'  # 13 invalid_utf8
     path = tmp_path / "messy.jsonl"
     path.write_bytes(data)
     return path
@@ -38,9 +38,16 @@ def test_every_reason_counted_exactly(messy, tmp_path):
     result = load_preferences(messy, max_prompt_chars=20, quarantine_path=tmp_path / "q.jsonl")
     s = result.summary
     assert (s.records, s.total, s.loaded, s.quarantined, s.deduplicated) == (13, 13, 2, 9, 2)
-    assert s.reasons == {"missing_field": 1, "wrong_type": 2, "empty_response": 1,
-                         "identical_responses": 1, "prompt_mismatch": 1, "unparseable": 1,
-                         "invalid_utf8": 1, "prompt_too_long": 1}
+    assert s.reasons == {
+        "missing_field": 1,
+        "wrong_type": 2,
+        "empty_response": 1,
+        "identical_responses": 1,
+        "prompt_mismatch": 1,
+        "unparseable": 1,
+        "invalid_utf8": 1,
+        "prompt_too_long": 1,
+    }
     assert [p.origin for p in result.pairs] == [f"{messy}:1", f"{messy}:10"]  # first copy kept
     assert s.formats == {"hh": 1, "trl": 1}
 
@@ -52,9 +59,12 @@ def test_quarantine_file_has_origin_reason_detail_record(messy, tmp_path):
     assert len(rows) == 9
     by_line = {int(r["origin"].rsplit(":", 1)[1]): r for r in rows}
     assert sorted(by_line) == [3, 4, 5, 6, 7, 8, 9, 12, 13]
-    assert by_line[3] == {"origin": f"{messy}:3", "reason": "missing_field",
-                          "detail": "no 'rejected' field",
-                          "record": {"prompt": "q2", "chosen": "a"}}
+    assert by_line[3] == {
+        "origin": f"{messy}:3",
+        "reason": "missing_field",
+        "detail": "no 'rejected' field",
+        "record": {"prompt": "q2", "chosen": "a"},
+    }
     assert by_line[8]["record"] == '{"prompt": "q7", '
     assert by_line[13]["reason"] == "invalid_utf8"
     assert by_line[13]["record"] == '{"prompt": "\\xff"}'
@@ -67,18 +77,27 @@ def test_quarantine_file_rewritten_even_when_clean(tmp_path, write_jsonl, trl_ro
     assert qpath.read_text() == ""
 
 
-def test_strict_raises_one_line_per_problem_first_ten(tmp_path, write_jsonl):
+def test_strict_raises_one_line_with_the_first_ten_problems_as_details(tmp_path, write_jsonl):
     rows = [{"prompt": f"q{i}", "chosen": "same", "rejected": "same"} for i in range(12)]
-    path = write_jsonl(tmp_path / "a.jsonl", rows + [{"prompt": "ok", "chosen": "a",
-                                                      "rejected": "b"}])
+    path = write_jsonl(
+        tmp_path / "a.jsonl", rows + [{"prompt": "ok", "chosen": "a", "rejected": "b"}]
+    )
+    first = f"{path}:1: identical_responses: chosen and rejected are the same text"
     with pytest.raises(DataError) as info:
         load_preferences(path, strict=True)
-    lines = str(info.value).splitlines()
-    assert lines[0].startswith(f"12 record(s) of {path} quarantined in strict mode")
-    assert lines[1] == (f"{path}:1: identical_responses: chosen and rejected are the same text")
-    assert lines[10].startswith(f"{path}:10: ")
-    assert lines[11] == "... and 2 more"
-    assert len(lines) == 12 and len(info.value.problems) == 12
+    assert str(info.value) == (
+        f"12 record(s) of {path} quarantined in strict mode (first: {first}); fix them or load "
+        "without --strict (pass a quarantine path (--quarantine) to list them all)"
+    )
+    lines = info.value.details
+    assert lines[0] == first and lines[9].startswith(f"{path}:10: ")
+    assert lines[10] == "... and 2 more"
+    assert len(lines) == 11 and len(info.value.problems) == 12
+    assert info.value.summary.quarantined == 12
+    qpath = tmp_path / "q.jsonl"
+    with pytest.raises(DataError, match=f"the quarantine file {qpath} lists them all"):
+        load_preferences(path, strict=True, quarantine_path=qpath)
+    assert len(qpath.read_text().splitlines()) == 12
 
 
 def test_lone_surrogate_escape_is_quarantined(tmp_path):
@@ -100,11 +119,15 @@ def test_summary_lengths_and_table(tmp_path, write_jsonl, trl_rows):
 
 def test_dsp_counts_one_candidate_per_expanded_pair(tmp_path):
     path = tmp_path / "dsp.json"
-    path.write_text(json.dumps([
-        {"query": "q1", "responses": {"academy": "A", "business": "B", "literature": "L"}},
-        {"query": "q2", "responses": {"academy": "A", "business": "A"}},   # identical
-        {"query": "q3", "responses": {"business": "B"}},                   # no target response
-    ]))
+    path.write_text(
+        json.dumps(
+            [
+                {"query": "q1", "responses": {"academy": "A", "business": "B", "literature": "L"}},
+                {"query": "q2", "responses": {"academy": "A", "business": "A"}},  # identical
+                {"query": "q3", "responses": {"business": "B"}},  # no target response
+            ]
+        )
+    )
     s = load_preferences(path, target_domain="academy").summary
     assert (s.records, s.total, s.loaded, s.quarantined) == (3, 4, 2, 2)
     assert s.reasons == {"missing_field": 1, "identical_responses": 1}
@@ -124,18 +147,21 @@ def test_bad_options_are_data_errors(tmp_path, write_jsonl, trl_rows):
 
 # ---- property: every record is accounted for -------------------------------------------------
 
-GOOD = st.builds(lambda p, c, r: {"prompt": p, "chosen": c, "rejected": r},
-                 st.sampled_from(["q1", "q2", "q3"]), st.sampled_from(["a", "b", "c"]),
-                 st.sampled_from(["x", "y", "a"]))
+GOOD = st.builds(
+    lambda p, c, r: {"prompt": p, "chosen": c, "rejected": r},
+    st.sampled_from(["q1", "q2", "q3"]),
+    st.sampled_from(["a", "b", "c"]),
+    st.sampled_from(["x", "y", "a"]),
+)
 LINE = st.one_of(
-    GOOD.map(lambda r: json.dumps(r).encode()),                              # valid or dup
-    st.just(b'{"prompt": "q", "chosen": "a"}'),                              # missing field
-    st.just(b'{"prompt": "q", "chosen": ["x"], "rejected": "b"}'),           # wrong type
-    st.just(b'{"prompt": "q", "chosen": "same", "rejected": "same"}'),       # identical
-    st.just(b'{"prompt": "q", "chosen": "", "rejected": "b"}'),              # empty
+    GOOD.map(lambda r: json.dumps(r).encode()),  # valid or dup
+    st.just(b'{"prompt": "q", "chosen": "a"}'),  # missing field
+    st.just(b'{"prompt": "q", "chosen": ["x"], "rejected": "b"}'),  # wrong type
+    st.just(b'{"prompt": "q", "chosen": "same", "rejected": "same"}'),  # identical
+    st.just(b'{"prompt": "q", "chosen": "", "rejected": "b"}'),  # empty
     st.text(max_size=12).map(lambda t: t.encode("utf-8", "surrogatepass")),  # junk text
-    st.binary(max_size=12),                                                  # random bytes
-    st.just(b'{"prompt": "\xc3\x28", "chosen": "a", "rejected": "b"}'),      # invalid UTF-8
+    st.binary(max_size=12),  # random bytes
+    st.just(b'{"prompt": "\xc3\x28", "chosen": "a", "rejected": "b"}'),  # invalid UTF-8
     st.just(b"{not json"),
 )
 
