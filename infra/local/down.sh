@@ -1,95 +1,110 @@
 #!/usr/bin/env bash
-# Stop what infra/local/up.sh started (worker, Prefect server, MLflow server), by pid file,
-# with their child processes (each runs as its own process group). Idempotent.
+# Stop what infra/local/up.sh started (worker, Prefect server, MLflow server), by pid file, with
+# every process below them. Idempotent. Correct on a loaded machine:
+#   - each server leads its own process group (up.sh starts it with setsid): the whole group is
+#     signalled, plus every descendant found before signalling (flow runs may start sessions of
+#     their own, and orphans lose their parent link once the server is gone);
+#   - a zombie counts as stopped (qa_alive): a process that exited but that nobody has reaped
+#     yet still answers `kill -0`, which made the old script report "could not stop" forever;
+#   - waits follow progress, not the clock: SIGTERM, then wait while processes keep exiting
+#     (QADAPTER_STOP_TIMEOUT seconds without progress, default 30), then SIGKILL and wait up to
+#     QADAPTER_KILL_TIMEOUT seconds (default 60) for the kernel to finish them.
 set -uo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-STOP_TIMEOUT="${QADAPTER_STOP_TIMEOUT:-30}"   # seconds before SIGKILL
+STOP_TIMEOUT="${QADAPTER_STOP_TIMEOUT:-30}"   # seconds without progress before SIGKILL
+KILL_TIMEOUT="${QADAPTER_KILL_TIMEOUT:-60}"   # seconds for SIGKILLed processes to go
 status=0
 
-# alive PID PGID: true while the process or any member of its group is alive.
-alive() {
-    kill -0 "$1" 2>/dev/null && return 0
-    [ -n "$2" ] && kill -0 -- "-$2" 2>/dev/null
-}
+# table: "pid ppid pgid" of every process, one per line.
+table() { ps -eo pid=,ppid=,pgid= 2>/dev/null; }
 
-# signal SIG PID PGID: the whole group when the process leads one (started with setsid),
-# else the process and its direct children.
-signal() {
-    if [ -n "$3" ]; then
-        kill "-$1" -- "-$3" 2>/dev/null
-    else
-        pkill "-$1" -P "$2" 2>/dev/null
-        kill "-$1" "$2" 2>/dev/null
-    fi
-}
-
-# descendants PID: all processes below PID (flow runs may live in sessions of their own, so the
-# process group alone does not cover them).
-descendants() {
-    ps -eo pid=,ppid= 2>/dev/null | awk -v root="$1" '
-        { parent[$1] = $2 }
+# below PIDS...: every live process below the given ones, and every live member of the process
+# groups they lead (one ps call; zombies filtered by qa_alive).
+below() {
+    local p
+    for p in $(table | awk -v roots=" $* " '
+        { parent[$1] = $2; group[$1] = $3 }
         END {
             for (p in parent) {
+                if (index(roots, " " group[p] " ")) { print p; continue }
                 q = parent[p]
                 while (q != "" && q != 0 && q != 1) {
-                    if (q == root) { print p; break }
+                    if (index(roots, " " q " ")) { print p; break }
                     q = parent[q]
                 }
             }
-        }'
+        }'); do
+        qa_alive "$p" && echo "$p"
+    done
 }
 
-# reap PIDS...: TERM, then KILL, what is left of the given processes.
-reap() {
-    local left=() p i
-    for p in "$@"; do kill -0 "$p" 2>/dev/null && left+=("$p"); done
-    [ "${#left[@]}" -gt 0 ] || return 0
-    kill -TERM "${left[@]}" 2>/dev/null
-    for i in $(seq 1 $((STOP_TIMEOUT * 3))); do
-        local alive_any=0
-        for p in "${left[@]}"; do kill -0 "$p" 2>/dev/null && alive_any=1; done
-        [ "$alive_any" -eq 1 ] || return 0
-        sleep 0.3
-    done
-    kill -KILL "${left[@]}" 2>/dev/null
+# live PIDS...: those of the given pids that are alive.
+live() {
+    local p
+    for p in "$@"; do qa_alive "$p" && echo "$p"; done
+}
+
+# send SIG PGID PIDS...: signal the process group (if the stack owns one) and each pid.
+send() {
+    local sig="$1" pgid="$2" p; shift 2
+    [ -n "$pgid" ] && kill "-$sig" -- "-$pgid" 2>/dev/null
+    for p in "$@"; do kill "-$sig" "$p" 2>/dev/null; done
     return 0
 }
 
+# wait_gone SECONDS EXTEND PIDS...: wait until none of PIDS (nor anything below them) is alive.
+# With EXTEND=1 the deadline moves whenever a process exits (progress). True when all are gone.
+wait_gone() {
+    local budget="$1" extend="$2" deadline left before
+    shift 2
+    deadline=$((SECONDS + budget))
+    before=$#
+    while :; do
+        # shellcheck disable=SC2046  # one pid per word
+        left=$(live "$@" $(below "$@") | sort -u | wc -l)
+        [ "$left" -eq 0 ] && return 0
+        if [ "$extend" -eq 1 ] && [ "$left" -lt "$before" ]; then
+            deadline=$((SECONDS + budget))
+        fi
+        before=$left
+        [ "$SECONDS" -ge "$deadline" ] && return 1
+        sleep 0.2
+    done
+}
+
 stop() {
-    local name="$1" what="$2" f="$QADAPTER_RUN_DIR/$1.pid" pid pgid
+    local name="$1" what="$2" f="$QADAPTER_RUN_DIR/$1.pid" pid pgid targets
     if [ ! -f "$f" ]; then echo "down.sh: $what not running"; return; fi
     pid="$(cat "$f" 2>/dev/null)"
-    if [ -z "$pid" ]; then rm -f "$f"; echo "down.sh: $what not running"; return; fi
+    case "$pid" in ''|*[!0-9]*)
+        rm -f "$f"; echo "down.sh: $what not running (unreadable pid file removed)"; return ;;
+    esac
+    # The recorded pid leads the group up.sh created; a group id is only ours if it is that pid.
     pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')"
-    [ "$pgid" = "$pid" ] || pgid=""      # only kill a group this stack owns
-    if ! alive "$pid" "$pgid"; then
-        # Leftover group members of a dead leader: the group id is the recorded pid.
-        kill -0 -- "-$pid" 2>/dev/null && pgid="$pid" || {
-            rm -f "$f"; echo "down.sh: $what not running (stale pid file removed)"; return; }
+    [ -z "$pgid" ] || [ "$pgid" = "$pid" ] || pgid=""
+    [ -n "$pgid" ] || { [ -n "$(below "$pid")" ] && pgid="$pid"; }  # a dead leader's group
+    targets="$(live "$pid"; below "$pid")"
+    if [ -z "$targets" ]; then
+        rm -f "$f"; echo "down.sh: $what not running (stale pid file removed)"; return
     fi
     echo "down.sh: stopping $what (pid $pid)"
-    local desc
-    desc="$(descendants "$pid")"
-    signal TERM "$pid" "$pgid"
-    local deadline=$((SECONDS + STOP_TIMEOUT))
-    while alive "$pid" "$pgid"; do
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            echo "down.sh: $what did not stop within ${STOP_TIMEOUT}s; sending SIGKILL" >&2
-            signal KILL "$pid" "$pgid"
-            sleep 1
-            if alive "$pid" "$pgid"; then
-                echo "down.sh: error: could not stop $what (pid $pid)" >&2
-                status=1
-                return
-            fi
-            break
-        fi
-        sleep 0.3
-    done
     # shellcheck disable=SC2086  # one pid per word
-    reap $desc
+    send TERM "$pgid" $targets
+    # shellcheck disable=SC2086
+    if ! wait_gone "$STOP_TIMEOUT" 1 "$pid" $targets; then
+        echo "down.sh: $what did not stop within ${STOP_TIMEOUT}s of no progress; sending SIGKILL" >&2
+        # shellcheck disable=SC2046,SC2086
+        send KILL "$pgid" $(live "$pid" $targets; below "$pid" $targets)
+        # shellcheck disable=SC2086
+        if ! wait_gone "$KILL_TIMEOUT" 0 "$pid" $targets; then
+            echo "down.sh: error: could not stop $what (pid $pid): still running after SIGKILL" \
+                 "and ${KILL_TIMEOUT}s; see 'ps -o pid,stat,cmd -g $pid'" >&2
+            status=1
+            return
+        fi
+    fi
     rm -f "$f"
 }
 

@@ -61,12 +61,28 @@ mkdir -p "$PREFECT_HOME" "$QADAPTER_RUN_DIR"
 
 # --- helpers shared by the scripts --------------------------------------------------------
 
+# qa_alive PID: true while PID runs. A zombie (exited, not yet reaped by its parent) is NOT
+# alive, although `kill -0` still succeeds for it: a stopped server whose parent never reaps it
+# (a container init that does not reap, or one too busy to do it yet) stays a zombie.
+qa_alive() {
+    local stat state
+    if [ -d /proc/self ]; then
+        stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+        state="${stat##*) }"; state="${state%% *}"
+        [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+        return
+    fi
+    kill -0 "$1" 2>/dev/null || return 1
+    state="$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')"
+    [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
+
 # qa_pid NAME: the pid recorded for NAME if that process is still alive, else nothing.
 qa_pid() {
     local f="$QADAPTER_RUN_DIR/$1.pid" pid
     [ -f "$f" ] || return 1
     pid="$(cat "$f" 2>/dev/null)"
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
+    [ -n "$pid" ] && qa_alive "$pid" && { echo "$pid"; return 0; }
     return 1
 }
 

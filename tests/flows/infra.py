@@ -14,12 +14,18 @@ Not a test module: import it from tests that need real servers::
 `local_stack` picks free loopback ports, keeps all state under ``tmp_path/state``, runs
 ``infra/local/up.sh``, and on the way out ALWAYS runs ``infra/local/down.sh`` and checks that no
 process it started is left (killing leftovers if there are any).
+
+``local_stack(tmp_path, non_reaping_parent=True)`` runs ``up.sh`` under a parent that adopts the
+servers (a Linux child subreaper) and never reaps them until the end: every server that exits
+stays a zombie, as under a container init (or a busy init) that does not reap. ``down.sh`` must
+count such zombies as stopped.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import signal
 import socket
@@ -50,11 +56,18 @@ class LocalStack:
     def run_dir(self) -> Path:
         return self.state_dir / "run"
 
-    def prefect(self, *args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess:
+    def prefect(
+        self, *args: str, timeout: float = 120, check: bool = True
+    ) -> subprocess.CompletedProcess:
         """Run the `prefect` CLI against this stack (captured text output)."""
         return subprocess.run(
             [str(_bin("prefect")), "--no-prompt", *args],
-            env=self.env, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=check,
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=check,
         )
 
 
@@ -77,7 +90,8 @@ def _base_env(state_dir: Path, prefect_port: int, mlflow_port: int) -> dict[str,
     # Drop whatever Prefect/MLflow configuration the test process inherited (profiles, an
     # ephemeral test server, a user's tracking server): env.sh sets what the stack needs.
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith("PREFECT_") and k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
     }
     env.update(
@@ -99,7 +113,10 @@ def _stack_env(base: dict[str, str]) -> dict[str, str]:
     """The environment env.sh produces: exactly what the scripts and the worker see."""
     out = subprocess.run(
         ["bash", "-c", f'source "{INFRA / "env.sh"}" >/dev/null && env -0'],
-        env=base, capture_output=True, timeout=60, check=True,
+        env=base,
+        capture_output=True,
+        timeout=60,
+        check=True,
     ).stdout
     pairs = (item.split(b"=", 1) for item in out.split(b"\0") if b"=" in item)
     env = {k.decode(): v.decode() for k, v in pairs}
@@ -184,12 +201,72 @@ def _logs_tail(run_dir: Path, lines: int = 40) -> str:
     return "\n".join(parts)
 
 
+# Runs up.sh as a child subreaper (PR_SET_CHILD_SUBREAPER = 36): the servers up.sh leaves behind
+# become its children, and it reaps none of them until SIGTERM (then it reaps all and exits).
+_NON_REAPING_PARENT = r"""
+import ctypes, json, os, signal, subprocess, sys, time
+if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
+    sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
+def reap_all_and_exit(*_):
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(0)
+signal.signal(signal.SIGTERM, reap_all_and_exit)
+up = subprocess.run(["bash", sys.argv[1]], capture_output=True, text=True,
+                    timeout=float(sys.argv[2]))
+result = {"returncode": up.returncode, "stdout": up.stdout, "stderr": up.stderr}
+print(json.dumps(result), flush=True)
+while True:
+    time.sleep(3600)
+"""
+
+
+def _run_up(base: dict[str, str], non_reaping_parent: bool):
+    """(CompletedProcess of up.sh, the non-reaping parent process or None)."""
+    if not non_reaping_parent:
+        up = subprocess.run(
+            ["bash", str(INFRA / "up.sh")],
+            env=base,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=UP_TIMEOUT_S,
+        )
+        return up, None
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _NON_REAPING_PARENT, str(INFRA / "up.sh"), str(UP_TIMEOUT_S)],
+        env=base,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = parent.stdout.readline()  # up.sh itself is bounded by UP_TIMEOUT_S
+    if not line:
+        raise RuntimeError(f"the non-reaping parent exited (status {parent.wait()})")
+    result = json.loads(line)
+    return subprocess.CompletedProcess(
+        ["bash", "up.sh"], result["returncode"], result["stdout"], result["stderr"]
+    ), parent
+
+
+def _stop_parent(parent: subprocess.Popen | None) -> None:
+    if parent is not None:
+        parent.terminate()  # it reaps every zombie it holds, then exits
+        try:
+            parent.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            parent.kill()
+            parent.wait()
+
+
 def _leftovers(pids: set[int], groups: set[int]) -> tuple[set[int], set[int]]:
     return {p for p in pids if _alive(p)}, {g for g in groups if _group_alive(g)}
 
 
 @contextlib.contextmanager
-def local_stack(tmp_path: Path) -> Iterator[LocalStack]:
+def local_stack(tmp_path: Path, *, non_reaping_parent: bool = False) -> Iterator[LocalStack]:
     """Bring up a private stack under tmp_path; always tear it down and check nothing is left."""
     state_dir = Path(tmp_path) / "state"
     prefect_port = free_port()
@@ -208,12 +285,10 @@ def local_stack(tmp_path: Path) -> Iterator[LocalStack]:
         ours.update(_tree(recorded))
 
     failed = False
+    parent = None
     try:
         try:
-            up = subprocess.run(
-                ["bash", str(INFRA / "up.sh")], env=base, cwd=REPO,
-                capture_output=True, text=True, timeout=UP_TIMEOUT_S,
-            )
+            up, parent = _run_up(base, non_reaping_parent)
         except subprocess.TimeoutExpired as e:
             remember()
             raise RuntimeError(
@@ -242,8 +317,12 @@ def local_stack(tmp_path: Path) -> Iterator[LocalStack]:
         down = None
         with contextlib.suppress(subprocess.TimeoutExpired):
             down = subprocess.run(
-                ["bash", str(INFRA / "down.sh")], env=base, cwd=REPO,
-                capture_output=True, text=True, timeout=DOWN_TIMEOUT_S,
+                ["bash", str(INFRA / "down.sh")],
+                env=base,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=DOWN_TIMEOUT_S,
             )
         deadline = time.monotonic() + 15
         left_pids, left_groups = _leftovers(ours, groups)
@@ -255,8 +334,10 @@ def local_stack(tmp_path: Path) -> Iterator[LocalStack]:
             out = "" if down is None else down.stdout + down.stderr
             problems.append(f"infra/local/down.sh failed or timed out:\n{out}")
         if left_pids or left_groups:
-            problems.append(f"processes left running after down.sh: pids {sorted(left_pids)}, "
-                            f"process groups {sorted(left_groups)} (killed now)")
+            problems.append(
+                f"processes left running after down.sh: pids {sorted(left_pids)}, "
+                f"process groups {sorted(left_groups)} (killed now)"
+            )
             for g in left_groups:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(g, signal.SIGKILL)
@@ -265,5 +346,6 @@ def local_stack(tmp_path: Path) -> Iterator[LocalStack]:
                     os.kill(p, signal.SIGKILL)
         if _recorded_pids(run_dir):
             problems.append(f"pid files left in {run_dir}: {sorted(_recorded_pids(run_dir))}")
+        _stop_parent(parent)
         if problems and not failed:  # do not hide the test's own failure behind ours
             raise AssertionError("\n".join(problems))

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 try:
-    from .infra import REPO, local_stack, port_is_free
+    from .infra import INFRA, REPO, _alive, _group_alive, _tree, local_stack, port_is_free
 except ImportError:  # tests/flows is not a package: pytest puts this directory on sys.path
-    from infra import REPO, local_stack, port_is_free
+    from infra import INFRA, REPO, _alive, _group_alive, _tree, local_stack, port_is_free
+
+BUSY_LOOP = (  # one core busy for argv[1] seconds at most
+    "import sys, time\nend = time.monotonic() + float(sys.argv[1])\n"
+    "while time.monotonic() < end: pass"
+)
 
 
 def _get_json(url: str) -> object:
@@ -22,7 +29,9 @@ def _get_json(url: str) -> object:
 
 def _post_json(url: str, body: dict) -> object:
     req = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"},
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
         method="POST",
     )
     with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 (loopback URL)
@@ -58,8 +67,13 @@ def test_local_stack_up_and_down(tmp_path):
         # up.sh is idempotent: a second call leaves the running stack alone.
         pids = {p.name: p.read_text() for p in stack.run_dir.glob("*.pid")}
         assert set(pids) == {"prefect.pid", "worker.pid", "mlflow.pid"}
-        again = subprocess.run(["bash", str(REPO / "infra/local/up.sh")], env=stack.env,
-                               capture_output=True, text=True, timeout=120)
+        again = subprocess.run(
+            ["bash", str(REPO / "infra/local/up.sh")],
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert again.returncode == 0, again.stderr
         assert again.stdout.count("already running") == 3, again.stdout
         assert {p.name: p.read_text() for p in stack.run_dir.glob("*.pid")} == pids
@@ -68,3 +82,45 @@ def test_local_stack_up_and_down(tmp_path):
     assert port_is_free(stack.prefect_port) and port_is_free(stack.mlflow_port)
     assert not list(stack.run_dir.glob("*.pid"))
     assert time.monotonic() - t0 < 90
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc and prctl")
+def test_down_stops_the_stack_under_load_with_a_parent_that_never_reaps(tmp_path):
+    """The cause of `could not stop Prefect worker` (issue 8 item 12): a stopped server nobody
+    reaps stays a zombie, and `kill -0` (pid or process group) still answers for it; a loaded
+    machine only made the fixed waits too short on top of that. Here every server's parent never
+    reaps (as under a container init that does not), and 4 busy loops load the machine while
+    down.sh runs: down.sh must exit 0, remove the pid files, and leave no live process."""
+    with local_stack(tmp_path, non_reaping_parent=True) as stack:
+        leaders = {int(p.read_text()) for p in stack.run_dir.glob("*.pid")}
+        assert len(leaders) == 3
+        ours = _tree(leaders)
+        load = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP, "100"]) for _ in range(4)]
+        try:
+            t0 = time.monotonic()
+            down = subprocess.run(
+                ["bash", str(INFRA / "down.sh")],
+                env=stack.env,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=110,
+            )
+            elapsed = time.monotonic() - t0
+        finally:
+            for p in load:
+                p.kill()
+                p.wait()
+        assert down.returncode == 0, down.stdout + down.stderr
+        assert "error" not in down.stderr, down.stderr
+        assert "down.sh: stopped" in down.stdout
+        assert not [p for p in ours if _alive(p)], "down.sh left live processes"
+        assert not [g for g in leaders if _group_alive(g)]
+        zombies = [p for p in ours if Path(f"/proc/{p}/stat").exists()]
+        assert zombies, "the servers should be unreaped zombies here (the case under test)"
+        assert not list(stack.run_dir.glob("*.pid"))
+        print(
+            f"down.sh under load: {elapsed:.1f} s, {len(zombies)} zombies counted as stopped",
+            file=sys.stderr,
+        )
