@@ -60,14 +60,16 @@ def parse_stream(stream: BinaryIO, name: str, split: str | None, limit: int) -> 
     ext = extension(name)
     if ext is None:  # callers only pass supported names
         raise DataError(f"{name}: unsupported file type; use one of {', '.join(EXTENSIONS)}")
-    if name.lower().endswith(".gz"):
+    gz = name.lower().endswith(".gz")
+    if gz:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")
+    errors = _GZIP_ERRORS if gz else ()  # read errors that mean bad compressed data
     if ext == ".jsonl":
-        yield from _parse_jsonl(stream, name, split, limit)
+        yield from _parse_jsonl(stream, name, split, limit, errors)
         return
     try:
         data = stream.read()
-    except _GZIP_ERRORS as exc:
+    except errors as exc:
         yield _bad_gzip(f"{name}:1", exc, split)
         return
     if ext == ".json":
@@ -87,12 +89,14 @@ def _bad_gzip(origin: str, exc: BaseException, split: str | None) -> RawRecord:
     )
 
 
-def _parse_jsonl(stream: BinaryIO, name: str, split: str | None, limit: int) -> Iterator[RawRecord]:
+def _parse_jsonl(
+    stream: BinaryIO, name: str, split: str | None, limit: int, errors: tuple = ()
+) -> Iterator[RawRecord]:
     number = 0
     while True:
         try:
             line = stream.readline(limit + 1)
-        except _GZIP_ERRORS as exc:
+        except errors as exc:
             yield _bad_gzip(f"{name}:{number + 1}", exc, split)
             return
         if not line:
@@ -109,7 +113,7 @@ def _parse_jsonl(stream: BinaryIO, name: str, split: str | None, limit: int) -> 
                 while rest and not rest.endswith(b"\n"):
                     rest = stream.readline(_SKIP_CHUNK)
                     size += len(rest)
-            except _GZIP_ERRORS as exc:
+            except errors as exc:
                 yield _bad_gzip(origin, exc, split)
                 return
             size -= 1 if rest.endswith(b"\n") else 0

@@ -165,3 +165,17 @@ def test_json_csv_and_parquet_records_are_capped_after_parsing(tmp_path):
     # A CSV field over the csv module's default 128 KiB limit no longer ends the file.
     result = load_preferences(tmp_path / "a.csv")
     assert result.summary.loaded == 3 and result.summary.quarantined == 0
+
+
+def test_truncated_gzip_keeps_the_lines_before_the_damage(tmp_path):
+    rows = "".join(
+        json.dumps({"prompt": f"q{i}", "chosen": "a", "rejected": "b"}) + "\n" for i in range(200)
+    )
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(gzip.compress(rows.encode())[:-30])  # cut the end off
+    result = load_preferences(path)
+    assert result.summary.reasons == {"unparseable": 1}
+    (entry,) = result.quarantine
+    assert entry.detail.startswith("bad gzip data:")
+    assert entry.origin == f"{path}:{result.summary.loaded + 1}"
+    assert result.summary.loaded > 150
