@@ -83,6 +83,7 @@ def load_splits(
     if test_source is None:
         result = require_pairs(load_preferences(source, **load_kwargs))
         train, test = hash_split(result.pairs, test_fraction=test_fraction, seed=seed)
+        _require_train(train, len(result.pairs), source, f"test_fraction={test_fraction}")
         return Splits(
             train, test, f"hash(test_fraction={test_fraction}, seed={seed})", (result.summary,)
         )
@@ -96,6 +97,7 @@ def load_splits(
         )
     test_keys = {p.key() for p in test_result.pairs}
     train = [p for p in train_result.pairs if p.key() not in test_keys]
+    _require_train(train, len(train_result.pairs), source, f"the test set {test_source}")
     return Splits(
         train,
         list(test_result.pairs),
@@ -103,6 +105,15 @@ def load_splits(
         (train_result.summary, test_result.summary),
         len(train_result.pairs) - len(train),
     )
+
+
+def _require_train(train: list, loaded: int, source: str, why: str) -> None:
+    """No training pairs left after the split is a data error, raised before any work starts."""
+    if not train:
+        raise DataError(
+            f"no training pairs left in {source}: all {loaded} loaded pair(s) went "
+            f"to the test side ({why}); add pairs or use a different test set"
+        )
 
 
 def _explicit_test(source: str) -> tuple[str | None, str | None]:

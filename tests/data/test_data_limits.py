@@ -179,3 +179,16 @@ def test_truncated_gzip_keeps_the_lines_before_the_damage(tmp_path):
     assert entry.detail.startswith("bad gzip data:")
     assert entry.origin == f"{path}:{result.summary.loaded + 1}"
     assert result.summary.loaded > 150
+
+
+def test_no_training_pairs_left_after_the_split_is_an_error(tmp_path, write_jsonl, trl_rows):
+    path = write_jsonl(tmp_path / "a.jsonl", trl_rows)
+    with pytest.raises(
+        DataError,
+        match=r"no training pairs left in .*a\.jsonl: all 3 loaded "
+        r"pair\(s\) went to the test side \(the test set .*a\.jsonl\)",
+    ):
+        load_splits(path, test_source=str(path))
+    with pytest.raises(DataError, match=r"\(test_fraction=1\.0\)"):
+        load_splits(path, test_fraction=1.0)
+    assert len(load_splits(path, test_fraction=0.0).train) == 3
