@@ -87,8 +87,14 @@ def refuse_credentials(source: str, kind: type[Exception] = ValueError) -> str:
     """``source`` unchanged if it carries no credentials, else raise ``kind`` with one line that
     names the source (redacted) and the credential chains to use instead."""
     if has_credentials(source):
+        query = _SECRET_QUERY.search(source)
+        what = (
+            f"the parameter {query.group(1)[1:-1]!r}"
+            if query
+            else "an '@' after '://' (user:password@ or token@)"
+        )
         raise kind(
-            f"source {redact(source)} carries credentials in its URL; remove them and "
+            f"source {redact(source)} carries credentials in its URL ({what}); remove them and "
             f"{CREDENTIAL_CHAINS}"
         )
     return source

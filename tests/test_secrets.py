@@ -125,10 +125,19 @@ def test_refuse_credentials_names_the_source_redacted_and_the_chains():
         refuse_credentials("s3://bucket/p?X-Amz-Security-Token=SeCrEtT0ken")
     message = str(info.value)
     assert "SeCrEtT0ken" not in message and "\n" not in message
-    assert message.startswith("source s3://bucket/p?X-Amz-Security-Token=*** carries credentials")
+    assert message.startswith(
+        "source s3://bucket/p?X-Amz-Security-Token=*** carries credentials in its URL (the "
+        "parameter 'X-Amz-Security-Token'); remove them and use the standard credential chains"
+    )
     for hint in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_ENDPOINT_URL", "HF_TOKEN"):
         assert hint in message
     assert refuse_credentials("s3://bucket/p") == "s3://bucket/p"
+    with pytest.raises(
+        ValueError,
+        match=r"^source s3://\*\*\*@host/p carries credentials in its "
+        r"URL \(an '@' after '://' \(user:password@ or token@\)\)",
+    ):
+        refuse_credentials("s3://user:pw@host/p")
 
 
 def test_redact_masks_userinfo_query_values_and_secret_env(monkeypatch):
