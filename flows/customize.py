@@ -1,14 +1,15 @@
-"""``customize``: helpful-base DPO -> harmless Q-Adapter -> evaluate -> judge, tracked in MLflow.
+"""``customize``: helpful-base DPO -> harmless Q-Adapter -> evaluate -> generations, tracked in MLflow.
 
     prefect deployment run customize/hh                       # the smol profile (embedded SmolLM2)
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
     prefect deployment run customize/hh --param force=true    # recompute cached stages
 
-Parameters map onto ``qadapter.stages.PIPELINES[profile]``; None keeps the profile's value.
+Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
+profile's value; values are validated by the configuration dataclasses before any stage runs.
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
 child run per stage; the adapter is registered as a new version of ``hh-qadapter``. If anything
 fails, the parent run ends FAILED with the error. A markdown summary and a results table are
-published as Prefect artifacts.
+published as Prefect artifacts. Stage results are cached as JSON next to the MLflow store.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from prefect import flow, get_run_logger  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
-from qadapter import stages  # noqa: E402
+from qadapter.secrets import redact  # noqa: E402
 from tasks import stages as T  # noqa: E402
 from tasks import tracking  # noqa: E402
+from tasks.experiment import data_hashes, experiment  # noqa: E402
 
 
 def _flow_run_url(run_id: str) -> str:
@@ -49,40 +51,39 @@ def customize(
     max_length: Optional[int] = None,
     max_steps: Optional[int] = None,
     harmless_pairs: Optional[int] = None,
-    eval_suite: Literal["heldout"] = "heldout",
-    judge: Literal["samples"] = "samples",
     skip_base_stage: Optional[bool] = None,
     force: bool = False,
 ) -> dict:
     logger = get_run_logger()
-    cfg = stages.pipeline(profile, base=base, helpful_source=helpful_source, harmless_source=harmless_source, skip_base_stage=skip_base_stage,
-                          harmless_pairs=harmless_pairs, alpha0=alpha0, alpha_tilde=alpha_tilde, beta=beta, gamma=gamma, epochs=epochs,
-                          max_length=max_length, max_steps=max_steps)
-    hashes = stages.data_hashes(cfg)
+    cfg = experiment(profile, base=base, helpful_source=helpful_source, harmless_source=harmless_source,
+                     skip_base_stage=skip_base_stage, harmless_pairs=harmless_pairs, alpha0=alpha0,
+                     alpha_tilde=alpha_tilde, beta=beta, gamma=gamma, epochs=epochs, max_length=max_length,
+                     max_steps=max_steps)
+    hashes = data_hashes(cfg)
     run_id = str(flow_run.get_id() or "local")
     parent = tracking.start_parent(
         tags={"mlflow.runName": f"customize-{profile}-{flow_run.get_name() or 'local'}", "prefect.flow_run_id": run_id,
-              "prefect.flow_run_url": _flow_run_url(run_id), "git.commit": tracking.git_commit(), "profile": profile,
-              "eval_suite": eval_suite, "judge": judge},
+              "prefect.flow_run_url": _flow_run_url(run_id), "git.commit": tracking.git_commit(), "profile": profile},
         params={"profile": profile, **cfg.to_dict(), "data_hashes": hashes},
     )
-    logger.info("MLflow parent run %s (%s)", parent, tracking.scrub(tracking.tracking_uri()))
+    logger.info("MLflow parent run %s (%s)", parent, redact(tracking.tracking_uri()))
     # Cached results live with the rest of the state (the MLflow store they refer to), not in ~/.prefect.
     from prefect.filesystems import LocalFileSystem
 
     results_dir = tracking.state_dir() / "prefect-results"
     block = f"qadapter-results-{hashlib.sha256(str(results_dir).encode()).hexdigest()[:12]}"
     LocalFileSystem(basepath=str(results_dir)).save(block, overwrite=True)
-    opts = {"result_storage": f"local-file-system/{block}"}
+    opts = {"result_storage": f"local-file-system/{block}", "result_serializer": "json"}
     if force:
         opts["refresh_cache"] = True
     try:
         hb = T.helpful_base.with_options(**opts)(cfg, hashes, parent)
         qa = T.qadapter.with_options(**opts)(cfg, hashes, hb, parent)
         ev = T.evaluate.with_options(**opts)(cfg, hashes, hb, qa, parent)
-        jd = T.judge.with_options(**opts)(cfg, hashes, hb, qa, parent)
+        gen = T.generations.with_options(**opts)(cfg, hashes, hb, qa, parent)
+        # (a judge stage, scoring `gen` with LLM judges and win rates, goes here)
         c = tracking.client()
-        for name, rec in (("helpful-base", hb), ("qadapter", qa), ("evaluate", ev), ("judge", jd)):
+        for name, rec in (("helpful-base", hb), ("qadapter", qa), ("evaluate", ev), ("generations", gen)):
             c.set_tag(parent, f"stage.{name}.run_id", rec["mlflow_run_id"])
         for k in ("accuracy", "accuracy_init", "kl_mean", "kl_mean_init", "margin"):
             c.log_metric(parent, f"heldout.{k}", float(ev[k]))
@@ -91,7 +92,7 @@ def customize(
         create_markdown_artifact(summary, key="customize-summary", description="Q-Adapter customization summary")
         create_table_artifact([{"metric": k, "trained": ev[k], "untrained": ev.get(f"{k}_init")} for k in ("accuracy", "margin", "kl_mean")],
                               key="customize-results", description="held-out metrics")
-        create_table_artifact([{k: r[k][:300] for k in ("prompt", "base", "customized")} for r in jd["rows"]], key="customize-generations")
+        create_table_artifact([{k: r[k][:300] for k in ("prompt", "base", "customized")} for r in gen["rows"]], key="customize-generations")
         tracking.end_run(parent)
     except BaseException as e:
         tracking.end_run(parent, e)

@@ -19,37 +19,27 @@ The base pass always runs under ``torch.no_grad()``; base weights are never upda
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 from peft import LoraConfig, PeftModel, get_peft_model
 from torch.utils.checkpoint import checkpoint
 
-HEADS = ("residual", "logits")
-META_FILE = "qadapter.json"
-META_VERSION = 1
+from .config import AdapterConfig
+from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
+from .meta import META_FILE, META_VERSION, AdapterError, read_meta, write_meta
 
+__all__ = [
+    "HEADS", "META_FILE", "AdapterConfig", "AdapterError", "QAdapter", "check_adapter_files",
+    "check_base", "load_adapter", "lora_config", "read_meta", "save_adapter",
+]  # fmt: skip
 
-class AdapterError(Exception):
-    """An adapter directory is missing, malformed, or does not match the loaded base."""
-
-
-@dataclass(frozen=True)
-class AdapterConfig:
-    head: str = "residual"  # "residual" or "logits" (module docstring)
-    lora_r: int = 16  # LoRA rank (paper appendix C)
-    lora_alpha: int = 16  # LoRA scaling numerator (appendix C: "scaling of 16")
-    lora_dropout: float = 0.05  # appendix C
-    target_modules: str = "all-linear"  # every linear layer but the output head (appendix C)
-
-    def __post_init__(self) -> None:
-        if self.head not in HEADS:
-            raise ValueError(f"head must be one of {HEADS}, got {self.head!r}")
+ADAPTER_WEIGHTS = "adapter_model.safetensors"
+ADAPTER_CONFIG = "adapter_config.json"
 
 
 def lora_config(cfg: AdapterConfig) -> LoraConfig:
+    """The PEFT LoRA configuration of an adapter shape (also used by the DPO stage)."""
     return LoraConfig(
         r=cfg.lora_r,
         lora_alpha=cfg.lora_alpha,
@@ -65,18 +55,17 @@ def _backbone(lm):
     return lm.get_decoder()
 
 
-def _terms_chunk(h_q, h_b, actions, q_head, base_head, residual: bool, alpha0: float, alpha_tilde: float):
-    """Q(s, a) of the taken actions and V(s) for n states.   h_q, h_b: (n, H); actions: (n,)."""
+def _terms_chunk(h_q, h_b, actions, q_head, base_head, head: str, alpha0: float, alpha_tilde: float):
+    """Q(s, a) of the taken actions and V(s) for n states.   h_q, h_b: (n, H); actions: (n,).
+
+    The loss.py functions of eq. 6 and 9 on one chunk of states (so training runs the tested math).
+    """
     with torch.no_grad():
-        base_logits = base_head(h_b).float()  # (n, V)
-        base_lp = base_logits - torch.logsumexp(base_logits, dim=-1, keepdim=True)  # log pi1, (n, V)
-    q = q_head(h_q).float()  # (n, V)
-    if residual:
-        q = q - base_logits
-    z = (q + alpha0 * base_lp) / alpha_tilde  # eq. 6 logits, (n, V)
-    values = alpha_tilde * torch.logsumexp(z, dim=-1)  # V(s), (n,)
-    q_taken = q.gather(-1, actions.unsqueeze(-1)).squeeze(-1)  # (n,)
-    return q_taken, values
+        base_logits = base_head(h_b)  # (n, V)
+        base_lp = base_logprobs_from_logits(base_logits)  # log pi1, (n, V)
+    q = q_from_logits(head, q_head(h_q), base_logits)  # (n, V)
+    values = soft_value(q, base_lp, alpha0=alpha0, alpha_tilde=alpha_tilde)  # V(s), (n,)
+    return taken(q, actions), values  # (n,), (n,)
 
 
 class QAdapter(torch.nn.Module):
@@ -138,10 +127,9 @@ class QAdapter(torch.nn.Module):
         h_q = self.q_hidden(input_ids, attention_mask)  # (B, L, H)
         idx = action_mask.nonzero(as_tuple=True)
         hq, hb, act = h_q[idx], h_b[idx], actions[idx]  # (N, H), (N, H), (N,)
-        residual = self.config.head == "residual"
         q_parts, v_parts = [], []
         for i in range(0, hq.shape[0], chunk):
-            args = (hq[i : i + chunk], hb[i : i + chunk], act[i : i + chunk], self.q_head, self.base_head, residual, alpha0, alpha_tilde)
+            args = (hq[i : i + chunk], hb[i : i + chunk], act[i : i + chunk], self.q_head, self.base_head, self.config.head, alpha0, alpha_tilde)
             if checkpoint_chunks and torch.is_grad_enabled():
                 q_t, v_t = checkpoint(_terms_chunk, *args, use_reentrant=False)
             else:
@@ -158,11 +146,10 @@ class QAdapter(torch.nn.Module):
     def full_outputs(self, input_ids, attention_mask):
         """Q values and log pi1 at every position, (B, L, V) each (tests and evaluation)."""
         with torch.no_grad():
-            base_logits = self.base_head(self.base_hidden(input_ids, attention_mask)).float()
-        q = self.q_head(self.q_hidden(input_ids, attention_mask)).float()
-        if self.config.head == "residual":
-            q = q - base_logits
-        return q, torch.log_softmax(base_logits, dim=-1)
+            base_logits = self.base_head(self.base_hidden(input_ids, attention_mask))  # (B, L, V)
+        adapter_logits = self.q_head(self.q_hidden(input_ids, attention_mask))  # (B, L, V)
+        q = q_from_logits(self.config.head, adapter_logits, base_logits)
+        return q, base_logprobs_from_logits(base_logits)
 
     def trainable_parameters(self):
         return [p for p in self.qnet.parameters() if p.requires_grad]
@@ -173,40 +160,65 @@ class QAdapter(torch.nn.Module):
 
 def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
     """Write the PEFT adapter (safetensors) and ``qadapter.json`` (hyper-parameters, lineage)."""
+    from dataclasses import asdict
+
     directory = Path(directory)
     model.qnet.save_pretrained(directory, safe_serialization=True)
-    record = {"format_version": META_VERSION, "head": model.config.head, "adapter": asdict(model.config), **meta}
-    (directory / META_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    record = {
+        "format_version": META_VERSION,
+        "head": model.config.head,
+        "adapter": asdict(model.config),
+        **meta,
+    }
+    write_meta(directory, record)
     return directory
-
-
-def read_meta(directory: str | Path) -> dict:
-    path = Path(directory) / META_FILE
-    if not path.is_file():
-        raise AdapterError(f"{directory}: no {META_FILE}; is this a qadapter output directory?")
-    try:
-        meta = json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        raise AdapterError(f"{path}:{e.lineno}: invalid JSON ({e.msg}); restore the file from the training run") from None
-    for key in ("alpha0", "alpha_tilde", "gamma", "head", "base_model", "base_hash"):
-        if key not in meta:
-            raise AdapterError(f"{path}: field {key!r} is missing; the adapter was not written by qadapter")
-    return meta
 
 
 def check_base(meta: dict, base_hash: str, where: str) -> None:
     if meta["base_hash"] != base_hash:
         raise AdapterError(
             f"{where}: adapter was trained on base {meta['base_model']!r} with content hash "
-            f"{meta['base_hash'][:12]}, but the loaded base hashes to {base_hash[:12]}; load the same base"
+            f"{meta['base_hash'][:12]}, but the loaded base hashes to {base_hash[:12]}; "
+            "load the same base"
         )
 
 
-def load_adapter(directory: str | Path, base_model, base_hash: str, *, q_model=None, trainable: bool = False) -> tuple[QAdapter, dict]:
+def check_adapter_files(directory: str | Path) -> None:
+    """The PEFT files of an adapter directory exist and its weights file reads completely.
+
+    Called before PEFT sees the directory: a missing file would otherwise make PEFT look the
+    folder name up as a Hugging Face hub id.
+    """
+    from safetensors import SafetensorError, safe_open
+
+    directory = Path(directory)
+    for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS):
+        if not (directory / name).is_file():
+            raise AdapterError(
+                f"{directory}: {name} is missing; the adapter directory is incomplete "
+                "(re-run training, or restore it from its MLflow run)"
+            )
+    path = directory / ADAPTER_WEIGHTS
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            for key in f.keys():
+                f.get_tensor(key)
+    except (SafetensorError, OSError, RuntimeError, ValueError) as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise AdapterError(
+            f"{path}: corrupt or truncated adapter weights ({reason}); "
+            "re-run training, or restore the file from its MLflow run"
+        ) from None
+
+
+def load_adapter(
+    directory: str | Path, base_model, base_hash: str, *, q_model=None, trainable: bool = False
+) -> tuple[QAdapter, dict]:
     """Rebuild a :class:`QAdapter` from a directory written by :func:`save_adapter`."""
     meta = read_meta(directory)
     check_base(meta, base_hash, str(directory))
-    cfg = AdapterConfig(**meta["adapter"])
+    check_adapter_files(directory)
+    cfg = AdapterConfig(**meta["adapter"]) if "adapter" in meta else AdapterConfig(head=meta["head"])
     target = base_model if q_model is None else q_model
     qnet = PeftModel.from_pretrained(target, str(directory), is_trainable=trainable)
     return QAdapter(base_model, cfg, q_model=q_model, qnet=qnet), meta

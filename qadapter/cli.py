@@ -1,128 +1,226 @@
-"""``qadapter`` command line: train, generate, info, data check. Thin: parsing and messages only.
+"""``qadapter ...`` commands: train, generate, info, data check. Thin: parsing and messages only.
 
-User mistakes (bad arguments, missing files, an adapter for another base, a NaN loss) print one
-line ``qadapter: error: ...`` on stderr and exit non-zero, never a traceback.
-Exit codes: 0 ok, 1 training failed (e.g. NaN loss), 2 bad input (arguments, files, data, models).
+Hyper-parameter flags are generated from the configuration dataclasses (``qadapter.config``):
+their names, types, choices and help strings; their ranges are checked by the dataclasses, before
+anything is loaded. User mistakes (bad arguments, missing or damaged files, an adapter for another
+base, a NaN loss, a busy output directory) end stderr with one line ``qadapter: error: ...`` and a
+non-zero exit, never a traceback. Exit codes: 0 ok, 1 training failed (e.g. NaN loss), 2 bad input.
+Long phases show progress on stderr (a bar on a terminal, periodic lines in a log; ``--quiet``: off).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
-from dataclasses import replace
+from dataclasses import MISSING
 from pathlib import Path
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from .errors import PREFIX, error_line, exit_code, user_errors  # noqa: E402
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with qadapter's one-line error format (``qadapter: error: ...``, exit 2)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PREFIX}{self.prog.removeprefix('qadapter ')}: {message}\n")
+
 
 def _error(msg: str, code: int = 2) -> int:
-    print(f"qadapter: error: {msg}", file=sys.stderr)
+    print(error_line(msg), file=sys.stderr)
     return code
+
+
+def add_config_flags(parser, cls, *, only=None, defaults=None) -> None:
+    """One ``--flag`` per CLI field of a config dataclass (type, choices, help from its metadata).
+
+    Defaults are None (the profile's value applies) unless ``defaults`` gives one.
+    """
+    from .config import cli_fields
+
+    defaults = defaults or {}
+    for f in cli_fields(cls):
+        if only is not None and f.name not in only:
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        meta, default = f.metadata, f.default if f.default is not MISSING else None
+        help_ = meta["help"]
+        if meta.get("choices"):
+            parser.add_argument(flag, choices=meta["choices"], default=defaults.get(f.name), help=help_)
+        elif isinstance(default, bool):
+            parser.add_argument(flag, action="store_true", default=defaults.get(f.name), help=help_)
+        else:
+            kind = type(default) if default is not None else (int if "int" in str(f.type) else float)
+            parser.add_argument(flag, type=kind, default=defaults.get(f.name), help=help_)
+
+
+def config_values(args, cls) -> dict:
+    from .config import cli_fields
+
+    return {f.name: getattr(args, f.name, None) for f in cli_fields(cls)}
 
 
 # ---- train --------------------------------------------------------------------------------------
 
 
 def add_train(sub) -> None:
-    p = sub.add_parser("train", help="train a Q-Adapter on preference pairs", description="Train a Q-Adapter (eq. 9) on preference pairs.")
+    from .config import MethodConfig, TrainConfig
+
+    p = sub.add_parser("train", help="train a Q-Adapter on preference pairs",
+                       description="Train a Q-Adapter (eq. 9) on preference pairs.")
     p.add_argument("--data", required=True, help="preference source: file, directory, hf://..., s3://...")
-    p.add_argument("--test-data", help="held-out pairs (default: the source's own test split, else a seeded 5%% hash split); "
-                   "preference accuracy before and after training is reported")
+    p.add_argument("--test-data", help="held-out pairs (default: the source's own test split, else a "
+                   "seeded 5%% hash split); preference accuracy before and after training is reported")
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
     p.add_argument("--output", "-o", required=True, help="output directory (PEFT adapter + qadapter.json)")
     p.add_argument("--profile", default="smol", help="hyper-parameter profile: smol (default), paper, tiny")
-    p.add_argument("--base", help="base model: smollm2-135m-instruct, a HF id or directory, tiny (default: the profile's)")
+    p.add_argument("--base", help="base model: smollm2-135m-instruct, a HF id or directory, tiny "
+                   "(default: the profile's)")
     p.add_argument("--q-model", help="train Q on a separate, smaller model sharing the tokenizer (head 'logits')")
     p.add_argument("--format", default="auto", help="data format: auto, hh, trl, dsp")
     p.add_argument("--target-domain", help="DSP only: the preferred domain")
     p.add_argument("--strict", action="store_true", help="fail if any record is quarantined")
-    for name, typ, help_ in [
-        ("alpha0", float, "weight of log pi1 in eq. 6"), ("alpha-tilde", float, "temperature of eq. 6"),
-        ("beta", float, "weight of the L2 regulariser"), ("gamma", float, "discount in the implied rewards"),
-        ("lr", float, "AdamW learning rate"), ("epochs", int, "passes over the data"),
-        ("batch-size", int, "pairs per optimizer step"), ("micro-batch-size", int, "pairs per forward pass"),
-        ("max-length", int, "max tokens per prompt + response"), ("max-steps", int, "stop after this many steps"),
-        ("checkpoint-every", int, "optimizer steps between checkpoints"), ("seed", int, "random seed"),
-        ("lora-r", int, "LoRA rank"), ("lora-alpha", int, "LoRA alpha"),
-    ]:
-        p.add_argument(f"--{name}", type=typ, help=help_)
-    p.add_argument("--head", choices=["residual", "logits"], help="Q head parameterization (see README)")
-    p.add_argument("--reg-reduction", choices=["mean", "sum"], help="regulariser: token mean (default) or eq. 9's sum")
+    add_config_flags(p, MethodConfig)
+    add_config_flags(p, TrainConfig)
     p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --output")
-    p.add_argument("--gradient-checkpointing", action="store_true", default=None)
-    p.add_argument("--bf16", action="store_true", help="bf16 compute (CUDA)")
+    p.add_argument("--bf16", action="store_true", help="bf16 compute (CUDA; same as --precision bf16)")
     p.add_argument("--load-in-8bit", action="store_true", help="8-bit base via bitsandbytes (CUDA)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_train)
 
 
+def train_config(args):
+    """The TrainConfig of parsed ``train`` arguments (validated; nothing is loaded)."""
+    import torch
+
+    from .config import MethodConfig, TrainConfig, profile
+
+    overrides = {**config_values(args, MethodConfig), **config_values(args, TrainConfig)}
+    if args.q_model and overrides.get("head") is None:
+        overrides["head"] = "logits"
+    if args.bf16:
+        overrides["precision"] = "bf16"
+    cfg = profile(args.profile, **overrides)
+    cuda = torch.cuda.is_available()
+    if args.bf16 or args.load_in_8bit or overrides.get("precision") == "bf16":
+        if not cuda:
+            raise ValueError("--bf16 and --load-in-8bit need a CUDA GPU; drop them on CPU")
+        cfg = cfg.with_overrides(load_in_8bit=args.load_in_8bit or cfg.load_in_8bit)
+    elif not cuda and (cfg.precision != "fp32" or cfg.load_in_8bit):
+        print(f"qadapter: profile {args.profile!r} asks for {cfg.precision}/8-bit, which needs CUDA; "
+              "using fp32 on CPU", file=sys.stderr)
+        cfg = cfg.with_overrides(precision="fp32", load_in_8bit=False)
+    return cfg
+
+
+def check_output_path(path: str | Path) -> None:
+    """Fail early (before anything loads) when ``path`` cannot become an output directory."""
+    from .lock import LockError
+
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise LockError(f"--output {out}: is a file, not a directory; choose a directory path")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise LockError(f"--output {out}: {existing} is a file, not a directory; choose another path")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise LockError(f"--output {out}: {existing} is not writable; choose a writable path")
+
+
+def _remove_if_created(out: Path, created: bool) -> None:
+    """After a failure: drop an output directory this command created if nothing in it matters."""
+    if not created or not out.is_dir():
+        return
+    for f in out.iterdir():
+        if f.is_file() and f.name.startswith("quarantine") and f.stat().st_size == 0:
+            f.unlink()
+    try:
+        out.rmdir()
+    except OSError:
+        pass  # it holds something worth keeping (a quarantine file the error names)
+
+
 def cmd_train(args) -> int:
+    from .checkpoint import CheckpointError, complete_checkpoints
+
+    cfg = train_config(args)
+    out = Path(args.output)
+    check_output_path(out)
+    if args.resume and not complete_checkpoints(out):
+        raise CheckpointError(f"--resume: no complete checkpoint in {out / 'checkpoints'}; "
+                              "run without --resume to start from step 0")
+    created = not out.exists()
+    try:
+        return _train(args, cfg, out)
+    except BaseException:
+        _remove_if_created(out, created)
+        raise
+
+
+def _train(args, cfg, out: Path) -> int:
     import torch
 
     from .adapter import QAdapter
-    from .config import PROFILE_BASES, profile
+    from .config import PROFILE_BASES
     from .data import dataset_hash, load_splits
+    from .evaluate.preference import evaluate_pairs
+    from .lock import output_lock
+    from .meta import update_meta
     from .models import load_base
-    from .train import evaluate_pairs, train
+    from .secrets import redact
+    from .train import TrainingError, train
 
-    cfg = profile(
-        args.profile, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde, beta=args.beta, gamma=args.gamma,
-        lr=args.lr, epochs=args.epochs, batch_size=args.batch_size, micro_batch_size=args.micro_batch_size,
-        max_length=args.max_length, max_steps=args.max_steps, checkpoint_every=args.checkpoint_every,
-        seed=args.seed, reg_reduction=args.reg_reduction, gradient_checkpointing=args.gradient_checkpointing,
-    )
-    adapter_overrides = {k: v for k, v in {"head": args.head, "lora_r": args.lora_r, "lora_alpha": args.lora_alpha}.items() if v is not None}
-    if args.q_model and "head" not in adapter_overrides:
-        adapter_overrides["head"] = "logits"
-    cfg = replace(cfg, adapter=replace(cfg.adapter, **adapter_overrides))
-    cuda = torch.cuda.is_available()
-    if args.bf16 or args.load_in_8bit:
-        if not cuda:
-            return _error("--bf16 and --load-in-8bit need a CUDA GPU; drop them on CPU")
-        cfg = replace(cfg, precision="bf16" if args.bf16 else cfg.precision, load_in_8bit=args.load_in_8bit)
-    elif not cuda and (cfg.precision != "fp32" or cfg.load_in_8bit):
-        print(f"qadapter: profile {args.profile!r} asks for {cfg.precision}/8-bit, which needs CUDA; using fp32 on CPU", file=sys.stderr)
-        cfg = replace(cfg, precision="fp32", load_in_8bit=False)
-
-    splits = load_splits(args.data, test_source=args.test_data, seed=cfg.seed, format=args.format, target_domain=args.target_domain,
-                         strict=args.strict, quarantine_path=str(Path(args.output) / "quarantine.jsonl"))
+    show = not args.quiet
+    splits = load_splits(args.data, test_source=args.test_data, seed=cfg.seed, format=args.format,
+                         target_domain=args.target_domain, strict=args.strict,
+                         quarantine_path=str(out / "quarantine.jsonl"), progress=show)
     for summary in splits.summaries:
         print(summary.format(), file=sys.stderr)
-    print(f"split: {len(splits.train)} train / {len(splits.test)} held-out pairs ({splits.method}"
-          + (f"; {splits.overlap_removed} train pairs also in test removed" if splits.overlap_removed else "") + ")", file=sys.stderr)
+    removed = f"; {splits.overlap_removed} train pairs also in test removed" if splits.overlap_removed else ""
+    print(f"split: {len(splits.train)} train / {len(splits.test)} held-out pairs ({splits.method}{removed})",
+          file=sys.stderr)
+    if not splits.train:  # before any model loads or held-out evaluation runs
+        raise TrainingError(f"{redact(args.data)}: no training pairs left after the split "
+                            f"({len(splits.test)} held-out); add pairs or pass --test-data")
     test = None if args.no_eval or not splits.test else splits.test
 
-    device = "cuda" if cuda else "cpu"
-    dtype = torch.bfloat16 if cfg.precision == "bf16" else torch.float32
-    base = load_base(args.base or PROFILE_BASES[args.profile], device=device, dtype=dtype, load_in_8bit=cfg.load_in_8bit)
-    q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
-    model = QAdapter(base.model, cfg.adapter, q_model=q_base.model if q_base else None, seed=cfg.seed)
-    before = evaluate_pairs(model, base.tokenizer, test, cfg) if test else None
-
-    meta = {
-        "base_model": base.name, "base_hash": base.content_hash,
-        "q_model": q_base.name if q_base else None, "q_model_hash": q_base.content_hash if q_base else None,
-        "data": {"source": args.data, "hash": dataset_hash(splits.train), "pairs": len(splits.train), "split": splits.method,
-                 "quarantined": sum(x.quarantined for x in splits.summaries), "test_hash": dataset_hash(splits.test) if splits.test else None},
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    result = train(model, base.tokenizer, splits.train, cfg, args.output, meta=meta, resume=args.resume, progress=not args.quiet)
-    m = result.metrics
-    lengths = "  ".join(f"{k} {v['min']}/{v['mean']:.0f}/{v['max']}" for k, v in result.token_lengths.items())
-    print(f"tokens (min/mean/max): {lengths}")
-    print(f"trained {result.steps} steps on {result.pairs} pairs ({result.truncated} truncated) in {result.seconds:.0f}s: "
-          f"loss {m['loss']:.4f}, accuracy {m['accuracy']:.3f}, margin {m['margin']:.3f}")
-    if test:
-        after = evaluate_pairs(model, base.tokenizer, test, cfg)
-        print(f"held-out preference accuracy ({after['pairs']} pairs): {before['accuracy']:.3f} -> {after['accuracy']:.3f}; "
-              f"margin {before['margin']:.3f} -> {after['margin']:.3f}")
-        meta_path = Path(args.output) / "qadapter.json"
-        record = json.loads(meta_path.read_text())
-        record["heldout"] = {"before": before, "after": after, "source": args.test_data or splits.method}
-        meta_path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    with output_lock(out):
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        dtype = torch.bfloat16 if cfg.precision == "bf16" else torch.float32
+        base = load_base(args.base or PROFILE_BASES[args.profile], device=device, dtype=dtype,
+                         load_in_8bit=cfg.load_in_8bit)
+        q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
+        model = QAdapter(base.model, cfg.adapter, q_model=q_base.model if q_base else None, seed=cfg.seed)
+        before = evaluate_pairs(model, base.tokenizer, test, cfg, progress=show,
+                                desc="held-out accuracy (before)") if test else None
+        meta = {
+            "base_model": base.name, "base_hash": base.content_hash,
+            "q_model": q_base.name if q_base else None,
+            "q_model_hash": q_base.content_hash if q_base else None,
+            "data": {"source": redact(args.data), "hash": dataset_hash(splits.train), "pairs": len(splits.train),
+                     "split": splits.method, "quarantined": sum(x.quarantined for x in splits.summaries),
+                     "test_hash": dataset_hash(splits.test) if splits.test else None},
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        result = train(model, base.tokenizer, splits.train, cfg, out, meta=meta,
+                       resume=args.resume, progress=show)
+        m = result.metrics
+        lengths = "  ".join(f"{k} {v['min']}/{v['mean']:.0f}/{v['max']}" for k, v in result.token_lengths.items())
+        print(f"tokens (min/mean/max): {lengths}")
+        print(f"trained {result.steps} steps on {result.pairs} pairs ({result.truncated} truncated) in "
+              f"{result.seconds:.0f}s: loss {m['loss']:.4f}, accuracy {m['accuracy']:.3f}, margin {m['margin']:.3f}")
+        if test:
+            after = evaluate_pairs(model, base.tokenizer, test, cfg, progress=show, desc="held-out accuracy (after)")
+            print(f"held-out preference accuracy ({after['pairs']} pairs): {before['accuracy']:.3f} -> "
+                  f"{after['accuracy']:.3f}; margin {before['margin']:.3f} -> {after['margin']:.3f}")
+            source = redact(args.test_data) if args.test_data else splits.method
+            update_meta(out, heldout={"before": before, "after": after, "source": source})
     print(f"adapter written to {result.output_dir}")
     return 0
 
@@ -131,29 +229,31 @@ def cmd_train(args) -> int:
 
 
 def add_generate(sub) -> None:
-    p = sub.add_parser("generate", help="generate with a customized model (eq. 6)", description="Sample from softmax((Q + alpha0 log pi1) / alpha_tilde).")
+    from .config import MethodConfig
+    from .decode import SamplingConfig
+
+    p = sub.add_parser("generate", help="generate with a customized model (eq. 6)",
+                       description="Sample from softmax((Q + alpha0 log pi1) / alpha_tilde).")
     p.add_argument("adapter", help="adapter directory written by `qadapter train`")
     p.add_argument("--prompt", "-p", action="append", help="a user message (repeat for a batch)")
     p.add_argument("--prompts-file", help="a file with one prompt per line")
     p.add_argument("--base", help="base model (default: the one recorded in qadapter.json)")
     p.add_argument("--q-model", help="the separate Q model, if the adapter was trained on one (default: as recorded)")
-    p.add_argument("--alpha0", type=float, help="override alpha0 (default: as trained)")
-    p.add_argument("--alpha-tilde", type=float, help="override alpha_tilde (default: as trained)")
-    p.add_argument("--max-new-tokens", type=int, default=256)
-    p.add_argument("--greedy", action="store_true", help="argmax decoding")
-    p.add_argument("--temperature", type=float, default=1.0, help="on top of eq. 6 (1.0 samples it exactly)")
-    p.add_argument("--top-k", type=int, default=0)
-    p.add_argument("--top-p", type=float, default=1.0)
-    p.add_argument("--seed", type=int)
+    add_config_flags(p, MethodConfig, only={"alpha0", "alpha_tilde"})
+    add_config_flags(p, SamplingConfig, defaults={"max_new_tokens": 256})
     p.add_argument("--json", action="store_true", help="print a JSON list of {prompt, response}")
     p.set_defaults(func=cmd_generate)
 
 
 def cmd_generate(args) -> int:
-    from .adapter import read_meta
+    import json
+
+    from .adapter import check_adapter_files, read_meta
+    from .config import MethodConfig
     from .decode import CustomizedDecoder, SamplingConfig
     from .models import load_base
 
+    cfg = SamplingConfig(**{k: v for k, v in config_values(args, SamplingConfig).items() if v is not None})
     prompts = list(args.prompt or [])
     if args.prompts_file:
         path = Path(args.prompts_file)
@@ -163,11 +263,13 @@ def cmd_generate(args) -> int:
     if not prompts:
         return _error("no prompt given; pass --prompt TEXT (repeatable) or --prompts-file FILE")
     meta = read_meta(args.adapter)
-    cfg = SamplingConfig(max_new_tokens=args.max_new_tokens, greedy=args.greedy, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+    MethodConfig.from_meta(meta, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde)  # validate overrides
+    check_adapter_files(args.adapter)
     base = load_base(args.base or meta["base_model"])
     q_name = args.q_model or meta.get("q_model")
     q_model = load_base(q_name).model if q_name else None
-    dec = CustomizedDecoder.from_adapter(args.adapter, base, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde, q_model=q_model)
+    dec = CustomizedDecoder.from_adapter(args.adapter, base, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde,
+                                         q_model=q_model)
     stream = len(prompts) == 1 and not args.json and sys.stdout.isatty()
     on_step = None
     if stream:
@@ -190,25 +292,31 @@ def cmd_generate(args) -> int:
 
 
 def add_info(sub) -> None:
-    p = sub.add_parser("info", help="print an adapter's configuration and lineage")
+    p = sub.add_parser("info", help="print an adapter's configuration and lineage (verifies its files)")
     p.add_argument("adapter")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
 
 
 def cmd_info(args) -> int:
-    from .adapter import read_meta
+    import json
+
+    from .adapter import check_adapter_files
+    from .meta import lineage, read_meta
 
     meta = read_meta(args.adapter)
+    check_adapter_files(args.adapter)
+    chain = lineage(args.adapter)
     if args.json:
         print(json.dumps(meta, indent=2, sort_keys=True))
         return 0
     data = meta.get("data") or {}
+    lora = meta.get("adapter", {})
     lines = [
         f"adapter      {args.adapter}",
         f"base         {meta['base_model']}  (hash {meta['base_hash'][:16]})",
         f"q model      {meta.get('q_model') or 'the base network + LoRA'}",
-        f"head         {meta['head']}   LoRA r={meta.get('adapter', {}).get('lora_r')} alpha={meta.get('adapter', {}).get('lora_alpha')}",
+        f"head         {meta['head']}   LoRA r={lora.get('lora_r')} alpha={lora.get('lora_alpha')}",
         f"eq. 6        alpha0={meta['alpha0']}  alpha_tilde={meta['alpha_tilde']}",
         f"eq. 9        gamma={meta['gamma']}  beta={meta.get('beta')}",
         f"data         {data.get('source')}  ({data.get('pairs')} pairs, hash {str(data.get('hash'))[:16]})",
@@ -216,17 +324,13 @@ def cmd_info(args) -> int:
     ]
     fm = meta.get("final_metrics") or {}
     if fm:
-        lines.append(f"last step    loss {fm.get('loss', float('nan')):.4f}  accuracy {fm.get('accuracy', float('nan')):.3f}  margin {fm.get('margin', float('nan')):.3f}")
+        nan = float("nan")
+        lines.append(f"last step    loss {fm.get('loss', nan):.4f}  accuracy {fm.get('accuracy', nan):.3f}  "
+                     f"margin {fm.get('margin', nan):.3f}")
     if "heldout" in meta:
         h = meta["heldout"]
-        lines.append(f"held-out     accuracy {h['before']['accuracy']:.3f} -> {h['after']['accuracy']:.3f} on {h['after']['pairs']} pairs")
-    chain, parent = [], meta.get("parent")
-    while parent:
-        chain.append(str(parent))
-        try:
-            parent = read_meta(parent).get("parent")
-        except Exception:  # a parent moved away: show what is recorded and stop
-            break
+        lines.append(f"held-out     accuracy {h['before']['accuracy']:.3f} -> {h['after']['accuracy']:.3f} "
+                     f"on {h['after']['pairs']} pairs")
     lines.append("lineage      " + (" <- ".join([str(args.adapter)] + chain) if chain else f"{args.adapter} (no parent)"))
     print("\n".join(lines))
     return 0
@@ -238,7 +342,8 @@ def cmd_info(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .data.check import add_data_parser
 
-    parser = argparse.ArgumentParser(prog="qadapter", description="Customize a preference-aligned LLM to new preferences without forgetting (Q-Adapter).")
+    parser = Parser(prog="qadapter",
+                    description="Customize a preference-aligned LLM to new preferences without forgetting (Q-Adapter).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     add_train(sub)
@@ -249,26 +354,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from .adapter import AdapterError
-    from .data import DataError
-    from .models import ModelError
-    from .train import TrainingError
-
     import warnings
 
-    warnings.filterwarnings("ignore", category=FutureWarning)  # library deprecation chatter, not the user's business
+    warnings.filterwarnings("ignore", category=FutureWarning)  # library deprecation chatter
     warnings.filterwarnings("ignore", message=".*gradient_checkpointing.*")
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # --help, or a usage error already printed in qadapter's format
+        return int(e.code or 0)
     try:
         return args.func(args)
-    except TrainingError as e:
-        return _error(str(e), 1)
-    except (AdapterError, ModelError, DataError, ValueError) as e:
-        return _error(str(e).splitlines()[0] if not isinstance(e, DataError) else str(e))
-    except FileNotFoundError as e:
-        return _error(f"{e.filename or e}: no such file or directory; check the path")
     except KeyboardInterrupt:
         return _error("interrupted", 130)
+    except user_errors() as e:
+        lines = str(e).strip().splitlines()
+        for context in lines[1:]:  # details first, so the error is the last line
+            print(f"  {context}", file=sys.stderr)
+        return _error(lines[0] if lines else type(e).__name__, exit_code(e))
+    except OSError as e:
+        what = e.strerror or str(e)
+        where = e.filename or "a file"
+        return _error(f"cannot access {where}: {what}; check the path, its permissions and the free disk space")
 
 
 if __name__ == "__main__":

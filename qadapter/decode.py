@@ -23,25 +23,25 @@ from typing import Callable
 import torch
 from transformers import DynamicCache
 
-from .adapter import read_meta, check_base
+from .adapter import check_adapter_files, check_base, read_meta
+from .config import BIG, MethodConfig, _f, check_fields
 from .data.tokenize import encode_prompt, left_pad
-from .loss import customized_logprobs
+from .dual import RowSplit
+from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
 
 
 @dataclass(frozen=True)
 class SamplingConfig:
-    max_new_tokens: int = 128
-    greedy: bool = False
-    temperature: float = 1.0  # on top of eq. 6; 1.0 samples the customized policy exactly
-    top_k: int = 0  # 0: no top-k filtering
-    top_p: float = 1.0  # 1.0: no nucleus filtering
-    seed: int | None = None
+    max_new_tokens: int = _f(128, "new tokens per response at most", lo=1, hi=BIG)
+    greedy: bool = _f(False, "argmax decoding")
+    # on top of eq. 6; 1.0 samples the customized policy exactly
+    temperature: float = _f(1.0, "temperature on top of eq. 6 (1.0 samples it exactly)", lo=0.0, hi=1e4, lo_open=True)
+    top_k: int = _f(0, "keep the k most likely tokens (0: off)", lo=0, hi=BIG)
+    top_p: float = _f(1.0, "nucleus: smallest set with this much mass (1.0: off)", lo=0.0, hi=1.0, lo_open=True)
+    seed: int | None = _f(None, "sampling seed", lo=0, hi=2**63 - 1)
 
     def __post_init__(self) -> None:
-        if self.temperature <= 0 and not self.greedy:
-            raise ValueError("temperature must be > 0 (use greedy=True for argmax decoding)")
-        if not 0 < self.top_p <= 1:
-            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+        check_fields(self)
 
 
 def filter_logits(logits: torch.Tensor, *, top_k: int = 0, top_p: float = 1.0) -> torch.Tensor:
@@ -69,88 +69,136 @@ def select_tokens(logprobs: torch.Tensor, cfg: SamplingConfig, generator: torch.
 
 
 class CustomizedDecoder:
-    """Decoding from eq. 6. Three ways to get the logits of a step, chosen by ``from_adapter``:
+    """Decoding from eq. 6. Three ways to get a step's logits, chosen by ``from_adapter``:
 
-    * ``dual``: one model sharing the base weights runs a doubled batch, base rows then adapter
-      rows (:mod:`qadapter.dual`); one KV cache holds both streams' keys and values.
-    * ``pair``: two models (base, and a separate Q model with merged LoRA), two KV caches.
-    * ``single``: the merged Q model alone (the exact alpha0 = 1 residual shortcut).
+    * ``q_net`` + ``rows`` (a :class:`qadapter.dual.RowSplit`): one model sharing the base weights
+      runs a doubled batch, base rows then adapter rows (:mod:`qadapter.dual`); one KV cache.
+    * ``q_net`` + ``base_net``: a separate Q model (LoRA merged) and the base, two KV caches.
+    * ``q_net`` alone: the merged Q model (the exact alpha0 = 1 residual shortcut); no base pass.
     """
 
-    def __init__(self, *, mode: str, models: list, head: str, alpha0: float, alpha_tilde: float, eos_token_ids, pad_token_id: int, rows=None):
-        if mode not in ("dual", "pair", "single"):
-            raise ValueError(f"unknown decoding mode {mode!r}")
-        self.mode, self.models, self.rows = mode, [m.eval() for m in models], rows
-        self.head = head
-        self.alpha0 = float(alpha0)
-        self.alpha_tilde = float(alpha_tilde)
+    def __init__(
+        self,
+        *,
+        q_net: torch.nn.Module,
+        method: MethodConfig,
+        eos_token_ids,
+        pad_token_id: int,
+        base_net: torch.nn.Module | None = None,
+        rows: RowSplit | None = None,
+    ):
+        if base_net is not None and rows is not None:
+            raise ValueError("pass base_net (two models) or rows (dual batch), not both")
+        self.q_net = q_net.eval()
+        self.base_net = base_net.eval() if base_net is not None else None
+        self.rows = rows
+        self.method = method
         self.eos = torch.tensor(sorted(set(eos_token_ids)), dtype=torch.long)
         self.pad_token_id = pad_token_id
 
     @property
+    def mode(self) -> str:
+        """"dual", "pair" or "single" (for reports and tests)."""
+        return "dual" if self.rows is not None else "pair" if self.base_net is not None else "single"
+
+    @property
     def single_pass(self) -> bool:
-        return self.mode == "single"
+        return self.rows is None and self.base_net is None
+
+    @property
+    def alpha0(self) -> float:
+        return self.method.alpha0
+
+    @property
+    def alpha_tilde(self) -> float:
+        return self.method.alpha_tilde
 
     @classmethod
-    def from_adapter(cls, adapter_dir, base, *, alpha0: float | None = None, alpha_tilde: float | None = None, fuse: bool = True, q_model=None) -> "CustomizedDecoder":
+    def from_adapter(
+        cls,
+        adapter_dir,
+        base,
+        *,
+        alpha0: float | None = None,
+        alpha_tilde: float | None = None,
+        fuse: bool = True,
+        q_model=None,
+    ) -> "CustomizedDecoder":
         """Build from an adapter directory and a loaded :class:`qadapter.models.Base`.
 
         alpha0 / alpha_tilde default to the values the adapter was trained with; overriding them
-        moves along the paper's trade-off without retraining. ``q_model`` is the separate Q
-        network's base model when the adapter was trained on one (``qadapter.json: q_model``).
+        moves along the paper's trade-off without retraining (validated like training's values).
+        ``q_model`` is the separate Q network's base model when the adapter was trained on one
+        (``qadapter.json: q_model``).
         """
         from peft import PeftModel
 
         from .dual import build_dual
 
         meta = read_meta(adapter_dir)
+        method = MethodConfig.from_meta(meta, alpha0=alpha0, alpha_tilde=alpha_tilde)
         check_base(meta, base.content_hash, str(adapter_dir))
-        a0 = float(meta["alpha0"] if alpha0 is None else alpha0)
-        at = float(meta["alpha_tilde"] if alpha_tilde is None else alpha_tilde)
+        check_adapter_files(adapter_dir)
         eos = {base.tokenizer.eos_token_id}
         gen_eos = getattr(base.model.generation_config, "eos_token_id", None)
         eos |= set(gen_eos if isinstance(gen_eos, (list, tuple)) else [gen_eos] if gen_eos is not None else [])
-        common = dict(head=meta["head"], alpha0=a0, alpha_tilde=at, eos_token_ids=eos, pad_token_id=base.tokenizer.pad_token_id)
+        common = dict(method=method, eos_token_ids=eos, pad_token_id=base.tokenizer.pad_token_id)
         separate = meta.get("q_model") is not None
         if separate and q_model is None:
-            raise ValueError(f"{adapter_dir}: adapter was trained on a separate Q model ({meta['q_model']}); pass it as q_model")
-        if fuse and meta["head"] == "residual" and a0 == 1.0 and not separate:
+            raise ValueError(
+                f"{adapter_dir}: adapter was trained on a separate Q model ({meta['q_model']}); "
+                "pass it as q_model"
+            )
+        if fuse and method.head == "residual" and method.alpha0 == 1.0 and not separate:
             merged = PeftModel.from_pretrained(copy.deepcopy(base.model), str(adapter_dir)).merge_and_unload()
-            return cls(mode="single", models=[merged], **common)
+            return cls(q_net=merged, **common)
         if separate:
             merged = PeftModel.from_pretrained(q_model, str(adapter_dir)).merge_and_unload()
-            return cls(mode="pair", models=[merged, base.model], **common)
+            return cls(q_net=merged, base_net=base.model, **common)
         dual, rows = build_dual(base.model, str(adapter_dir))
-        return cls(mode="dual", models=[dual], rows=rows, **common)
+        return cls(q_net=dual, rows=rows, **common)
 
     def customized(self, base_logits: torch.Tensor | None, q_logits: torch.Tensor) -> torch.Tensor:
         """Eq. 6 logits (up to a per-row constant) from the two networks' raw logits.   (B, V)"""
-        if self.single_pass:
-            return q_logits.float() / self.alpha_tilde
-        base_lp = torch.log_softmax(base_logits.float(), dim=-1)
-        q = q_logits.float() - base_logits.float() if self.head == "residual" else q_logits.float()
-        return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
+        if self.single_pass:  # residual head, alpha0 = 1: (f_q - f_b + log pi1) / at = f_q / at + c
+            return q_logits.float() / self.method.alpha_tilde
+        q = q_from_logits(self.method.head, q_logits, base_logits)
+        return customized_logprobs(
+            q,
+            base_logprobs_from_logits(base_logits),
+            alpha0=self.method.alpha0,
+            alpha_tilde=self.method.alpha_tilde,
+        )
+
+    def _networks(self) -> list[torch.nn.Module]:
+        return [self.q_net] if self.base_net is None else [self.q_net, self.base_net]
 
     def _step_logits(self, caches, ids, pos, mask):
         """(base_logits or None, q_logits), each (B, V), for the last position of ``ids``."""
-        if self.mode == "dual":
+        kw = dict(position_ids=pos, use_cache=True, logits_to_keep=1)
+        if self.rows is not None:
             b = ids.shape[0]
             self.rows.split = b
-            two = lambda t: torch.cat([t, t], dim=0)  # noqa: E731  rows: base stream, then adapter stream
-            logits = self.models[0](input_ids=two(ids), attention_mask=two(mask), position_ids=two(pos), past_key_values=caches[0], use_cache=True, logits_to_keep=1).logits[:, -1]
+            two = lambda t: torch.cat([t, t], dim=0)  # noqa: E731  rows: base, then adapter
+            kw["position_ids"] = two(pos)
+            out = self.q_net(input_ids=two(ids), attention_mask=two(mask), past_key_values=caches[0], **kw)
+            logits = out.logits[:, -1]
             return logits[:b], logits[b:]
-        out = [m(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=c, use_cache=True, logits_to_keep=1).logits[:, -1] for m, c in zip(self.models, caches)]
-        return (None, out[0]) if self.single_pass else (out[1], out[0])
+        q = self.q_net(input_ids=ids, attention_mask=mask, past_key_values=caches[0], **kw).logits[:, -1]
+        if self.base_net is None:
+            return None, q
+        b = self.base_net(input_ids=ids, attention_mask=mask, past_key_values=caches[1], **kw).logits[:, -1]
+        return b, q
 
     @torch.inference_mode()
     def generate(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, cfg: SamplingConfig, on_step: Callable[[torch.Tensor], None] | None = None) -> torch.Tensor:
         """New tokens for left-padded prompts: (B, n) long, ``pad_token_id`` after a row's EOS."""
-        device = next(self.models[0].parameters()).device
+        device = next(self.q_net.parameters()).device
         input_ids, attention_mask = input_ids.to(device), attention_mask.to(device)
         gen = torch.Generator(device=device).manual_seed(cfg.seed) if cfg.seed is not None else None
         eos = self.eos.to(device)
         position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
-        caches = [DynamicCache() for _ in self.models]
+        caches = [DynamicCache() for _ in self._networks()]
         base_logits, q_logits = self._step_logits(caches, input_ids, position_ids, attention_mask)
         finished = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=device)
         out = []

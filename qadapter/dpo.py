@@ -5,6 +5,9 @@ TRL's ``DPOTrainer`` (LoRA on all linear layers; the reference policy is the bas
 adapter disabled), merges the LoRA into the weights and saves a plain safetensors model directory
 that :func:`qadapter.models.load_base` loads like any other base. Checkpoints every
 ``save_steps`` let a retried run resume.
+
+TRL is an optional dependency (extra ``dpo``, included in ``pipeline``): it is imported only when
+this stage runs, with a one-line error naming the extra when it is missing.
 """
 
 from __future__ import annotations
@@ -15,25 +18,48 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .config import BIG, AdapterConfig, _f, check_fields
 from .data.pairs import PreferencePair
+from .errors import QAdapterError
 from .models import HASH_FILE, files_hash
 
 
 @dataclass(frozen=True)
 class DPOStageConfig:
-    beta: float = 0.1  # DPO's KL weight
-    lr: float = 5e-5  # AdamW learning rate
-    epochs: int = 1
-    batch_size: int = 8  # pairs per optimizer step
-    micro_batch_size: int = 2
-    max_length: int = 256
-    max_steps: int = -1  # -1: all epochs
-    lora_r: int = 16
-    lora_alpha: int = 16
-    lora_dropout: float = 0.05
-    save_steps: int = 20  # checkpoint interval (optimizer steps) for resuming after a failure
-    seed: int = 0
-    bf16: bool = False  # CUDA
+    beta: float = _f(0.1, "DPO's KL weight", lo=0.0, hi=1e4, lo_open=True)
+    lr: float = _f(5e-5, "AdamW learning rate", lo=0.0, hi=1.0, lo_open=True)
+    epochs: int = _f(1, "passes over the data", lo=1, hi=10**5)
+    batch_size: int = _f(8, "pairs per optimizer step", lo=1, hi=BIG)
+    micro_batch_size: int = _f(2, "pairs per forward pass", lo=1, hi=BIG)
+    max_length: int = _f(256, "max tokens per prompt + response", lo=8, hi=10**7)
+    max_steps: int = _f(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
+    lora_r: int = _f(16, "LoRA rank", lo=1, hi=4096)
+    lora_alpha: int = _f(16, "LoRA alpha", lo=1, hi=10**6)
+    lora_dropout: float = _f(0.05, "LoRA dropout", lo=0.0, hi=0.99)
+    # checkpoint interval (optimizer steps) for resuming after a failure
+    save_steps: int = _f(20, "optimizer steps between checkpoints", lo=1, hi=BIG)
+    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = _f(False, "bf16 compute (CUDA)")
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+        if self.max_steps == 0:
+            raise QAdapterError("max_steps must be >= 1, or -1 for all epochs; got 0")
+
+    @property
+    def adapter(self) -> AdapterConfig:
+        return AdapterConfig(lora_r=self.lora_r, lora_alpha=self.lora_alpha, lora_dropout=self.lora_dropout)
+
+
+def _trl():
+    try:
+        import trl
+    except ImportError:
+        raise QAdapterError(
+            "the helpful-base DPO stage needs TRL, which is not installed; "
+            "pip install 'qadapter[dpo]' (or skip the stage when the base is already aligned)"
+        ) from None
+    return trl
 
 
 def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cfg: DPOStageConfig, *, callbacks: Sequence[Callable[[dict], None]] = (), progress: bool = False) -> dict:
@@ -44,16 +70,19 @@ def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cf
     """
     import torch
     from datasets import Dataset
-    from peft import LoraConfig
     from transformers import TrainerCallback
-    from trl import DPOConfig, DPOTrainer
+
+    from .adapter import lora_config
+
+    trl = _trl()
+    DPOConfig, DPOTrainer = trl.DPOConfig, trl.DPOTrainer
 
     out = Path(output_dir)
     ckpt_dir = out / "checkpoints"
     rows = [{"prompt": list(p.prompt), "chosen": [{"role": "assistant", "content": p.chosen}],
              "rejected": [{"role": "assistant", "content": p.rejected}]} for p in pairs]
     if not rows:
-        raise ValueError("helpful-base stage: no preference pairs to train on")
+        raise QAdapterError("helpful-base stage: no preference pairs to train on; check the source")
 
     class Relay(TrainerCallback):
         def on_log(self, args, state, control, logs=None, **kwargs):
@@ -70,7 +99,7 @@ def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cf
         report_to=[], seed=cfg.seed, bf16=cfg.bf16, use_cpu=not torch.cuda.is_available(), dataloader_num_workers=0,
         disable_tqdm=not progress, lr_scheduler_type="linear",
     )
-    lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules="all-linear", task_type="CAUSAL_LM")
+    lora = lora_config(cfg.adapter)
     trainer = DPOTrainer(model=base.model, args=args, train_dataset=Dataset.from_list(rows), processing_class=base.tokenizer, peft_config=lora, callbacks=[Relay()])
     resume = any(ckpt_dir.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)

@@ -37,10 +37,32 @@ import torch.nn.functional as F
 # (B, chunk, V) float tensors alive at once, whatever the sequence length.
 DEFAULT_CHUNK = 128
 
+# Q-head parameterizations (qadapter.adapter): how Q is read off the Q network's logits.
+HEADS = ("residual", "logits")
+
 
 def _wide(x: torch.Tensor) -> torch.Tensor:
     """Half-precision inputs are promoted to float32; float32 and float64 are kept as they are."""
     return x if x.dtype in (torch.float32, torch.float64) else x.float()
+
+
+def q_from_logits(head: str, adapter_logits: torch.Tensor, base_logits: torch.Tensor) -> torch.Tensor:
+    """Q(s, .) from the Q network's raw logits (the Q head of ``qadapter.adapter``).
+
+    ``residual``: Q = adapter logits - base logits (Q = 0 while the LoRA is zero).
+    ``logits``:   Q = adapter logits (the reference implementation's head); ``base_logits`` unused.
+    adapter_logits, base_logits: (..., V) -> (..., V), float32 or wider.
+    """
+    if head == "residual":
+        return _wide(adapter_logits) - _wide(base_logits)
+    if head == "logits":
+        return _wide(adapter_logits)
+    raise ValueError(f"head must be one of {HEADS}, got {head!r}")
+
+
+def base_logprobs_from_logits(base_logits: torch.Tensor) -> torch.Tensor:
+    """log pi1(. | s) from the base model's logits.   (..., V) -> (..., V), float32 or wider."""
+    return torch.log_softmax(_wide(base_logits), dim=-1)
 
 
 def customized_logits(
@@ -65,6 +87,22 @@ def customized_logprobs(
     )
 
 
+def soft_value(
+    q_values: torch.Tensor, base_logprobs: torch.Tensor, *, alpha0: float, alpha_tilde: float
+) -> torch.Tensor:
+    """Soft state value V(s) = alpha_tilde * logsumexp((Q(s,.) + alpha0 log pi1(.|s)) / alpha_tilde).
+
+    The bracket of eq. 7-9, for every state of the input at once.   (..., V) -> (...)
+    """
+    z = customized_logits(q_values, base_logprobs, alpha0=alpha0, alpha_tilde=alpha_tilde)
+    return alpha_tilde * torch.logsumexp(z, dim=-1)
+
+
+def taken(q_values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+    """Q(s, a) of the action taken in each state.   q (..., V), actions (...) long -> (...)"""
+    return _wide(q_values).gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
+
+
 def soft_values(
     q_values: torch.Tensor,
     base_logprobs: torch.Tensor,
@@ -73,17 +111,19 @@ def soft_values(
     alpha_tilde: float,
     chunk: int = DEFAULT_CHUNK,
 ) -> torch.Tensor:
-    """Soft state value V(s) = alpha_tilde * logsumexp((Q(s,.) + alpha0 log pi1(.|s)) / alpha_tilde).
+    """:func:`soft_value` of every position, over chunks of positions.   (B, L, V) -> (B, L)
 
-    The bracket of eq. 7-9. q_values, base_logprobs: (B, L, V) -> (B, L). Computed over chunks of
-    positions so at most one extra (B, chunk, V) float32 tensor is alive at a time.
+    At most one extra (B, chunk, V) float32 tensor is alive at a time.
     """
-    pieces = []
-    for i in range(0, q_values.shape[1], chunk):
-        z = customized_logits(
-            q_values[:, i : i + chunk], base_logprobs[:, i : i + chunk], alpha0=alpha0, alpha_tilde=alpha_tilde
-        )  # (B, c, V)
-        pieces.append(alpha_tilde * torch.logsumexp(z, dim=-1))  # (B, c)
+    pieces = [
+        soft_value(
+            q_values[:, i : i + chunk],
+            base_logprobs[:, i : i + chunk],
+            alpha0=alpha0,
+            alpha_tilde=alpha_tilde,
+        )  # (B, c)
+        for i in range(0, q_values.shape[1], chunk)
+    ]
     return torch.cat(pieces, dim=1)
 
 
@@ -127,7 +167,7 @@ def implied_rewards(
     -> (B, L) (float32 or wider), zero where ``action_mask`` is False. See the module docstring for the
     alignment and a hand-worked example.
     """
-    q_taken = _wide(q_values).gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)  # (B, L)
+    q_taken = taken(q_values, actions)  # (B, L)
     values = soft_values(q_values, base_logprobs, alpha0=alpha0, alpha_tilde=alpha_tilde, chunk=chunk)
     return rewards_from_values(q_taken, values, action_mask, gamma=gamma)
 

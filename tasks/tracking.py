@@ -4,16 +4,17 @@ Uses ``MlflowClient`` with explicit run ids (no fluent "active run" state), so s
 worker threads never log into each other's runs. Tracking URI from ``MLFLOW_TRACKING_URI``, else
 a SQLite store in the project state dir (MLflow 3 refuses the old file store). Every run ends
 FINISHED or FAILED (with the error as a tag), never left RUNNING. Secrets never reach MLflow:
-parameters are the pipeline config (no credentials), and URIs are logged with any userinfo removed.
+every string logged (params, tags, dataset sources, errors) passes ``qadapter.secrets.redact``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import subprocess
 from pathlib import Path
+
+from qadapter.secrets import redact
 
 REPO = Path(__file__).resolve().parents[1]
 EXPERIMENT = "qadapter-hh"
@@ -34,15 +35,6 @@ def tracking_uri() -> str:
         return uri
     state_dir().mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{state_dir() / 'mlflow.db'}"
-
-
-def scrub(text: str) -> str:
-    """Remove ``user:password@`` from URIs and the values of secret-looking env vars."""
-    text = re.sub(r"(\w+://)[^/\s@]+@", r"\1", str(text))
-    for key, value in os.environ.items():
-        if value and len(value) >= 6 and re.search(r"SECRET|TOKEN|PASSWORD|ACCESS_KEY|API_KEY", key):
-            text = text.replace(value, "***")
-    return text
 
 
 def client():
@@ -75,13 +67,13 @@ def flatten(d: dict, prefix: str = "") -> dict:
         if isinstance(v, dict):
             out.update(flatten(v, key + "."))
         else:
-            out[key] = scrub(v) if isinstance(v, str) else v
+            out[key] = redact(v) if isinstance(v, str) else v
     return out
 
 
 def start_parent(tags: dict, params: dict) -> str:
     c = client()
-    run = c.create_run(experiment_id(c), tags={k: scrub(str(v)) for k, v in tags.items()}, run_name=tags.get("mlflow.runName"))
+    run = c.create_run(experiment_id(c), tags={k: redact(str(v)) for k, v in tags.items()}, run_name=tags.get("mlflow.runName"))
     for k, v in flatten(params).items():
         c.log_param(run.info.run_id, k[:250], str(v)[:6000])
     return run.info.run_id
@@ -90,7 +82,7 @@ def start_parent(tags: dict, params: dict) -> str:
 def end_run(run_id: str, error: BaseException | None = None) -> None:
     c = client()
     if error is not None:
-        c.set_tag(run_id, "error", scrub(f"{type(error).__name__}: {error}")[:5000])
+        c.set_tag(run_id, "error", redact(f"{type(error).__name__}: {error}")[:5000])
     c.set_terminated(run_id, status="FAILED" if error is not None else "FINISHED")
 
 
@@ -122,7 +114,7 @@ class StageRun:
         from mlflow.entities import Dataset, DatasetInput, InputTag
 
         ds = Dataset(name=name, digest=digest[:36], source_type="local" if "://" not in source else source.split("://")[0],
-                     source=scrub(source), schema='{"fields": ["prompt", "chosen", "rejected"]}', profile=f'{{"pairs": {n}}}')
+                     source=redact(source), schema='{"fields": ["prompt", "chosen", "rejected"]}', profile=f'{{"pairs": {n}}}')
         self.c.log_inputs(self.run_id, datasets=[DatasetInput(ds, tags=[InputTag("mlflow.data.context", context)])])
 
     def artifacts(self, path: str | Path, artifact_path: str | None = None) -> None:

@@ -8,6 +8,7 @@ from peft import PeftModel
 from torch.testing import assert_close
 
 from qadapter.adapter import AdapterConfig, QAdapter, save_adapter
+from qadapter.config import MethodConfig
 from qadapter.data.tokenize import encode_prompt, left_pad
 from qadapter.decode import CustomizedDecoder, SamplingConfig, filter_logits, select_tokens
 from qadapter.loss import customized_logprobs
@@ -60,7 +61,8 @@ def test_pair_mode_equals_dual_mode_logits(tmp_path):
     base, adapter = make_adapter(tmp_path, head="residual")
     dual = CustomizedDecoder.from_adapter(adapter, base, alpha0=0.7, alpha_tilde=0.5)
     merged = PeftModel.from_pretrained(copy.deepcopy(base.model), str(adapter)).merge_and_unload()
-    pair = CustomizedDecoder(mode="pair", models=[merged, base.model], head="residual", alpha0=0.7, alpha_tilde=0.5, eos_token_ids=dual.eos.tolist(), pad_token_id=base.tokenizer.pad_token_id)
+    pair = CustomizedDecoder(q_net=merged, base_net=base.model, method=MethodConfig(head="residual", alpha0=0.7, alpha_tilde=0.5), eos_token_ids=dual.eos.tolist(), pad_token_id=base.tokenizer.pad_token_id)
+    assert pair.mode == "pair"
     ids, mask = left_pad([encode_prompt(base.tokenizer, [{"role": "user", "content": p}]) for p in PROMPTS], base.tokenizer.pad_token_id)
     cfg = SamplingConfig(max_new_tokens=10, greedy=True)
     assert torch.equal(dual.generate(ids, mask, cfg), pair.generate(ids, mask, cfg))

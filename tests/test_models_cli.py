@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from qadapter import cli
-from qadapter.adapter import AdapterConfig, QAdapter, save_adapter
+from qadapter.adapter import AdapterConfig, QAdapter
 from qadapter.config import profile
 from qadapter.models import ModelError, load_base, state_dict_hash, tiny_model
 from qadapter.train import train
@@ -157,14 +157,12 @@ def test_cuda_only_switches_are_refused_on_cpu(toy_jsonl, tmp_path, capsys):
 
 
 def test_gradient_checkpointing_gives_the_same_adapter(tmp_path, toy_pairs):
-    from dataclasses import replace
-
     from safetensors.torch import load_file
 
     results = []
     for gc in (False, True):
         base = load_base("tiny")
-        cfg = replace(profile("tiny", epochs=1, max_steps=2, gradient_checkpointing=gc), adapter=AdapterConfig(lora_dropout=0.0))
+        cfg = profile("tiny", epochs=1, max_steps=2, gradient_checkpointing=gc, lora_dropout=0.0)
         model = QAdapter(base.model, cfg.adapter, seed=cfg.seed)
         train(model, base.tokenizer, toy_pairs, cfg, tmp_path / f"gc{gc}", meta={}, progress=False)
         results.append(load_file(str(tmp_path / f"gc{gc}" / "adapter_model.safetensors")))

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 import torch
@@ -12,10 +11,11 @@ from peft import PeftModel
 from safetensors.torch import load_file
 from torch.testing import assert_close
 
-from qadapter.adapter import AdapterConfig, QAdapter, load_adapter, read_meta
+from qadapter.adapter import QAdapter, load_adapter, read_meta
 from qadapter.config import profile
+from qadapter.evaluate.preference import evaluate_pairs
 from qadapter.models import load_base, state_dict_hash
-from qadapter.train import FAULT_ENV, TrainingError, evaluate_pairs, train
+from qadapter.train import TrainingError, train
 
 
 def meta_for(base):
@@ -46,7 +46,7 @@ def test_gradient_accumulation_equals_one_big_batch(tmp_path, toy_pairs):
     adapters = {}
     for micro in (1, 2, 4):
         base = load_base("tiny")
-        cfg = replace(profile("tiny", epochs=1, max_steps=1, batch_size=4, micro_batch_size=micro), adapter=AdapterConfig(lora_dropout=0.0))
+        cfg = profile("tiny", epochs=1, max_steps=1, batch_size=4, micro_batch_size=micro, lora_dropout=0.0)
         model = QAdapter(base.model, cfg.adapter)
         train(model, base.tokenizer, toy_pairs[:4], cfg, tmp_path / f"m{micro}", meta=meta_for(base), progress=False)
         adapters[micro] = load_file(str(tmp_path / f"m{micro}" / "adapter_model.safetensors"))
@@ -95,26 +95,33 @@ def test_nan_loss_stops_with_a_clear_error(tmp_path, toy_pairs, monkeypatch):
         train(QAdapter(base.model, cfg.adapter), base.tokenizer, toy_pairs, cfg, tmp_path / "o", meta=meta_for(base), progress=False)
 
 
-def _cli_train(out, data, extra=(), env=None):
-    cmd = [sys.executable, "-m", "qadapter.cli", "train", "--profile", "tiny", "--data", str(data), "-o", str(out),
-           "--epochs", "3", "--checkpoint-every", "2", "--quiet", *extra]
-    return subprocess.run(cmd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+FAULTS = os.path.join(os.path.dirname(__file__), "faults.py")
+
+
+def cli_train(out, data, extra=(), fault=None):
+    """``qadapter train`` in a subprocess; ``fault=(kind, spec)`` installs a tests/faults.py callback."""
+    args = ["train", "--profile", "tiny", "--data", str(data), "-o", str(out), "--epochs", "3",
+            "--checkpoint-every", "2", "--quiet", *extra]
+    cmd = [sys.executable, FAULTS, *fault, "--", *args] if fault else [sys.executable, "-m", "qadapter.cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.integration
 def test_sigkilled_run_resumes_to_the_same_adapter(tmp_path, toy_jsonl):
     train_file, _ = toy_jsonl
-    full = _cli_train(tmp_path / "full", train_file)
+    full = cli_train(tmp_path / "full", train_file)
     assert full.returncode == 0, full.stderr[-2000:]
 
-    killed = _cli_train(tmp_path / "resumed", train_file, env={FAULT_ENV: "4"})
+    killed = cli_train(tmp_path / "resumed", train_file, fault=("kill-after-checkpoint", "4"))
     assert killed.returncode == -signal.SIGKILL
     ckpts = sorted(p.name for p in (tmp_path / "resumed" / "checkpoints").iterdir())
     assert ckpts == ["step-0000002", "step-0000004"]  # keep_checkpoints = 2, no temp dirs left
+    assert (tmp_path / "resumed" / ".qadapter.lock").exists()  # left by the killed run: stale
     assert not (tmp_path / "resumed" / "adapter_model.safetensors").exists()
 
-    resumed = _cli_train(tmp_path / "resumed", train_file, extra=["--resume"])
+    resumed = cli_train(tmp_path / "resumed", train_file, extra=["--resume"])
     assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "removing the stale lock of process" in resumed.stderr
     a = load_file(str(tmp_path / "full" / "adapter_model.safetensors"))
     b = load_file(str(tmp_path / "resumed" / "adapter_model.safetensors"))
     assert a.keys() == b.keys() and len(a) > 0
@@ -124,3 +131,25 @@ def test_sigkilled_run_resumes_to_the_same_adapter(tmp_path, toy_jsonl):
     assert read_meta(tmp_path / "resumed")["resumed_from_step"] == 4  # it really continued
     assert read_meta(tmp_path / "full")["resumed_from_step"] == 0
     assert not (tmp_path / "resumed" / "checkpoints").exists()  # cleaned up after success
+
+
+@pytest.mark.integration
+def test_kill_in_the_middle_of_a_checkpoint_write_resumes_from_the_previous_one(tmp_path, toy_jsonl):
+    """SIGKILL after the adapter file of checkpoint 4 is written but before it is complete: resume
+    must ignore the partial checkpoint (no marker, still a temp dir) and continue from step 2."""
+    train_file, _ = toy_jsonl
+    full = cli_train(tmp_path / "full", train_file)
+    assert full.returncode == 0, full.stderr[-2000:]
+    out = tmp_path / "cut"
+    killed = cli_train(out, train_file, fault=("kill-during-checkpoint", "4:adapter_model.safetensors"))
+    assert killed.returncode == -signal.SIGKILL
+    partial = out / "checkpoints" / ".tmp-step-0000004"
+    assert (partial / "adapter_model.safetensors").exists() and not (partial / "trainer_state.json").exists()
+    assert sorted(p.name for p in (out / "checkpoints").glob("step-*")) == ["step-0000002"]
+
+    resumed = cli_train(out, train_file, extra=["--resume"])
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert read_meta(out)["resumed_from_step"] == 2
+    a = load_file(str(tmp_path / "full" / "adapter_model.safetensors"))
+    b = load_file(str(out / "adapter_model.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

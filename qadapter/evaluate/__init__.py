@@ -3,7 +3,7 @@
 The full benchmark suite (lm-eval forgetting probes) and LLM judges with win rates build on this.
 """
 
-from .preference import heldout_metrics
-from .samples import sample_generations
+from .preference import evaluate_pairs, heldout_metrics, mean_kl
+from .samples import base_generate, sample_generations
 
-__all__ = ["heldout_metrics", "sample_generations"]
+__all__ = ["base_generate", "evaluate_pairs", "heldout_metrics", "mean_kl", "sample_generations"]

@@ -1,0 +1,93 @@
+"""The HH experiment: helpful-base alignment, then harmless customization, evaluated and compared.
+
+This is the experiment's definition (sources, models, sizes per profile); the library stages it
+runs (``qadapter.stages``) know nothing about it. Profiles are built from the training profiles of
+``qadapter.config`` (one registry): ``smol`` (embedded SmolLM2-135M, bundled mini-HH; seeded subsets
+so it finishes on a 2-core CPU), ``paper`` (Llama-3.1-8B-Instruct on Anthropic HH-RLHF, Table 3;
+CUDA, 8-bit base), ``tiny`` (tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+from qadapter.config import BIG, PROFILE_BASES, ConfigError, TrainConfig, _f, check_fields
+from qadapter.config import profile as train_profile
+from qadapter.dpo import DPOStageConfig
+
+REPO = Path(__file__).resolve().parents[1]
+MINI_HH = REPO / "data" / "hh-mini"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    profile: str
+    base: str  # base model to align (or, with skip_base_stage, pi1 itself)
+    helpful_source: str
+    harmless_source: str
+    skip_base_stage: bool = _f(False, "the base is already aligned: skip the DPO stage")
+    # seeded subset sizes per stage; None = everything
+    helpful_pairs: int | None = _f(None, "helpful pairs for the DPO stage", lo=1, hi=BIG)
+    harmless_pairs: int | None = _f(None, "harmless pairs for Q-Adapter", lo=1, hi=BIG)
+    eval_pairs: int | None = _f(None, "held-out pairs evaluated", lo=1, hi=BIG)
+    kl_pairs: int = _f(16, "held-out pairs for the KL drift (full-vocab passes)", lo=1, hi=BIG)
+    generation_prompts: int = _f(8, "held-out prompts answered side by side", lo=1, hi=BIG)
+    max_new_tokens: int = _f(96, "new tokens per generated response", lo=1, hi=BIG)
+    dpo: DPOStageConfig = DPOStageConfig()
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _hh(name: str) -> str:
+    return str(MINI_HH / name)
+
+
+EXPERIMENTS: dict[str, Experiment] = {
+    "tiny": Experiment(
+        profile="tiny", base=PROFILE_BASES["tiny"], helpful_source=_hh("helpful"), harmless_source=_hh("harmless"),
+        helpful_pairs=8, harmless_pairs=16, eval_pairs=8, kl_pairs=4, generation_prompts=2, max_new_tokens=8,
+        dpo=DPOStageConfig(batch_size=4, micro_batch_size=2, max_length=96, max_steps=2, save_steps=1, lr=1e-3),
+        train=train_profile("tiny", epochs=1),
+    ),
+    "smol": Experiment(
+        profile="smol", base=PROFILE_BASES["smol"], helpful_source=_hh("helpful"), harmless_source=_hh("harmless"),
+        helpful_pairs=48, harmless_pairs=160, eval_pairs=64, kl_pairs=16, generation_prompts=8, max_new_tokens=96,
+        dpo=DPOStageConfig(batch_size=8, micro_batch_size=2, max_length=256, save_steps=2),
+        train=train_profile("smol"),
+    ),
+    "paper": Experiment(
+        profile="paper", base=PROFILE_BASES["paper"],
+        helpful_source="hf://Anthropic/hh-rlhf?data_dir=helpful-base",
+        harmless_source="hf://Anthropic/hh-rlhf?data_dir=harmless-base",
+        eval_pairs=512, kl_pairs=64, generation_prompts=128, max_new_tokens=256,
+        dpo=DPOStageConfig(batch_size=64, micro_batch_size=1, max_length=512, save_steps=50, bf16=True),
+        train=train_profile("paper", checkpoint_every=20),
+    ),
+}
+
+
+def experiment(name: str, **overrides) -> Experiment:
+    """A profile with non-None overrides; training fields (alpha0, beta, epochs, ...) go into ``train``."""
+    if name not in EXPERIMENTS:
+        raise ConfigError(f"unknown profile {name!r}; choose one of {', '.join(sorted(EXPERIMENTS))}")
+    cfg = EXPERIMENTS[name]
+    own = {f.name for f in fields(Experiment)}
+    mine = {k: v for k, v in overrides.items() if k in own and v is not None}
+    rest = {k: v for k, v in overrides.items() if k not in own and v is not None}
+    return replace(cfg, train=cfg.train.with_overrides(**rest), **mine)
+
+
+def data_hashes(cfg: Experiment) -> dict:
+    """Content hashes of exactly the pairs each stage will use: the stages' cache keys."""
+    from qadapter.stages import stage_data
+
+    helpful = None if cfg.skip_base_stage else stage_data(cfg.helpful_source, cfg.helpful_pairs, 0, cfg.dpo.seed)
+    harmless = stage_data(cfg.harmless_source, cfg.harmless_pairs, cfg.eval_pairs, cfg.train.seed)
+    return {"helpful": helpful["train_hash"] if helpful else None, "harmless": harmless["train_hash"],
+            "harmless_test": harmless["test_hash"]}
