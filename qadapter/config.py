@@ -81,10 +81,10 @@ def check_value(name: str, value: Any, meta: dict, default: Any) -> None:
         raise ConfigError(f"{name} must be a {kind.__name__}; got {value!r}")
 
 
-def check_fields(obj) -> None:
-    """Validate every field of a config dataclass instance against its metadata."""
+def check_fields(obj, skip: frozenset[str] = frozenset()) -> None:
+    """Validate every field of a config dataclass instance (but ``skip``) against its metadata."""
     for f in fields(obj):
-        if f.metadata:
+        if f.metadata and f.name not in skip:
             default = f.default if f.default is not None else None
             check_value(f.name, getattr(obj, f.name), f.metadata, default)
 

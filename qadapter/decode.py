@@ -41,7 +41,8 @@ class SamplingConfig:
     seed: int | None = _f(None, "sampling seed", lo=0, hi=2**63 - 1)
 
     def __post_init__(self) -> None:
-        check_fields(self)
+        # greedy decoding ignores the temperature (0 is a common way to ask for argmax)
+        check_fields(self, skip=frozenset({"temperature"}) if self.greedy else frozenset())
 
 
 def filter_logits(logits: torch.Tensor, *, top_k: int = 0, top_p: float = 1.0) -> torch.Tensor:

@@ -120,6 +120,7 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
     ("data-not-json", lambda c: train_args(c, data=str(c.file("junk.jsonl", "this is not json\n{oops\n"))), "junk.jsonl"),
     ("data-s3-token", lambda c: train_args(c, data=f"s3://b/p?X-Amz-Security-Token={SECRET}"), "carries credentials"),
     ("data-s3-userinfo", lambda c: train_args(c, data=f"s3://user:{SECRET}@bucket/p"), "carries credentials"),
+    ("data-train-all-in-test", lambda c: train_args(c, data=str(_same_train_and_test(c))), "train"),
     ("data-format-bogus", lambda c: train_args(c, "--format", "bogus"), "bogus"),
     ("test-data-missing", lambda c: train_args(c, "--test-data", str(c.tmp / "nope-test.jsonl")), "nope-test.jsonl"),
     ("base-missing-dir", lambda c: train_args(c, "--base", str(c.tmp / "no-model")), "no-model"),
@@ -167,6 +168,15 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
 ]
 
 
+def _same_train_and_test(c: Ctx) -> Path:
+    """A source whose train split is all in its test split: no training pairs after de-overlap."""
+    d = c.tmp / "overlap"
+    d.mkdir()
+    for name in ("train.jsonl", "test.jsonl"):
+        shutil.copy(c.data, d / name)
+    return d
+
+
 def _cycle(c: Ctx) -> None:
     other = c.tmp / "other"
     shutil.copytree(c.adapter, other)
@@ -194,6 +204,7 @@ def test_bad_invocation_ends_cleanly(ctx, setup, needle, capsys):
     rc = cli.main(argv)
     captured = capsys.readouterr()
     line = check_clean(rc, captured.err, needle)
+    assert "held-out preference accuracy" not in captured.out  # nothing was evaluated
     assert SECRET not in captured.out
     # no adapter was written anywhere; the output directory was not created, unless it holds
     # just the quarantine file the error line points the user to
