@@ -1,0 +1,157 @@
+"""Token-level scoring with the customized policy pi~ of eq. 6, or with the base pi1 alone.
+
+:class:`Policy` holds a loaded base and, optionally, an adapter: ``logprobs`` gives
+``log pi~(.|s_t) = log_softmax((Q + alpha0 log pi1) / alpha_tilde)`` from ``QAdapter.full_outputs``
+and ``loss.customized_logprobs`` (``log pi1`` without adapter); ``decoder`` is the matching
+``CustomizedDecoder``. :func:`score_rows` scores ``(context, continuation)`` token rows in
+right-padded batches, longest first, with lm-eval's truncation (keep the last ``max_length + 1``
+tokens). Used by the lm-eval model (``harness``) and the forgetting metrics.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+from tqdm import tqdm
+
+from ..adapter import AdapterError, load_adapter, read_meta
+from ..decode import CustomizedDecoder
+from ..loss import customized_logprobs
+from ..models import Base
+
+
+def eos_ids(base: Base) -> set[int]:
+    """The tokenizer's EOS plus the generation config's EOS ids (what ends a response)."""
+    ids = {base.tokenizer.eos_token_id}
+    gen = getattr(getattr(base.model, "generation_config", None), "eos_token_id", None)
+    ids |= set(gen if isinstance(gen, (list, tuple)) else [] if gen is None else [gen])
+    return {i for i in ids if i is not None}
+
+
+class Policy:
+    """pi~ of eq. 6 when ``adapter_dir`` is given, else pi1: log-probabilities and a decoder.
+
+    The adapter's LoRA is loaded onto a copy of the base weights, so ``base.model`` stays pi1
+    for its other users.
+    """
+
+    def __init__(
+        self,
+        base: Base,
+        adapter_dir=None,
+        *,
+        alpha0: float | None = None,
+        alpha_tilde: float | None = None,
+    ):
+        self.base, self.adapter_dir = base, adapter_dir
+        self.qadapter = None
+        if adapter_dir is None:
+            if alpha0 is not None or alpha_tilde is not None:
+                raise ValueError(
+                    "alpha0/alpha_tilde need an adapter; pass adapter=DIR or drop them"
+                )
+            # the decoder's single mode samples softmax(logits / alpha_tilde): pi1 itself here
+            self.decoder = CustomizedDecoder(
+                mode="single",
+                models=[base.model],
+                head="residual",
+                alpha0=1.0,
+                alpha_tilde=1.0,
+                eos_token_ids=eos_ids(base),
+                pad_token_id=base.tokenizer.pad_token_id,
+            )
+            return
+        meta = read_meta(adapter_dir)
+        if meta.get("q_model") is not None:
+            raise AdapterError(
+                f"{adapter_dir}: separate-Q-model adapters are not supported in evaluation yet; "
+                "evaluate an adapter trained on the shared base"
+            )
+        self.alpha0 = float(meta["alpha0"] if alpha0 is None else alpha0)
+        self.alpha_tilde = float(meta["alpha_tilde"] if alpha_tilde is None else alpha_tilde)
+        # the decoder first: it copies or shares the clean base weights
+        self.decoder = CustomizedDecoder.from_adapter(
+            adapter_dir, base, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde
+        )
+        self.qadapter, _ = load_adapter(adapter_dir, copy.deepcopy(base.model), base.content_hash)
+        self.qadapter.eval()
+
+    @property
+    def customized(self) -> bool:
+        return self.qadapter is not None
+
+    @torch.no_grad()
+    def outputs(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(Q, log pi1), (B, L, V) each; adapter only."""
+        return self.qadapter.full_outputs(input_ids, attention_mask)
+
+    @torch.no_grad()
+    def logprobs(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """log pi~(.|s_t) (eq. 6), or log pi1 without adapter: (B, L) ids -> (B, L, V) float32."""
+        if self.qadapter is None:
+            logits = self.base.model(input_ids=input_ids, attention_mask=attention_mask).logits
+            return torch.log_softmax(logits.float(), dim=-1)
+        q, base_lp = self.qadapter.full_outputs(input_ids, attention_mask)
+        return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
+
+
+def continuation_scores(
+    logprobs: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Summed log-probability of the masked targets and whether each is the argmax.
+
+    logprobs (B, T, V); targets (B, T) long, the token predicted at each position; mask (B, T)
+    bool, True at scored positions. Returns (sums (B,) float64, greedy (B,) bool).
+    """
+    tok = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).double()  # (B, T)
+    sums = torch.where(mask, tok, torch.zeros_like(tok)).sum(-1)
+    hit = (logprobs.argmax(-1) == targets) | ~mask  # (B, T)
+    return sums, hit.all(-1)
+
+
+def score_rows(
+    policy: Policy,
+    rows: list[tuple[list[int], list[int]]],
+    *,
+    batch_size: int,
+    max_length: int,
+    desc: str | None = None,
+) -> list[tuple[float, bool]]:
+    """(log p(cont | ctx), is_greedy) for token rows ``(ctx, cont)``, batched longest first.
+
+    The model reads ``(ctx + cont)[-(max_length + 1):-1]`` (right-padded) and the last
+    ``len(cont)`` positions predict ``cont``.
+    """
+    pad = policy.base.tokenizer.pad_token_id
+    out: list[tuple[float, bool] | None] = [None] * len(rows)
+    order = sorted(range(len(rows)), key=lambda i: -(len(rows[i][0]) + len(rows[i][1])))
+    for start in tqdm(range(0, len(order), batch_size), desc=desc, disable=desc is None):
+        idx = order[start : start + batch_size]
+        wholes = []
+        for i in idx:
+            ctx, cont = rows[i]
+            if not ctx or len(cont) > max_length:
+                raise ValueError(
+                    f"request {i}: needs >= 1 context token and <= max_length={max_length} "
+                    "continuation tokens"
+                )
+            wholes.append((list(ctx) + list(cont))[-(max_length + 1) :])
+        width = max(len(w) for w in wholes) - 1
+        ids = torch.full((len(idx), width), pad, dtype=torch.long)
+        targets = torch.full((len(idx), width), pad, dtype=torch.long)
+        attn = torch.zeros((len(idx), width), dtype=torch.long)
+        mask = torch.zeros((len(idx), width), dtype=torch.bool)
+        for b, (i, w) in enumerate(zip(idx, wholes)):
+            n, k = len(w) - 1, len(rows[i][1])
+            ids[b, :n], targets[b, :n], attn[b, :n] = torch.tensor(w[:-1]), torch.tensor(w[1:]), 1
+            mask[b, n - k : n] = True
+        device = next(policy.base.model.parameters()).device
+        sums, greedy = continuation_scores(
+            policy.logprobs(ids.to(device), attn.to(device)), targets.to(device), mask.to(device)
+        )
+        for b, i in enumerate(idx):
+            out[i] = (float(sums[b]), bool(greedy[b]))
+    return out  # type: ignore[return-value]
