@@ -1,0 +1,206 @@
+"""Forgetting: what customization cost in general ability, customized pi~ (eq. 6) against pi1.
+
+Metric names returned by :func:`forgetting_report` (floats; probe scores in points, 0-100):
+
+* ``probe.base``, ``probe.customized``: the general-probe score, the equal-weight mean of the
+  probe tasks' accuracies (``qadapter_probe_mc``: ``acc``; ``qadapter_probe_arith``:
+  ``exact_match`` of the strict-match filter), for pi1 and for pi~.
+* ``probe.delta``: ``probe.customized - probe.base``; ``probe.delta_se``: its standard error,
+  *paired*: per task, ``d_i = customized_i - base_i`` over the same documents,
+  ``se_t = sd(d) / sqrt(n)`` (sample sd, ddof 1); the tasks are independent, so
+  ``se = sqrt(sum_t se_t^2) / T``.
+* ``probe.<task>.base`` / ``.customized`` / ``.delta`` / ``.delta_se`` / ``.n``: the same per task.
+* ``ppl.base``, ``ppl.customized``: held-out token perplexity on ``data/probe/prose.jsonl``,
+  ``exp(-sum log p / N)`` over all N text tokens, each paragraph scored from the prefix token with
+  lm-eval's rolling windows (``QAdapterLM.loglikelihood_rolling``).
+* ``kl.general``: mean over states of KL(pi~(.|s) || pi1(.|s)) (``loss.kl_to_base``) on general
+  prompts, not preference data: each probe question (mc and arith) as a chat user turn, the
+  reference answer (correct choice; worked solution) as the assistant response, teacher-forced;
+  the states are those where the response tokens (and the end-of-turn token) are chosen.
+  ``kl.general_max``: the largest per-state KL; ``kl.states``: how many states were averaged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import torch
+
+from ..data.tokenize import encode_prompt, encode_response
+from ..loss import kl_to_base
+from .benchmarks import PROBE_DIR, run_suite
+
+SCORED = {"qadapter_probe_mc": "acc", "qadapter_probe_arith": "exact_match"}
+
+
+def paired_delta(base: list[float], customized: list[float]) -> tuple[float, float]:
+    """Mean of ``customized_i - base_i`` and its standard error sd(d, ddof=1) / sqrt(n).
+
+    Hand-worked: base [1, 0, 1, 1], customized [1, 1, 0, 0] -> d = [0, 1, -1, -1],
+    mean -0.25, sd^2 = (0.0625 + 1.5625 + 0.5625 + 0.5625) / 3 = 0.91667, se = 0.47871.
+    The SE is NaN for fewer than two items.
+    """
+    if len(base) != len(customized) or not base:
+        raise ValueError(
+            f"paired_delta needs equally long, non-empty lists ({len(base)} vs {len(customized)})"
+        )
+    d = [c - b for b, c in zip(base, customized)]
+    n = len(d)
+    mean = sum(d) / n
+    if n < 2:
+        return mean, float("nan")
+    var = sum((x - mean) ** 2 for x in d) / (n - 1)
+    return mean, math.sqrt(var / n)
+
+
+def probe_metrics(base_items: dict, custom_items: dict) -> dict:
+    """``probe.*`` metrics from per-document scores ``{task: [{"doc_id", metric}, ...]}``."""
+    out, deltas, ses, b_scores, c_scores = {}, [], [], [], []
+    for task, metric in SCORED.items():
+        b = {r["doc_id"]: r[metric] for r in base_items[task]}
+        c = {r["doc_id"]: r[metric] for r in custom_items[task]}
+        if b.keys() != c.keys():
+            raise ValueError(f"{task}: base and customized runs scored different documents")
+        ids = sorted(b)
+        delta, se = paired_delta([b[i] for i in ids], [c[i] for i in ids])
+        name = task.removeprefix("qadapter_probe_")
+        mean_b, mean_c = 100 * sum(b.values()) / len(b), 100 * sum(c.values()) / len(c)
+        out.update(
+            {
+                f"probe.{name}.base": mean_b,
+                f"probe.{name}.customized": mean_c,
+                f"probe.{name}.delta": 100 * delta,
+                f"probe.{name}.delta_se": 100 * se,
+                f"probe.{name}.n": float(len(ids)),
+            }
+        )
+        deltas.append(100 * delta)
+        ses.append(100 * se)
+        b_scores.append(mean_b)
+        c_scores.append(mean_c)
+    t = len(SCORED)
+    out["probe.base"], out["probe.customized"] = sum(b_scores) / t, sum(c_scores) / t
+    out["probe.delta"] = sum(deltas) / t
+    out["probe.delta_se"] = math.sqrt(sum(s * s for s in ses)) / t
+    return out
+
+
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise ValueError(
+                        f"{path}:{n}: invalid JSON ({e.msg}); restore the bundled file"
+                    ) from None
+    return rows[:limit] if limit is not None else rows
+
+
+def perplexity(lm, texts: list[str]) -> dict:
+    """Token perplexity of ``texts`` under ``lm`` (a QAdapterLM): {ppl, tokens, logprob}."""
+    logprobs = lm.loglikelihood_rolling([SimpleNamespace(args=(t,)) for t in texts])
+    n = sum(len(lm.tok_encode(t)) for t in texts)
+    total = sum(logprobs)
+    return {"ppl": math.exp(-total / n), "tokens": n, "logprob": total}
+
+
+def general_items(limit: int | None = None) -> list[tuple[str, str]]:
+    """(question, reference answer) of the probe's mc and arith items, first ``limit`` of each."""
+    mc = [
+        (r["question"], r["choices"][r["answer"]])
+        for r in read_jsonl(PROBE_DIR / "mc.jsonl", limit)
+    ]
+    arith = [(r["question"], r["solution"]) for r in read_jsonl(PROBE_DIR / "arith.jsonl", limit)]
+    return mc + arith
+
+
+@torch.no_grad()
+def general_kl(policy, items: list[tuple[str, str]], *, batch_size: int = 8) -> dict:
+    """Mean / max of KL(pi~ || pi1) over the response states of chat-rendered ``items``."""
+    tok = policy.base.tokenizer
+    total, count, worst = 0.0, 0, 0.0
+    for start in range(0, len(items), batch_size):
+        rows = [
+            (encode_prompt(tok, [{"role": "user", "content": q}]), encode_response(tok, a))
+            for q, a in items[start : start + batch_size]
+        ]
+        width = max(len(p) + len(r) for p, r in rows)
+        ids = torch.full((len(rows), width), tok.pad_token_id, dtype=torch.long)
+        attn = torch.zeros((len(rows), width), dtype=torch.long)
+        states = torch.zeros((len(rows), width), dtype=torch.bool)
+        for b, (p, r) in enumerate(rows):
+            ids[b, : len(p) + len(r)] = torch.tensor(p + r)
+            attn[b, : len(p) + len(r)] = 1
+            states[b, len(p) - 1 : len(p) + len(r) - 1] = True  # states choosing response tokens
+        q, base_lp = policy.outputs(ids, attn)  # (B, L, V) each
+        kl = kl_to_base(q, base_lp, alpha0=policy.alpha0, alpha_tilde=policy.alpha_tilde)[
+            states
+        ]  # (N,)
+        total += float(kl.double().sum())
+        count += kl.numel()
+        worst = max(worst, float(kl.max()))
+    return {"kl.general": total / max(1, count), "kl.general_max": worst, "kl.states": float(count)}
+
+
+def forgetting_report(
+    base_name: str,
+    adapter_dir,
+    limit: int | None = None,
+    *,
+    batch_size: int = 8,
+    max_gen_toks: int | None = None,
+    output_dir=None,
+    alpha0: float | None = None,
+    alpha_tilde: float | None = None,
+) -> dict:
+    """All forgetting metrics (module docstring) of ``adapter_dir`` against its base ``base_name``.
+
+    ``limit``: first N items of each probe task, of the prose paragraphs and of the KL prompts.
+    ``output_dir``: lm-eval results of both runs go to ``output_dir/base`` and
+    ``output_dir/customized``, the metrics to ``output_dir/forgetting.json``.
+    """
+    from ..models import load_base
+    from .harness import QAdapterLM
+
+    start = time.perf_counter()
+    base = load_base(base_name)
+    lms = {
+        "base": QAdapterLM(base=base, batch_size=batch_size),
+        "customized": QAdapterLM(
+            base=base,
+            adapter=str(adapter_dir),
+            alpha0=alpha0,
+            alpha_tilde=alpha_tilde,
+            batch_size=batch_size,
+        ),
+    }
+    runs = {}
+    for side, lm in lms.items():
+        out = None if output_dir is None else Path(output_dir) / side
+        runs[side] = run_suite(
+            side,
+            model=lm,
+            limit=limit,
+            max_gen_toks=max_gen_toks,
+            tasks=list(SCORED),
+            output_dir=out,
+        )
+    report = probe_metrics(runs["base"]["items"], runs["customized"]["items"])
+    prose = [r["text"] for r in read_jsonl(PROBE_DIR / "prose.jsonl", limit)]
+    for side, lm in lms.items():
+        report[f"ppl.{side}"] = perplexity(lm, prose)["ppl"]
+    report.update(general_kl(lms["customized"].policy, general_items(limit), batch_size=batch_size))
+    report["wall_s"] = round(time.perf_counter() - start, 2)
+    if output_dir is not None:
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir) / "forgetting.json").write_text(
+            json.dumps(report, indent=2, sort_keys=True) + "\n"
+        )
+    return report
