@@ -293,3 +293,33 @@ def test_registered_under_qadapter_and_built_from_an_arg_string(random_adapter):
         64,
     )
     assert get_model("hf").__name__ == "HFLM"  # lm-eval's own models are still registered
+
+
+def test_without_adapter_it_matches_lm_evals_own_hf_model(tiny_base, tmp_path):
+    """The same requests through lm-eval's HFLM on the same weights: identical conventions."""
+    from lm_eval.models.huggingface import HFLM
+
+    from qadapter.models import tiny_tokenizer
+
+    tiny_base.model.save_pretrained(tmp_path)
+    tiny_tokenizer().save_pretrained(tmp_path)
+    hf = HFLM(pretrained=str(tmp_path), dtype="float32", device="cpu", batch_size=1, max_length=16)
+    ours = QAdapterLM(base=tiny_base, batch_size=3, max_length=16)
+    ll_requests = [req(c, x) for c, x in PAIRS] + [req("a b c d e f g h i j k l", " m n o")]
+    for (a, ga), (b, gb) in zip(ours.loglikelihood(ll_requests), hf.loglikelihood(ll_requests)):
+        assert a == pytest.approx(b, abs=1e-4) and ga == gb
+    texts = [req("Hello! Thanks, that helps a lot. No. Yes. Maybe later. 0123456789 " * 2)]
+    assert ours.loglikelihood_rolling(texts) == pytest.approx(
+        hf.loglikelihood_rolling(texts), abs=1e-3
+    )
+    prompts = [
+        "Hello!",
+        "The quick brown fox",
+        "Mix flour, water,",
+        "Paris",
+        "What is the capital?",
+    ]
+    gen = [req(p, {"until": ["isar"], "max_gen_toks": 8, "do_sample": False}) for p in prompts]
+    got = ours.generate_until(gen)
+    assert got == hf.generate_until(gen)
+    assert got[3] == "ar" and len(set(got)) == len(got)  # "arisaris..." cut before "isar"
