@@ -44,7 +44,7 @@ from tqdm import tqdm
 from ..data.tokenize import left_pad
 from ..decode import SamplingConfig
 from ..models import Base, load_base
-from .scoring import Policy, eos_ids, score_rows
+from .scoring import Policy, eos_ids, score_rows, score_shared_context
 
 DEFAULT_BATCH_SIZE = 8
 DEFAULT_MAX_GEN_TOKS = 256
@@ -154,14 +154,35 @@ class QAdapterLM(LM):
         return whole[:n_ctx], whole[n_ctx:]
 
     def loglikelihood(self, requests) -> list[tuple[float, bool]]:
+        """Requests sharing a context (multiple choice) run that context once
+        (:func:`score_shared_context`); the others go in length-sorted batches."""
         rows = [self.encode_pair(*req.args) for req in requests]
-        out = score_rows(
+        by_context: dict[tuple, list[int]] = {}
+        for i, (ctx, _) in enumerate(rows):
+            by_context.setdefault(tuple(ctx), []).append(i)
+        out: list = [None] * len(rows)
+        shared = [
+            (ctx, idx)
+            for ctx, idx in by_context.items()
+            if len(idx) > 1
+            and all(rows[i][1] for i in idx)
+            and len(ctx) + max(len(rows[i][1]) for i in idx) <= self.max_length + 1
+        ]
+        for ctx, idx in tqdm(shared, desc="loglikelihood (shared contexts)", disable=not shared):
+            for i, res in zip(
+                idx, score_shared_context(self.policy, list(ctx), [rows[i][1] for i in idx])
+            ):
+                out[i] = res
+        rest = [i for i in range(len(rows)) if out[i] is None]
+        scored = score_rows(
             self.policy,
-            rows,
+            [rows[i] for i in rest],
             batch_size=self.batch_size,
             max_length=self.max_length,
-            desc="loglikelihood",
+            desc="loglikelihood" if rest else None,
         )
+        for i, res in zip(rest, scored):
+            out[i] = res
         for req, res in zip(requests, out):
             self.cache_hook.add_partial("loglikelihood", req.args, res)
         return out

@@ -14,6 +14,7 @@ import copy
 
 import torch
 from tqdm import tqdm
+from transformers import DynamicCache
 
 from ..adapter import AdapterError, load_adapter, read_meta
 from ..decode import CustomizedDecoder
@@ -96,6 +97,67 @@ class Policy:
             return torch.log_softmax(logits.float(), dim=-1)
         q, base_lp = self.qadapter.full_outputs(input_ids, attention_mask)
         return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
+
+    @torch.no_grad()
+    def extend(self, input_ids, attention_mask, position_ids, caches) -> torch.Tensor:
+        """log pi~ (or log pi1) for new tokens after the keys/values in ``caches``, extending them.
+
+        caches: [base cache, Q cache] (``DynamicCache``; the second unused without adapter).
+        input_ids, position_ids (B, T); attention_mask (B, past + T). Returns (B, T, V) float32.
+        Equals :meth:`logprobs` on the whole sequence (Q from the two networks' logits as in
+        ``QAdapter.full_outputs``: adapter minus base logits for the residual head).
+        """
+        kw = dict(attention_mask=attention_mask, position_ids=position_ids, use_cache=True)
+        if self.qadapter is None:
+            f_b = self.base.model(input_ids=input_ids, past_key_values=caches[0], **kw).logits
+            return torch.log_softmax(f_b.float(), dim=-1)
+        qnet = self.qadapter.qnet
+        with qnet.disable_adapter():
+            f_b = qnet(input_ids=input_ids, past_key_values=caches[0], **kw).logits.float()
+        f_q = qnet(input_ids=input_ids, past_key_values=caches[1], **kw).logits.float()
+        q = f_q - f_b if self.qadapter.config.head == "residual" else f_q
+        base_lp = torch.log_softmax(f_b, dim=-1)
+        return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
+
+
+def score_shared_context(
+    policy: Policy, ctx: list[int], conts: list[list[int]]
+) -> list[tuple[float, bool]]:
+    """(log p(cont | ctx), is_greedy) for continuations of ONE context (multiple choice).
+
+    The context runs once through both networks; its keys and values are repeated for the
+    continuations, which run as one right-padded batch. No truncation: the caller checks that
+    ``ctx + cont`` fits the model's length.
+    """
+    n, device = len(conts), next(policy.base.model.parameters()).device
+    caches = [DynamicCache(), DynamicCache()]
+    ids = torch.tensor([ctx], device=device)
+    first = policy.extend(
+        ids, torch.ones_like(ids), torch.arange(len(ctx), device=device)[None], caches
+    )
+    first = first[:, -1:].expand(n, 1, -1)  # (n, 1, V): predicts every continuation's first token
+    width = max(len(c) for c in conts)
+    rest = torch.zeros((n, 0, first.shape[-1]), device=device)
+    if width > 1:  # the continuations' own tokens predict their later tokens
+        for cache in caches:
+            cache.batch_repeat_interleave(n)
+        pad = policy.base.tokenizer.pad_token_id
+        body = torch.full((n, width - 1), pad, dtype=torch.long, device=device)
+        attn = torch.zeros((n, len(ctx) + width - 1), dtype=torch.long, device=device)
+        attn[:, : len(ctx)] = 1
+        for i, c in enumerate(conts):
+            body[i, : len(c) - 1] = torch.tensor(c[:-1], dtype=torch.long)
+            attn[i, len(ctx) : len(ctx) + len(c) - 1] = 1
+        pos = (len(ctx) + torch.arange(width - 1, device=device))[None].expand(n, -1)
+        rest = policy.extend(body, attn, pos, caches)  # (n, width - 1, V)
+    logprobs = torch.cat([first, rest], dim=1)  # (n, width, V)
+    targets = torch.zeros((n, width), dtype=torch.long, device=device)
+    mask = torch.zeros((n, width), dtype=torch.bool, device=device)
+    for i, c in enumerate(conts):
+        targets[i, : len(c)] = torch.tensor(c, dtype=torch.long)
+        mask[i, : len(c)] = True
+    sums, greedy = continuation_scores(logprobs, targets, mask)
+    return [(float(sums[i]), bool(greedy[i])) for i in range(n)]
 
 
 def continuation_scores(

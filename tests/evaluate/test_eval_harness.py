@@ -323,3 +323,29 @@ def test_without_adapter_it_matches_lm_evals_own_hf_model(tiny_base, tmp_path):
     got = ours.generate_until(gen)
     assert got == hf.generate_until(gen)
     assert got[3] == "ar" and len(set(got)) == len(got)  # "arisaris..." cut before "isar"
+
+
+@pytest.mark.parametrize("with_adapter", [True, False])
+def test_shared_context_runs_once_and_equals_separate_rows(tiny_base, random_adapter, with_adapter):
+    lm = QAdapterLM(base=tiny_base, adapter=str(random_adapter) if with_adapter else None)
+    context = "Question: What is the capital of France?\nAnswer:"
+    choices = [" Paris", " Lyon is a city", " No", " The quick brown fox jumps."]
+    requests = [req(context, c) for c in choices] + [req("Hello!", " Yes.")]
+    calls = []
+    original = lm.policy.extend
+    lm.policy.extend = lambda *a: (calls.append(a[0].shape), original(*a))[1]
+    got = lm.loglikelihood(requests)
+    ctx_len = len(lm.encode_pair(context, choices[0])[0])
+    assert calls[0] == (1, ctx_len) and calls[1][0] == 4 and len(calls) == 2  # context once
+    ref = Reference(tiny_base, random_adapter if with_adapter else None)
+    for r, (lp, greedy) in zip(requests, got):
+        want_lp, want_greedy = ref.score(*lm.encode_pair(*r.args))
+        assert lp == pytest.approx(want_lp, abs=1e-4) and greedy == want_greedy
+    separate = score_rows(
+        lm.policy,
+        [lm.encode_pair(*r.args) for r in requests],
+        batch_size=8,
+        max_length=lm.max_length,
+    )
+    assert [g for _, g in got] == [g for _, g in separate]
+    assert [lp for lp, _ in got] == pytest.approx([lp for lp, _ in separate], abs=1e-5)
