@@ -29,6 +29,8 @@ model's ``max_position_embeddings``).
 
 from __future__ import annotations
 
+import logging
+
 import lm_eval.models  # noqa: F401  (registers lm-eval's own models first; see DESIGN.md)
 import torch
 from lm_eval.api.model import LM
@@ -45,6 +47,8 @@ from ..data.tokenize import left_pad
 from ..decode import SamplingConfig
 from ..models import Base, load_base
 from .scoring import Policy, eos_ids, score_rows, score_shared_context
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 8
 DEFAULT_MAX_GEN_TOKS = 256
@@ -78,13 +82,25 @@ class StopWatcher:
             raise _AllStopped
 
 
+SAMPLING_KEYS = {"do_sample", "temperature", "top_k", "top_p"}
+
+
 def sampling_config(kwargs: dict, max_gen_toks: int) -> SamplingConfig:
-    """lm-eval generation kwargs (normalized) -> SamplingConfig; greedy unless do_sample."""
-    if not kwargs.get("do_sample"):
+    """lm-eval generation kwargs (normalized) -> SamplingConfig.
+
+    Greedy unless ``do_sample`` with a temperature > 0 (lm-eval's own reading of temperature 0).
+    Keys other than do_sample / temperature / top_k / top_p have no meaning for eq. 6 decoding:
+    they are named in one warning, never silently dropped.
+    """
+    ignored = sorted(set(kwargs) - SAMPLING_KEYS)
+    if ignored:
+        log.warning("generate_until: ignoring generation kwargs %s (not used by qadapter)", ignored)
+    temperature = float(kwargs.get("temperature") or 0.0)
+    if not kwargs.get("do_sample") or temperature <= 0:
         return SamplingConfig(max_new_tokens=max_gen_toks, greedy=True)
     return SamplingConfig(
         max_new_tokens=max_gen_toks,
-        temperature=float(kwargs.get("temperature") or 1.0),
+        temperature=temperature,
         top_k=int(kwargs.get("top_k") or 0),
         top_p=float(kwargs.get("top_p") or 1.0),
     )

@@ -349,3 +349,20 @@ def test_shared_context_runs_once_and_equals_separate_rows(tiny_base, random_ada
     )
     assert [g for _, g in got] == [g for _, g in separate]
     assert [lp for lp, _ in got] == pytest.approx([lp for lp, _ in separate], abs=1e-5)
+
+
+def test_sampling_config_from_lm_eval_kwargs(caplog):
+    from qadapter.evaluate.harness import sampling_config
+
+    assert sampling_config({"do_sample": False, "temperature": 0.7}, 5).greedy
+    assert sampling_config({"do_sample": True, "temperature": 0.0}, 5).greedy  # lm-eval: greedy
+    cfg = sampling_config({"do_sample": True, "temperature": 0.7, "top_p": 0.9, "top_k": 5}, 9)
+    assert (cfg.greedy, cfg.temperature, cfg.top_p, cfg.top_k, cfg.max_new_tokens) == (
+        False,
+        0.7,
+        0.9,
+        5,
+        9,
+    )
+    sampling_config({"do_sample": False, "repetition_penalty": 1.1}, 5)
+    assert "repetition_penalty" in caplog.text
