@@ -99,15 +99,19 @@ class Policy:
         return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
 
     @torch.no_grad()
-    def extend(self, input_ids, attention_mask, position_ids, caches) -> torch.Tensor:
+    def extend(
+        self, input_ids, attention_mask, position_ids, caches, keep: int = 0
+    ) -> torch.Tensor:
         """log pi~ (or log pi1) for new tokens after the keys/values in ``caches``, extending them.
 
         caches: [base cache, Q cache] (``DynamicCache``; the second unused without adapter).
-        input_ids, position_ids (B, T); attention_mask (B, past + T). Returns (B, T, V) float32.
+        input_ids, position_ids (B, T); attention_mask (B, past + T). Returns (B, T, V) float32,
+        or (B, keep, V) for the last ``keep`` positions only (the output layer skips the rest).
         Equals :meth:`logprobs` on the whole sequence (Q from the two networks' logits as in
         ``QAdapter.full_outputs``: adapter minus base logits for the residual head).
         """
         kw = dict(attention_mask=attention_mask, position_ids=position_ids, use_cache=True)
+        kw["logits_to_keep"] = keep
         if self.qadapter is None:
             f_b = self.base.model(input_ids=input_ids, past_key_values=caches[0], **kw).logits
             return torch.log_softmax(f_b.float(), dim=-1)
@@ -132,10 +136,9 @@ def score_shared_context(
     n, device = len(conts), next(policy.base.model.parameters()).device
     caches = [DynamicCache(), DynamicCache()]
     ids = torch.tensor([ctx], device=device)
-    first = policy.extend(
-        ids, torch.ones_like(ids), torch.arange(len(ctx), device=device)[None], caches
-    )
-    first = first[:, -1:].expand(n, 1, -1)  # (n, 1, V): predicts every continuation's first token
+    pos = torch.arange(len(ctx), device=device)[None]
+    first = policy.extend(ids, torch.ones_like(ids), pos, caches, keep=1)  # (1, 1, V)
+    first = first.expand(n, 1, -1)  # predicts every continuation's first token
     width = max(len(c) for c in conts)
     rest = torch.zeros((n, 0, first.shape[-1]), device=device)
     if width > 1:  # the continuations' own tokens predict their later tokens

@@ -333,7 +333,7 @@ def test_shared_context_runs_once_and_equals_separate_rows(tiny_base, random_ada
     requests = [req(context, c) for c in choices] + [req("Hello!", " Yes.")]
     calls = []
     original = lm.policy.extend
-    lm.policy.extend = lambda *a: (calls.append(a[0].shape), original(*a))[1]
+    lm.policy.extend = lambda *a, **kw: (calls.append(a[0].shape), original(*a, **kw))[1]
     got = lm.loglikelihood(requests)
     ctx_len = len(lm.encode_pair(context, choices[0])[0])
     assert calls[0] == (1, ctx_len) and calls[1][0] == 4 and len(calls) == 2  # context once
