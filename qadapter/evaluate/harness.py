@@ -46,7 +46,7 @@ from tqdm import tqdm
 from ..data.tokenize import left_pad
 from ..decode import SamplingConfig
 from ..models import Base, load_base
-from .scoring import Policy, eos_ids, score_rows, score_shared_context
+from .scoring import Policy, eos_ids, score_rows, score_shared_contexts
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class QAdapterLM(LM):
 
     def loglikelihood(self, requests) -> list[tuple[float, bool]]:
         """Requests sharing a context (multiple choice) run that context once
-        (:func:`score_shared_context`); the others go in length-sorted batches."""
+        (:func:`score_shared_contexts`); the others go in length-sorted batches."""
         rows = [self.encode_pair(*req.args) for req in requests]
         by_context: dict[tuple, list[int]] = {}
         for i, (ctx, _) in enumerate(rows):
@@ -184,10 +184,10 @@ class QAdapterLM(LM):
             and all(rows[i][1] for i in idx)
             and len(ctx) + max(len(rows[i][1]) for i in idx) <= self.max_length + 1
         ]
-        for ctx, idx in tqdm(shared, desc="loglikelihood (shared contexts)", disable=not shared):
-            for i, res in zip(
-                idx, score_shared_context(self.policy, list(ctx), [rows[i][1] for i in idx])
-            ):
+        groups = [(list(ctx), [rows[i][1] for i in idx]) for ctx, idx in shared]
+        scored = score_shared_contexts(self.policy, groups, batch_size=self.batch_size)
+        for (_, idx), results in zip(shared, scored):
+            for i, res in zip(idx, results):
                 out[i] = res
         rest = [i for i in range(len(rows)) if out[i] is None]
         scored = score_rows(

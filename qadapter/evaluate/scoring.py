@@ -5,7 +5,9 @@
 and ``loss.customized_logprobs`` (``log pi1`` without adapter); ``decoder`` is the matching
 ``CustomizedDecoder``. :func:`score_rows` scores ``(context, continuation)`` token rows in
 right-padded batches, longest first, with lm-eval's truncation (keep the last ``max_length + 1``
-tokens). Used by the lm-eval model (``harness``) and the forgetting metrics.
+tokens); :func:`score_shared_contexts` scores the continuations of shared contexts (multiple
+choice) over the contexts' repeated KV caches. Used by the lm-eval model (``harness``) and the
+forgetting metrics.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tqdm import tqdm
 from transformers import DynamicCache
 
 from ..adapter import AdapterError, load_adapter, read_meta
+from ..data.tokenize import left_pad
 from ..decode import CustomizedDecoder
 from ..loss import customized_logprobs
 from ..models import Base
@@ -124,43 +127,56 @@ class Policy:
         return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
 
 
-def score_shared_context(
-    policy: Policy, ctx: list[int], conts: list[list[int]]
-) -> list[tuple[float, bool]]:
-    """(log p(cont | ctx), is_greedy) for continuations of ONE context (multiple choice).
+def score_shared_contexts(
+    policy: Policy, groups: list[tuple[list[int], list[list[int]]]], *, batch_size: int
+) -> list[list[tuple[float, bool]]]:
+    """(log p(cont | ctx), is_greedy) for groups of continuations sharing one context.
 
-    The context runs once through both networks; its keys and values are repeated for the
-    continuations, which run as one right-padded batch. No truncation: the caller checks that
-    ``ctx + cont`` fits the model's length.
+    groups: ``[(ctx, [cont, ...]), ...]`` (multiple choice: one group per question). Each context
+    runs once through both networks (``batch_size`` contexts per left-padded batch, output layer
+    at the last position only); its keys and values are repeated for its continuations, which run
+    as one right-padded batch. No truncation: the caller checks that ``ctx + cont`` fits the
+    model's length. Returns one list of results per group, in order.
     """
-    n, device = len(conts), next(policy.base.model.parameters()).device
-    caches = [DynamicCache(), DynamicCache()]
-    ids = torch.tensor([ctx], device=device)
-    pos = torch.arange(len(ctx), device=device)[None]
-    first = policy.extend(ids, torch.ones_like(ids), pos, caches, keep=1)  # (1, 1, V)
-    first = first.expand(n, 1, -1)  # predicts every continuation's first token
-    width = max(len(c) for c in conts)
-    rest = torch.zeros((n, 0, first.shape[-1]), device=device)
-    if width > 1:  # the continuations' own tokens predict their later tokens
-        for cache in caches:
-            cache.batch_repeat_interleave(n)
-        pad = policy.base.tokenizer.pad_token_id
-        body = torch.full((n, width - 1), pad, dtype=torch.long, device=device)
-        attn = torch.zeros((n, len(ctx) + width - 1), dtype=torch.long, device=device)
-        attn[:, : len(ctx)] = 1
+    device = next(policy.base.model.parameters()).device
+    pad = policy.base.tokenizer.pad_token_id
+    out = []
+    for start in range(0, len(groups), batch_size):
+        chunk = groups[start : start + batch_size]
+        ids, ctx_mask = left_pad([list(ctx) for ctx, _ in chunk], pad)
+        ids, ctx_mask = ids.to(device), ctx_mask.to(device)
+        caches = [DynamicCache(), DynamicCache()]
+        pos = (ctx_mask.cumsum(-1) - 1).clamp(min=0)
+        first = policy.extend(ids, ctx_mask, pos, caches, keep=1)  # (G, 1, V)
+        owner = torch.tensor(
+            [g for g, (_, conts) in enumerate(chunk) for _ in conts], device=device
+        )
+        conts = [c for _, cs in chunk for c in cs]
+        n, width = len(conts), max(len(c) for c in conts)
+        logprobs = first[owner]  # (n, 1, V): predicts each continuation's first token
+        if width > 1:  # the continuations' own tokens predict their later tokens
+            for cache in caches:
+                cache.reorder_cache(owner)
+            body = torch.full((n, width - 1), pad, dtype=torch.long, device=device)
+            body_mask = torch.zeros((n, width - 1), dtype=torch.long, device=device)
+            for i, c in enumerate(conts):
+                body[i, : len(c) - 1] = torch.tensor(c[:-1], dtype=torch.long)
+                body_mask[i, : len(c) - 1] = 1
+            attn = torch.cat([ctx_mask[owner], body_mask], dim=1)  # (n, Lc + width - 1)
+            body_pos = ctx_mask.sum(-1)[owner][:, None] + torch.arange(width - 1, device=device)
+            rest = policy.extend(body, attn, body_pos, caches)  # (n, width - 1, V)
+            logprobs = torch.cat([logprobs, rest], dim=1)  # (n, width, V)
+        targets = torch.zeros((n, width), dtype=torch.long, device=device)
+        mask = torch.zeros((n, width), dtype=torch.bool, device=device)
         for i, c in enumerate(conts):
-            body[i, : len(c) - 1] = torch.tensor(c[:-1], dtype=torch.long)
-            attn[i, len(ctx) : len(ctx) + len(c) - 1] = 1
-        pos = (len(ctx) + torch.arange(width - 1, device=device))[None].expand(n, -1)
-        rest = policy.extend(body, attn, pos, caches)  # (n, width - 1, V)
-    logprobs = torch.cat([first, rest], dim=1)  # (n, width, V)
-    targets = torch.zeros((n, width), dtype=torch.long, device=device)
-    mask = torch.zeros((n, width), dtype=torch.bool, device=device)
-    for i, c in enumerate(conts):
-        targets[i, : len(c)] = torch.tensor(c, dtype=torch.long)
-        mask[i, : len(c)] = True
-    sums, greedy = continuation_scores(logprobs, targets, mask)
-    return [(float(sums[i]), bool(greedy[i])) for i in range(n)]
+            targets[i, : len(c)] = torch.tensor(c, dtype=torch.long)
+            mask[i, : len(c)] = True
+        sums, greedy = continuation_scores(logprobs, targets, mask)
+        flat = [(float(sums[i]), bool(greedy[i])) for i in range(n)]
+        for _, cs in chunk:
+            out.append(flat[: len(cs)])
+            flat = flat[len(cs) :]
+    return out
 
 
 def continuation_scores(

@@ -326,27 +326,32 @@ def test_without_adapter_it_matches_lm_evals_own_hf_model(tiny_base, tmp_path):
 
 
 @pytest.mark.parametrize("with_adapter", [True, False])
-def test_shared_context_runs_once_and_equals_separate_rows(tiny_base, random_adapter, with_adapter):
+def test_shared_contexts_run_once_and_equal_separate_rows(tiny_base, random_adapter, with_adapter):
     lm = QAdapterLM(base=tiny_base, adapter=str(random_adapter) if with_adapter else None)
-    context = "Question: What is the capital of France?\nAnswer:"
-    choices = [" Paris", " Lyon is a city", " No", " The quick brown fox jumps."]
-    requests = [req(context, c) for c in choices] + [req("Hello!", " Yes.")]
+    groups = {
+        "Question: What is the capital of France?\nAnswer:": [
+            " Paris",
+            " Lyon is a city",
+            " No",
+            " The fox.",
+        ],
+        "Please explain gravity simply.": [" Yes", " No, I can't help with that."],
+        "Hello!": [" Sure", " Thanks"],  # one-token continuations only
+    }
+    requests = [req(c, x) for c, xs in groups.items() for x in xs] + [req("Maybe later.", " Yes.")]
     calls = []
     original = lm.policy.extend
-    lm.policy.extend = lambda *a, **kw: (calls.append(a[0].shape), original(*a, **kw))[1]
+    lm.policy.extend = lambda *a, **kw: (calls.append(tuple(a[0].shape)), original(*a, **kw))[1]
     got = lm.loglikelihood(requests)
-    ctx_len = len(lm.encode_pair(context, choices[0])[0])
-    assert calls[0] == (1, ctx_len) and calls[1][0] == 4 and len(calls) == 2  # context once
+    longest_ctx = max(len(lm.encode_pair(c, xs[0])[0]) for c, xs in groups.items())
+    assert calls[0] == (3, longest_ctx)  # every context once, in one left-padded batch
+    assert calls[1][0] == 8 and len(calls) == 2  # all choices in one batch over the caches
     ref = Reference(tiny_base, random_adapter if with_adapter else None)
     for r, (lp, greedy) in zip(requests, got):
         want_lp, want_greedy = ref.score(*lm.encode_pair(*r.args))
         assert lp == pytest.approx(want_lp, abs=1e-4) and greedy == want_greedy
-    separate = score_rows(
-        lm.policy,
-        [lm.encode_pair(*r.args) for r in requests],
-        batch_size=8,
-        max_length=lm.max_length,
-    )
+    rows = [lm.encode_pair(*r.args) for r in requests]
+    separate = score_rows(lm.policy, rows, batch_size=8, max_length=lm.max_length)
     assert [g for _, g in got] == [g for _, g in separate]
     assert [lp for lp, _ in got] == pytest.approx([lp for lp, _ in separate], abs=1e-5)
 
