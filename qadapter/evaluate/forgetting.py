@@ -139,10 +139,10 @@ def general_kl(policy, items: list[tuple[str, str]], *, batch_size: int = 8) -> 
             ids[b, : len(p) + len(r)] = torch.tensor(p + r)
             attn[b, : len(p) + len(r)] = 1
             states[b, len(p) - 1 : len(p) + len(r) - 1] = True  # states choosing response tokens
-        q, base_lp = policy.outputs(ids, attn)  # (B, L, V) each
-        kl = kl_to_base(q, base_lp, alpha0=policy.alpha0, alpha_tilde=policy.alpha_tilde)[
-            states
-        ]  # (N,)
+        device = next(policy.base.model.parameters()).device
+        q, base_lp = policy.outputs(ids.to(device), attn.to(device))  # (B, L, V) each
+        kl = kl_to_base(q, base_lp, alpha0=policy.alpha0, alpha_tilde=policy.alpha_tilde)  # (B, L)
+        kl = kl[states.to(device)]  # (N,)
         total += float(kl.double().sum())
         count += kl.numel()
         worst = max(worst, float(kl.max()))
