@@ -9,15 +9,17 @@ lm-eval's conventions, followed exactly:
 
 * ``loglikelihood(context, continuation)``: trailing spaces of the context move to the
   continuation; context + continuation are encoded *jointly* and split after the context's own
-  token count; an empty context is replaced by the prefix token (BOS, else EOS) unless the
-  continuation already starts with it. Inputs longer than ``max_length`` keep their end.
+  token count; an empty (or blank) context is replaced by the prefix token (BOS, else EOS)
+  unless the continuation already starts with it. Inputs longer than ``max_length`` keep their
+  end.
   ``is_greedy`` is True when every continuation token is the argmax of pi~ (of pi1 without adapter).
 * ``loglikelihood_rolling(text)``: disjoint rolling windows of ``max_length`` tokens after the
   prefix token (``lm_eval.utils.get_rolling_token_windows`` / ``make_disjoint_window``), every
   token scored exactly once, summed.
 * ``generate_until(context, gen_kwargs)``: contexts left-truncated to ``max_length -
-  max_gen_toks``; generation stops at EOS, at ``max_gen_toks`` or once every row of the batch
-  contains one of the ``until`` strings; the text is cut before the first stop string.
+  max_gen_toks`` (an empty context starts from the prefix token); generation stops at EOS, at
+  ``max_gen_toks`` or once every row of the batch contains one of the ``until`` strings; the text
+  is cut before the first stop string.
 
 Requests are sorted by length (longest first), batched (right padding for scoring, left padding
 for generation) and returned in their original order.
@@ -119,7 +121,7 @@ class QAdapterLM(LM):
         batch_size=DEFAULT_BATCH_SIZE,
         max_length=None,
         device="cpu",
-        max_batch_size=None,
+        max_batch_size=None,  # passed by lm-eval's CLI; batches have a fixed size here
         dtype="float32",
     ):
         super().__init__()
@@ -142,6 +144,8 @@ class QAdapterLM(LM):
         )
         self.tokenizer = loaded.tokenizer
         self.batch_size = int(batch_size or DEFAULT_BATCH_SIZE)
+        if self.batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.max_length = int(
             max_length or getattr(loaded.model.config, "max_position_embeddings", None) or 2048
         )
@@ -157,8 +161,8 @@ class QAdapterLM(LM):
 
     def encode_pair(self, context: str, continuation: str) -> tuple[list[int], list[int]]:
         """lm-eval's token boundary for (context, continuation) (module docstring)."""
-        if context == "":
-            cont = self.tok_encode(continuation)
+        if context.strip() == "":  # nothing to condition on but the prefix token
+            cont = self.tok_encode(context + continuation)
             if cont and cont[0] == self.prefix_token_id:
                 return cont[:1], cont[1:]
             return [self.prefix_token_id], cont
@@ -248,8 +252,10 @@ class QAdapterLM(LM):
                     f"max_gen_toks={max_gen} must be below max_length={self.max_length}"
                 )
             cfg = sampling_config(kwargs, max_gen)
-            encoded = {
-                i: self.tok_encode(requests[i].args[0])[-(self.max_length - max_gen) :]
+            encoded = {  # an empty context starts from the prefix token
+                i: (self.tok_encode(requests[i].args[0]) or [self.prefix_token_id])[
+                    -(self.max_length - max_gen) :
+                ]
                 for i in members
             }
             order = sorted(members, key=lambda i: -len(encoded[i]))
@@ -266,10 +272,6 @@ class QAdapterLM(LM):
         self, contexts: list[list[int]], cfg: SamplingConfig, stops: list[str]
     ) -> list[str]:
         """Decode left-padded contexts with the policy's decoder; each text cut before its stop."""
-        if any(not c for c in contexts):
-            raise ValueError(
-                "generate_until: cannot decode from an empty context; give every request a prompt"
-            )
         ids, mask = left_pad(contexts, self.tokenizer.pad_token_id)
         watcher = StopWatcher(self.tokenizer, stops, self.eos, len(contexts))
         try:

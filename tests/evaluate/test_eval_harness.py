@@ -371,3 +371,17 @@ def test_sampling_config_from_lm_eval_kwargs(caplog):
     )
     sampling_config({"do_sample": False, "repetition_penalty": 1.1}, 5)
     assert "repetition_penalty" in caplog.text
+
+
+def test_blank_contexts_condition_on_the_prefix_token(tiny_base):
+    lm = QAdapterLM(base=tiny_base, max_length=32)
+    p = lm.prefix_token_id
+    assert lm.encode_pair("  ", "Hello") == ([p], lm.tok_encode("  Hello"))
+    (got,) = lm.generate_until([req("", {"until": ["\u2603"], "max_gen_toks": 5})])
+    ids = torch.tensor([[p]])
+    new = lm.policy.decoder.generate(ids, torch.ones_like(ids), SamplingConfig(5, greedy=True))
+    toks = new[0].tolist()
+    toks = toks[: next((j for j, x in enumerate(toks) if x in lm.eos), len(toks))]
+    assert got == tiny_base.tokenizer.decode(toks, skip_special_tokens=True)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        QAdapterLM(base=tiny_base, batch_size=-1)
