@@ -189,7 +189,10 @@ def run_suite(
             f"tasks {sorted(set(wanted) - set(SUITES[suite]))} are not in suite {suite!r}"
         )
     start = time.perf_counter()
-    base_name, adapter = (None, None) if model is not None else resolve_target(target, base)
+    if model is not None:
+        base_name, adapter = model.policy.base.name, model.policy.adapter_dir
+    else:
+        base_name, adapter = resolve_target(target, base)
     with offline_hub(), tempfile.TemporaryDirectory(prefix="qadapter-tasks-") as tmp:
         import lm_eval
         from lm_eval.tasks import TaskManager
@@ -240,8 +243,10 @@ def run_suite(
                 torch_random_seed=1234,
             )
             summary["scores"], summary["stderr"], summary["items"] = summarize(res, tasks)
-            if output_dir is not None:
-                summary["results_path"] = str(write_results(res, summary, Path(output_dir)))
+        else:
+            res = {"results": {}}  # every task skipped: the record still says which and why
+        if output_dir is not None:
+            summary["results_path"] = str(write_results(res, summary, Path(output_dir)))
     summary["wall_s"] = round(time.perf_counter() - start, 2)
     return summary
 

@@ -85,13 +85,14 @@ def test_general_probe_scores_equal_the_models_own_likelihoods(
         == out["scores"]["qadapter_probe_mc"]["acc,none"]
     )
     assert saved["qadapter"]["suite"] == "general-probe"
+    assert (out["base"], out["adapter"]) == (tiny_base.name, str(random_adapter))
     samples = (tmp_path / "res" / "samples_qadapter_probe_arith.jsonl").read_text().splitlines()
     assert [json.loads(s)["doc_id"] for s in samples] == list(range(LIMIT))
 
 
 @pytest.mark.slow  # lm-eval indexes its ~10k built-in task files (~15 s)
-def test_paper_suite_reports_every_unavailable_task_and_why():
-    out = run_suite("tiny", "paper", limit=2)
+def test_paper_suite_reports_every_unavailable_task_and_why(tmp_path):
+    out = run_suite("tiny", "paper", limit=2, output_dir=tmp_path)
     assert out["tasks"] == [] and out["scores"] == {}
     assert set(out["skipped"]) == {"mathqa", "gsm8k", "mmlu", "humaneval"}
     assert "allow-code-execution" in out["skipped"]["humaneval"]
@@ -101,6 +102,8 @@ def test_paper_suite_reports_every_unavailable_task_and_why():
         ("mmlu", "cais/mmlu"),
     ):
         assert dataset in out["skipped"][task], out["skipped"][task]
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["results"] == {} and saved["qadapter"]["skipped"] == out["skipped"]
 
 
 def test_unknown_suite_and_task_are_one_line_errors():
