@@ -75,6 +75,10 @@ def add_eval_parser(subparsers) -> None:
 
 
 def cmd_eval(args) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("lm_eval") is None:
+        raise ValueError("qadapter eval needs lm-evaluation-harness; install qadapter[eval]")
     from .benchmarks import format_table, run_suite
 
     if args.limit is not None and args.limit <= 0:

@@ -19,9 +19,10 @@ from tqdm import tqdm
 from transformers import DynamicCache
 
 from ..adapter import AdapterError, load_adapter, read_meta
+from ..config import MethodConfig
 from ..data.tokenize import left_pad
 from ..decode import CustomizedDecoder
-from ..loss import customized_logprobs
+from ..loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
 from ..models import Base
 
 
@@ -57,11 +58,8 @@ class Policy:
                 )
             # the decoder's single mode samples softmax(logits / alpha_tilde): pi1 itself here
             self.decoder = CustomizedDecoder(
-                mode="single",
-                models=[base.model],
-                head="residual",
-                alpha0=1.0,
-                alpha_tilde=1.0,
+                q_net=base.model,
+                method=MethodConfig(alpha0=1.0, alpha_tilde=1.0),
                 eos_token_ids=eos_ids(base),
                 pad_token_id=base.tokenizer.pad_token_id,
             )
@@ -72,8 +70,8 @@ class Policy:
                 f"{adapter_dir}: separate-Q-model adapters are not supported in evaluation yet; "
                 "evaluate an adapter trained on the shared base"
             )
-        self.alpha0 = float(meta["alpha0"] if alpha0 is None else alpha0)
-        self.alpha_tilde = float(meta["alpha_tilde"] if alpha_tilde is None else alpha_tilde)
+        method = MethodConfig.from_meta(meta, alpha0=alpha0, alpha_tilde=alpha_tilde)  # validated
+        self.alpha0, self.alpha_tilde = method.alpha0, method.alpha_tilde
         # the decoder first: it copies or shares the clean base weights
         self.decoder = CustomizedDecoder.from_adapter(
             adapter_dir, base, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde
@@ -97,7 +95,7 @@ class Policy:
         """log pi~(.|s_t) (eq. 6), or log pi1 without adapter: (B, L) ids -> (B, L, V) float32."""
         if self.qadapter is None:
             logits = self.base.model(input_ids=input_ids, attention_mask=attention_mask).logits
-            return torch.log_softmax(logits.float(), dim=-1)
+            return base_logprobs_from_logits(logits)
         q, base_lp = self.qadapter.full_outputs(input_ids, attention_mask)
         return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
 
@@ -110,20 +108,20 @@ class Policy:
         caches: [base cache, Q cache] (``DynamicCache``; the second unused without adapter).
         input_ids, position_ids (B, T); attention_mask (B, past + T). Returns (B, T, V) float32,
         or (B, keep, V) for the last ``keep`` positions only (the output layer skips the rest).
-        Equals :meth:`logprobs` on the whole sequence (Q from the two networks' logits as in
-        ``QAdapter.full_outputs``: adapter minus base logits for the residual head).
+        Equals :meth:`logprobs` on the whole sequence (Q from the two networks' logits through
+        ``loss.q_from_logits``, as ``QAdapter.full_outputs`` does).
         """
         kw = dict(attention_mask=attention_mask, position_ids=position_ids, use_cache=True)
         kw["logits_to_keep"] = keep
         if self.qadapter is None:
             f_b = self.base.model(input_ids=input_ids, past_key_values=caches[0], **kw).logits
-            return torch.log_softmax(f_b.float(), dim=-1)
+            return base_logprobs_from_logits(f_b)
         qnet = self.qadapter.qnet
         with qnet.disable_adapter():
-            f_b = qnet(input_ids=input_ids, past_key_values=caches[0], **kw).logits.float()
-        f_q = qnet(input_ids=input_ids, past_key_values=caches[1], **kw).logits.float()
-        q = f_q - f_b if self.qadapter.config.head == "residual" else f_q
-        base_lp = torch.log_softmax(f_b, dim=-1)
+            f_b = qnet(input_ids=input_ids, past_key_values=caches[0], **kw).logits
+        f_q = qnet(input_ids=input_ids, past_key_values=caches[1], **kw).logits
+        q = q_from_logits(self.qadapter.config.head, f_q, f_b)
+        base_lp = base_logprobs_from_logits(f_b)
         return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
 
 

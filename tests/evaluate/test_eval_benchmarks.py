@@ -145,3 +145,15 @@ def test_eval_command_rejects_bad_input(tmp_path):
         args.func(args)
     with pytest.raises(SystemExit):
         parser().parse_args(["eval", "tiny", "--suite", "mmlu"])
+
+
+def test_eval_command_without_lm_eval_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "lm_eval" else real(n, *a)
+    )
+    args = parser().parse_args(["eval", "tiny"])
+    with pytest.raises(ValueError, match=r"install qadapter\[eval\]"):
+        args.func(args)
