@@ -48,7 +48,17 @@ def random_adapter(base, directory: Path) -> None:
     with torch.no_grad():
         for p in model.trainable_parameters():
             p.add_(torch.randn(p.shape, generator=g) * 0.01)
-    save_adapter(model, directory, {"alpha0": 1.0, "alpha_tilde": 1.0, "gamma": 0.99, "base_model": base.name, "base_hash": base.content_hash})
+    save_adapter(
+        model,
+        directory,
+        {
+            "alpha0": 1.0,
+            "alpha_tilde": 1.0,
+            "gamma": 0.99,
+            "base_model": base.name,
+            "base_hash": base.content_hash,
+        },
+    )
     model.qnet.unload()  # take the LoRA layers out of the base model again
 
 
@@ -66,7 +76,9 @@ class NoEos:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--base", default="smollm2-135m-instruct")
     ap.add_argument("--new-tokens", type=int, default=128)
     ap.add_argument("--repeats", type=int, default=5)
@@ -77,14 +89,26 @@ def main() -> None:
         random_adapter(base, Path(tmp))
         dual = CustomizedDecoder.from_adapter(tmp, base, alpha0=0.5, alpha_tilde=1.0)
         one = CustomizedDecoder.from_adapter(tmp, base, alpha0=1.0, alpha_tilde=1.0)
-        pair = CustomizedDecoder(q_net=one.q_net, base_net=base.model, method=MethodConfig(head="residual", alpha0=0.5, alpha_tilde=1.0), eos_token_ids=[-1], pad_token_id=0)
+        pair = CustomizedDecoder(
+            q_net=one.q_net,
+            base_net=base.model,
+            method=MethodConfig(head="residual", alpha0=0.5, alpha_tilde=1.0),
+            eos_token_ids=[-1],
+            pad_token_id=0,
+        )
     assert dual.mode == "dual" and one.mode == "single"
     cfg = SamplingConfig(max_new_tokens=args.new_tokens, greedy=True)
     n = args.new_tokens
 
     def run_base(ids):
         with torch.inference_mode():
-            out = base.model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=n, min_new_tokens=n, do_sample=False)
+            out = base.model.generate(
+                ids,
+                attention_mask=torch.ones_like(ids),
+                max_new_tokens=n,
+                min_new_tokens=n,
+                do_sample=False,
+            )
         assert out.shape[1] - ids.shape[1] == n
 
     def run_decoder(dec):
@@ -92,10 +116,19 @@ def main() -> None:
             with NoEos(dec):
                 out = dec.generate(ids, torch.ones_like(ids), cfg)
             assert out.shape[1] == n
+
         return go
 
-    runners = {"base": run_base, "dual": run_decoder(dual), "two-model": run_decoder(pair), "single-pass": run_decoder(one)}
-    prompts = [torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": p}])]) for p in PROMPTS]
+    runners = {
+        "base": run_base,
+        "dual": run_decoder(dual),
+        "two-model": run_decoder(pair),
+        "single-pass": run_decoder(one),
+    }
+    prompts = [
+        torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": p}])])
+        for p in PROMPTS
+    ]
     for go in runners.values():  # warm-up
         go(prompts[0][:, :8])
     rates = {k: [] for k in runners}
@@ -106,10 +139,16 @@ def main() -> None:
             go(ids)
             rates[name].append(n / (time.perf_counter() - t))
     med = {k: statistics.median(v) for k, v in rates.items()}
-    print(f"base={args.base} batch=1 new_tokens={n} repeats={args.repeats} threads={torch.get_num_threads()}")
+    print(
+        f"base={args.base} batch=1 new_tokens={n} repeats={args.repeats} "
+        f"threads={torch.get_num_threads()}"
+    )
     for name in runners:
         spread = f"[{min(rates[name]):.1f}-{max(rates[name]):.1f}]"
-        print(f"{name:12s} {med[name]:7.2f} tok/s {spread:>14s}   ratio vs base {med[name] / med['base']:.3f}")
+        print(
+            f"{name:12s} {med[name]:7.2f} tok/s {spread:>14s}   "
+            f"ratio vs base {med[name] / med['base']:.3f}"
+        )
 
 
 if __name__ == "__main__":

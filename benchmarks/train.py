@@ -46,11 +46,20 @@ class Timer:
 
 def run_qadapter(base_name, pairs, micro, max_length) -> float:
     base = load_base(base_name)
-    cfg = profile("smol", epochs=1, batch_size=micro, micro_batch_size=micro, max_length=max_length, checkpoint_every=0)
+    cfg = profile(
+        "smol",
+        epochs=1,
+        batch_size=micro,
+        micro_batch_size=micro,
+        max_length=max_length,
+        checkpoint_every=0,
+    )
     model = QAdapter(base.model, AdapterConfig(), seed=0)
     timer = Timer()
     with tempfile.TemporaryDirectory() as tmp:
-        train(model, base.tokenizer, pairs, cfg, tmp, meta={}, callbacks=[timer.tick], progress=False)
+        train(
+            model, base.tokenizer, pairs, cfg, tmp, meta={}, callbacks=[timer.tick], progress=False
+        )
     return timer.pairs_per_s(micro)
 
 
@@ -61,8 +70,14 @@ def run_dpo(base_name, pairs, micro, max_length) -> float:
     from trl import DPOConfig, DPOTrainer
 
     base = load_base(base_name)
-    rows = [{"prompt": list(p.prompt), "chosen": [{"role": "assistant", "content": p.chosen}],
-             "rejected": [{"role": "assistant", "content": p.rejected}]} for p in pairs]
+    rows = [
+        {
+            "prompt": list(p.prompt),
+            "chosen": [{"role": "assistant", "content": p.chosen}],
+            "rejected": [{"role": "assistant", "content": p.rejected}],
+        }
+        for p in pairs
+    ]
     timer = Timer()
 
     class Tick(TrainerCallback):
@@ -70,18 +85,45 @@ def run_dpo(base_name, pairs, micro, max_length) -> float:
             timer.tick()
 
     with tempfile.TemporaryDirectory() as tmp:
-        args = DPOConfig(output_dir=tmp, per_device_train_batch_size=micro, gradient_accumulation_steps=1, num_train_epochs=1,
-                         learning_rate=3e-4, max_length=max_length, report_to=[], save_strategy="no", logging_steps=1000,
-                         use_cpu=True, bf16=False, fp16=False, seed=0, dataloader_num_workers=0)
-        lora = LoraConfig(r=16, lora_alpha=16, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
-        trainer = DPOTrainer(model=base.model, args=args, train_dataset=Dataset.from_list(rows), processing_class=base.tokenizer,
-                             peft_config=lora, callbacks=[Tick()])
+        args = DPOConfig(
+            output_dir=tmp,
+            per_device_train_batch_size=micro,
+            gradient_accumulation_steps=1,
+            num_train_epochs=1,
+            learning_rate=3e-4,
+            max_length=max_length,
+            report_to=[],
+            save_strategy="no",
+            logging_steps=1000,
+            use_cpu=True,
+            bf16=False,
+            fp16=False,
+            seed=0,
+            dataloader_num_workers=0,
+        )
+        lora = LoraConfig(
+            r=16,
+            lora_alpha=16,
+            lora_dropout=0.05,
+            target_modules="all-linear",
+            task_type="CAUSAL_LM",
+        )
+        trainer = DPOTrainer(
+            model=base.model,
+            args=args,
+            train_dataset=Dataset.from_list(rows),
+            processing_class=base.tokenizer,
+            peft_config=lora,
+            callbacks=[Tick()],
+        )
         trainer.train()
     return timer.pairs_per_s(micro)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--base", default="smollm2-135m-instruct")
     ap.add_argument("--pairs", type=int, default=16)
     ap.add_argument("--micro-batch", type=int, default=2)
@@ -91,7 +133,10 @@ def main() -> None:
     torch.manual_seed(0)
     dpo = run_dpo(args.base, pairs, args.micro_batch, args.max_length)
     qa = run_qadapter(args.base, pairs, args.micro_batch, args.max_length)
-    print(f"base={args.base} pairs={len(pairs)} micro_batch={args.micro_batch} max_length={args.max_length} threads={torch.get_num_threads()}")
+    print(
+        f"base={args.base} pairs={len(pairs)} micro_batch={args.micro_batch} "
+        f"max_length={args.max_length} threads={torch.get_num_threads()}"
+    )
     print(f"trl DPOTrainer  {dpo:6.3f} pairs/s")
     print(f"qadapter        {qa:6.3f} pairs/s   ratio vs DPOTrainer {qa / dpo:.3f}")
 

@@ -22,12 +22,16 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent
 ROOT = DATA.parent
 
-MIN_HH = {("helpful", "train"): 320, ("helpful", "test"): 110,
-          ("harmless", "train"): 320, ("harmless", "test"): 110}
+MIN_HH = {
+    ("helpful", "train"): 320,
+    ("helpful", "test"): 110,
+    ("harmless", "train"): 320,
+    ("harmless", "test"): 110,
+}
 MIN_MULTI_TURN = 0.15
 MAX_TRANSCRIPT_CHARS = 1200
 # length balance of the final Assistant turns, per HH file, in characters and in words
-BALANCE_FRAC = (0.40, 0.60)   # fraction of pairs whose chosen answer is longer than the rejected one
+BALANCE_FRAC = (0.40, 0.60)  # fraction of pairs whose chosen answer is longer than the rejected one
 BALANCE_RATIO = (0.85, 1.15)  # mean chosen length / mean rejected length
 MIN_MC, MIN_ARITH, MIN_PROSE = 160, 220, 65
 
@@ -115,11 +119,15 @@ def check_length_balance(path: Path, lengths: dict) -> dict:
         ratio = mean_c / mean_r if mean_r else float("inf")
         stats[unit] = (frac, mean_c, mean_r, ratio)
         if not BALANCE_FRAC[0] <= frac <= BALANCE_FRAC[1]:
-            fail(f"{path}: chosen answer longer ({unit}) in {frac:.1%} of pairs, outside "
-                 f"{BALANCE_FRAC[0]:.0%}-{BALANCE_FRAC[1]:.0%}: length would predict the preference")
+            fail(
+                f"{path}: chosen answer longer ({unit}) in {frac:.1%} of pairs, outside "
+                f"{BALANCE_FRAC[0]:.0%}-{BALANCE_FRAC[1]:.0%}: length would predict the preference"
+            )
         if not BALANCE_RATIO[0] <= ratio <= BALANCE_RATIO[1]:
-            fail(f"{path}: mean chosen/rejected answer length ({unit}) {mean_c:.1f}/{mean_r:.1f} = "
-                 f"{ratio:.2f}, outside {BALANCE_RATIO[0]}-{BALANCE_RATIO[1]}")
+            fail(
+                f"{path}: mean chosen/rejected answer length ({unit}) {mean_c:.1f}/{mean_r:.1f} = "
+                f"{ratio:.2f}, outside {BALANCE_RATIO[0]}-{BALANCE_RATIO[1]}"
+            )
     return stats
 
 
@@ -159,7 +167,7 @@ def check_hh() -> dict:
                 fail(f"{where}: chosen and rejected differ before the last Assistant turn")
             cut_c, cut_j = c.rfind("\n\nAssistant:"), j.rfind("\n\nAssistant:")
             marker = len("\n\nAssistant:")
-            if c[:cut_c + marker] != j[:cut_j + marker]:
+            if c[: cut_c + marker] != j[: cut_j + marker]:
                 fail(f"{where}: prefixes up to the last '\\n\\nAssistant:' differ")
             if tc[-1][1] == tj[-1][1]:
                 fail(f"{where}: final Assistant turns are identical")
@@ -176,8 +184,10 @@ def check_hh() -> dict:
     for subset in ("helpful", "harmless"):
         overlap = first_turns[(subset, "train")] & first_turns[(subset, "test")]
         if overlap:
-            fail(f"hh-mini/{subset}: {len(overlap)} first Human turns appear in both train and test, "
-                 f"e.g. {sorted(overlap)[0]!r}")
+            fail(
+                f"hh-mini/{subset}: {len(overlap)} first Human turns appear in both train and test, "
+                f"e.g. {sorted(overlap)[0]!r}"
+            )
     return counts
 
 
@@ -185,7 +195,9 @@ def check_hh() -> dict:
 def check_mc() -> int:
     path = DATA / "probe" / "mc.jsonl"
     rows = load_jsonl(path)
-    check_fields(path, rows, {"id": str, "question": str, "choices": list, "answer": int, "subject": str})
+    check_fields(
+        path, rows, {"id": str, "question": str, "choices": list, "answer": int, "subject": str}
+    )
     if len(rows) < MIN_MC:
         fail(f"{path}: {len(rows)} questions < required {MIN_MC}")
     ids, questions, positions = set(), set(), [0, 0, 0, 0]
@@ -200,7 +212,11 @@ def check_mc() -> int:
             fail(f"{where}: duplicate question")
         questions.add(r.get("question"))
         ch = r.get("choices")
-        if not (isinstance(ch, list) and len(ch) == 4 and all(isinstance(x, str) and x.strip() for x in ch)):
+        if not (
+            isinstance(ch, list)
+            and len(ch) == 4
+            and all(isinstance(x, str) and x.strip() for x in ch)
+        ):
             fail(f"{where}: choices must be 4 non-empty strings")
         elif len(set(ch)) != 4:
             fail(f"{where}: duplicate choices")
@@ -297,9 +313,11 @@ def check_prose() -> int:
 
 def check_yamls() -> None:
     d = DATA / "probe" / "lm_eval"
-    expected = {"qadapter_probe_mc.yaml": ("multiple_choice", "data/probe/mc.jsonl"),
-                "qadapter_probe_arith.yaml": ("generate_until", "data/probe/arith.jsonl"),
-                "qadapter_probe_prose.yaml": ("loglikelihood_rolling", "data/probe/prose.jsonl")}
+    expected = {
+        "qadapter_probe_mc.yaml": ("multiple_choice", "data/probe/mc.jsonl"),
+        "qadapter_probe_arith.yaml": ("generate_until", "data/probe/arith.jsonl"),
+        "qadapter_probe_prose.yaml": ("loglikelihood_rolling", "data/probe/prose.jsonl"),
+    }
     for name, (otype, data_file) in expected.items():
         p = d / name
         if not p.is_file():
@@ -338,12 +356,16 @@ def main() -> int:
     n_arith = check_arith()
     n_prose = check_prose()
     check_yamls()
-    for (subset, split) in MIN_HH:
-        print(f"hh-mini/{subset}/{split}.jsonl: {hh[(subset, split)]} pairs "
-              f"({hh[(subset, split, 'multi')]} multi-turn)")
+    for subset, split in MIN_HH:
+        print(
+            f"hh-mini/{subset}/{split}.jsonl: {hh[(subset, split)]} pairs "
+            f"({hh[(subset, split, 'multi')]} multi-turn)"
+        )
         for unit, (frac, mean_c, mean_r, ratio) in hh[(subset, split, "balance")].items():
-            print(f"    final answer {unit:5}: chosen longer in {frac:.1%} of pairs; "
-                  f"mean chosen {mean_c:.1f} / rejected {mean_r:.1f} = {ratio:.2f}")
+            print(
+                f"    final answer {unit:5}: chosen longer in {frac:.1%} of pairs; "
+                f"mean chosen {mean_c:.1f} / rejected {mean_r:.1f} = {ratio:.2f}"
+            )
     print(f"probe/mc.jsonl: {n_mc} questions")
     print(f"probe/arith.jsonl: {n_arith} problems with recomputed answers")
     print(f"probe/prose.jsonl: {n_prose} paragraphs")

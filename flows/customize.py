@@ -1,4 +1,4 @@
-"""``customize``: helpful-base DPO -> harmless Q-Adapter -> evaluate -> generations, tracked in MLflow.
+"""``customize``: helpful-base DPO -> harmless Q-Adapter -> evaluate -> generations, in MLflow.
 
     prefect deployment run customize/hh                       # the smol profile (embedded SmolLM2)
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
@@ -55,19 +55,36 @@ def customize(
     force: bool = False,
 ) -> dict:
     logger = get_run_logger()
-    cfg = experiment(profile, base=base, helpful_source=helpful_source, harmless_source=harmless_source,
-                     skip_base_stage=skip_base_stage, harmless_pairs=harmless_pairs, alpha0=alpha0,
-                     alpha_tilde=alpha_tilde, beta=beta, gamma=gamma, epochs=epochs, max_length=max_length,
-                     max_steps=max_steps)
+    cfg = experiment(
+        profile,
+        base=base,
+        helpful_source=helpful_source,
+        harmless_source=harmless_source,
+        skip_base_stage=skip_base_stage,
+        harmless_pairs=harmless_pairs,
+        alpha0=alpha0,
+        alpha_tilde=alpha_tilde,
+        beta=beta,
+        gamma=gamma,
+        epochs=epochs,
+        max_length=max_length,
+        max_steps=max_steps,
+    )
     hashes = data_hashes(cfg)
     run_id = str(flow_run.get_id() or "local")
     parent = tracking.start_parent(
-        tags={"mlflow.runName": f"customize-{profile}-{flow_run.get_name() or 'local'}", "prefect.flow_run_id": run_id,
-              "prefect.flow_run_url": _flow_run_url(run_id), "git.commit": tracking.git_commit(), "profile": profile},
+        tags={
+            "mlflow.runName": f"customize-{profile}-{flow_run.get_name() or 'local'}",
+            "prefect.flow_run_id": run_id,
+            "prefect.flow_run_url": _flow_run_url(run_id),
+            "git.commit": tracking.git_commit(),
+            "profile": profile,
+        },
         params={"profile": profile, **cfg.to_dict(), "data_hashes": hashes},
     )
     logger.info("MLflow parent run %s (%s)", parent, redact(tracking.tracking_uri()))
-    # Cached results live with the rest of the state (the MLflow store they refer to), not in ~/.prefect.
+    # Cached results live with the rest of the state (the MLflow store they refer to), not in
+    # ~/.prefect.
     from prefect.filesystems import LocalFileSystem
 
     results_dir = tracking.state_dir() / "prefect-results"
@@ -83,35 +100,72 @@ def customize(
         gen = T.generations.with_options(**opts)(cfg, hashes, hb, qa, parent)
         # (a judge stage, scoring `gen` with LLM judges and win rates, goes here)
         c = tracking.client()
-        for name, rec in (("helpful-base", hb), ("qadapter", qa), ("evaluate", ev), ("generations", gen)):
+        for name, rec in (
+            ("helpful-base", hb),
+            ("qadapter", qa),
+            ("evaluate", ev),
+            ("generations", gen),
+        ):
             c.set_tag(parent, f"stage.{name}.run_id", rec["mlflow_run_id"])
         for k in ("accuracy", "accuracy_init", "kl_mean", "kl_mean_init", "margin"):
             c.log_metric(parent, f"heldout.{k}", float(ev[k]))
         c.set_tag(parent, "model_version", f"{tracking.REGISTERED_MODEL}/{qa['model_version']}")
         summary = _summary(cfg, hashes, hb, qa, ev, parent)
-        create_markdown_artifact(summary, key="customize-summary", description="Q-Adapter customization summary")
-        create_table_artifact([{"metric": k, "trained": ev[k], "untrained": ev.get(f"{k}_init")} for k in ("accuracy", "margin", "kl_mean")],
-                              key="customize-results", description="held-out metrics")
-        create_table_artifact([{k: r[k][:300] for k in ("prompt", "base", "customized")} for r in gen["rows"]], key="customize-generations")
+        create_markdown_artifact(
+            summary, key="customize-summary", description="Q-Adapter customization summary"
+        )
+        create_table_artifact(
+            [
+                {"metric": k, "trained": ev[k], "untrained": ev.get(f"{k}_init")}
+                for k in ("accuracy", "margin", "kl_mean")
+            ],
+            key="customize-results",
+            description="held-out metrics",
+        )
+        create_table_artifact(
+            [{k: r[k][:300] for k in ("prompt", "base", "customized")} for r in gen["rows"]],
+            key="customize-generations",
+        )
         tracking.end_run(parent)
     except BaseException as e:
         tracking.end_run(parent, e)
         raise
-    return {"parent_run": parent, "adapter_dir": qa["adapter_dir"], "model_version": qa["model_version"], "evaluate": ev, "base_path": hb["base_path"]}
+    return {
+        "parent_run": parent,
+        "adapter_dir": qa["adapter_dir"],
+        "model_version": qa["model_version"],
+        "evaluate": ev,
+        "base_path": hb["base_path"],
+    }
 
 
 def _summary(cfg, hashes, hb, qa, ev, parent) -> str:
-    base_line = "skipped (the base is pi1)" if hb["skipped"] else f"DPO on {hb['pairs']} helpful pairs, {hb['steps']} steps -> `{hb['base_path']}`"
+    base_line = (
+        "skipped (the base is pi1)"
+        if hb["skipped"]
+        else f"DPO on {hb['pairs']} helpful pairs, {hb['steps']} steps -> `{hb['base_path']}`"
+    )
+    qa_line = (
+        f"{qa['pairs']} harmless pairs, {qa['steps']} steps, alpha0={cfg.train.alpha0}, "
+        f"alpha_tilde={cfg.train.alpha_tilde}; registered `{tracking.REGISTERED_MODEL}` "
+        f"v{qa['model_version']}"
+    )
+    ev_line = (
+        f"held-out accuracy {ev['accuracy']:.3f} (untrained {ev['accuracy_init']:.3f}) on "
+        f"{ev['pairs']} pairs; KL(pi~ or pi1) {ev['kl_mean']:.4f} "
+        f"(untrained {ev['kl_mean_init']:.4f})"
+    )
     return f"""# Q-Adapter customization ({cfg.profile})
 
 | stage | result |
 | --- | --- |
 | helpful-base | {base_line} |
-| qadapter | {qa['pairs']} harmless pairs, {qa['steps']} steps, alpha0={cfg.train.alpha0}, alpha_tilde={cfg.train.alpha_tilde}; registered `{tracking.REGISTERED_MODEL}` v{qa['model_version']} |
-| evaluate | held-out accuracy {ev['accuracy']:.3f} (untrained {ev['accuracy_init']:.3f}) on {ev['pairs']} pairs; KL(pi~ or pi1) {ev['kl_mean']:.4f} (untrained {ev['kl_mean_init']:.4f}) |
+| qadapter | {qa_line} |
+| evaluate | {ev_line} |
 
-Data hashes: harmless `{hashes['harmless'][:16]}`, helpful `{str(hashes['helpful'])[:16]}`. MLflow parent run `{parent}`.
-Adapter: `{qa['adapter_dir']}`.
+Data hashes: harmless `{hashes["harmless"][:16]}`, helpful `{str(hashes["helpful"])[:16]}`.
+MLflow parent run `{parent}`.
+Adapter: `{qa["adapter_dir"]}`.
 """
 
 

@@ -55,7 +55,9 @@ def _backbone(lm):
     return lm.get_decoder()
 
 
-def _terms_chunk(h_q, h_b, actions, q_head, base_head, head: str, alpha0: float, alpha_tilde: float):
+def _terms_chunk(
+    h_q, h_b, actions, q_head, base_head, head: str, alpha0: float, alpha_tilde: float
+):
     """Q(s, a) of the taken actions and V(s) for n states.   h_q, h_b: (n, H); actions: (n,).
 
     The loss.py functions of eq. 6 and 9 on one chunk of states (so training runs the tested math).
@@ -71,7 +73,14 @@ def _terms_chunk(h_q, h_b, actions, q_head, base_head, head: str, alpha0: float,
 class QAdapter(torch.nn.Module):
     """Frozen base pi1 + trainable Q network. ``self.qnet`` is a PeftModel."""
 
-    def __init__(self, base_model, config: AdapterConfig, q_model=None, qnet: PeftModel | None = None, seed: int = 0):
+    def __init__(
+        self,
+        base_model,
+        config: AdapterConfig,
+        q_model=None,
+        qnet: PeftModel | None = None,
+        seed: int = 0,
+    ):
         super().__init__()
         self.config = config
         self.shared = q_model is None
@@ -79,9 +88,16 @@ class QAdapter(torch.nn.Module):
             p.requires_grad_(False)
         if not self.shared:
             if config.head != "logits":
-                raise AdapterError("a separate Q model supports head='logits' only; pass --head logits")
-            if q_model.get_output_embeddings().weight.shape[0] != base_model.get_output_embeddings().weight.shape[0]:
-                raise AdapterError("the Q model's vocabulary differs from the base's; they must share a tokenizer")
+                raise AdapterError(
+                    "a separate Q model supports head='logits' only; pass --head logits"
+                )
+            if (
+                q_model.get_output_embeddings().weight.shape[0]
+                != base_model.get_output_embeddings().weight.shape[0]
+            ):
+                raise AdapterError(
+                    "the Q model's vocabulary differs from the base's; they must share a tokenizer"
+                )
         if qnet is None:
             with torch.random.fork_rng(devices=[]):  # LoRA A init depends on the seed alone
                 torch.manual_seed(seed)
@@ -101,12 +117,18 @@ class QAdapter(torch.nn.Module):
         with torch.no_grad():
             if self.shared:
                 with self.qnet.disable_adapter():
-                    return _backbone(self._q_lm())(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            return _backbone(self.base_model)(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+                    return _backbone(self._q_lm())(
+                        input_ids=input_ids, attention_mask=attention_mask
+                    ).last_hidden_state
+            return _backbone(self.base_model)(
+                input_ids=input_ids, attention_mask=attention_mask
+            ).last_hidden_state
 
     def q_hidden(self, input_ids, attention_mask):
         """Hidden states of the Q network, (B, L, H), with gradients to the LoRA weights."""
-        return _backbone(self._q_lm())(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return _backbone(self._q_lm())(
+            input_ids=input_ids, attention_mask=attention_mask
+        ).last_hidden_state
 
     @property
     def base_head(self):
@@ -116,7 +138,18 @@ class QAdapter(torch.nn.Module):
     def q_head(self):
         return self._q_lm().get_output_embeddings()
 
-    def response_terms(self, input_ids, attention_mask, actions, action_mask, *, alpha0, alpha_tilde, chunk=256, checkpoint_chunks=True):
+    def response_terms(
+        self,
+        input_ids,
+        attention_mask,
+        actions,
+        action_mask,
+        *,
+        alpha0,
+        alpha_tilde,
+        chunk=256,
+        checkpoint_chunks=True,
+    ):
         """Q(s_t, a_t) and V(s_t), (B, L) each, computed only where ``action_mask`` is True.
 
         These are all positions eq. 9 needs: Q at every scored action and V(s_{t+1}) only when the
@@ -129,7 +162,16 @@ class QAdapter(torch.nn.Module):
         hq, hb, act = h_q[idx], h_b[idx], actions[idx]  # (N, H), (N, H), (N,)
         q_parts, v_parts = [], []
         for i in range(0, hq.shape[0], chunk):
-            args = (hq[i : i + chunk], hb[i : i + chunk], act[i : i + chunk], self.q_head, self.base_head, self.config.head, alpha0, alpha_tilde)
+            args = (
+                hq[i : i + chunk],
+                hb[i : i + chunk],
+                act[i : i + chunk],
+                self.q_head,
+                self.base_head,
+                self.config.head,
+                alpha0,
+                alpha_tilde,
+            )
             if checkpoint_chunks and torch.is_grad_enabled():
                 q_t, v_t = checkpoint(_terms_chunk, *args, use_reentrant=False)
             else:
@@ -218,7 +260,9 @@ def load_adapter(
     meta = read_meta(directory)
     check_base(meta, base_hash, str(directory))
     check_adapter_files(directory)
-    cfg = AdapterConfig(**meta["adapter"]) if "adapter" in meta else AdapterConfig(head=meta["head"])
+    cfg = (
+        AdapterConfig(**meta["adapter"]) if "adapter" in meta else AdapterConfig(head=meta["head"])
+    )
     target = base_model if q_model is None else q_model
     qnet = PeftModel.from_pretrained(target, str(directory), is_trainable=trainable)
     return QAdapter(base_model, cfg, q_model=q_model, qnet=qnet), meta

@@ -111,7 +111,11 @@ def save_checkpoint(
         if on_file:
             on_file(f)
     buf = io.BytesIO()
-    state = {"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "rng": rng_state()}
+    state = {
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "rng": rng_state(),
+    }
     torch.save(state, buf)
     write_bytes(tmp / STATE, buf.getvalue())
     if on_file:
@@ -159,7 +163,9 @@ def _read_verified(path: Path) -> tuple[int, dict, dict]:
     return step, weights, state
 
 
-def restore(out: Path, qnet, optimizer, scheduler, *, warn: Callable[[str], None] | None = None) -> int | None:
+def restore(
+    out: Path, qnet, optimizer, scheduler, *, warn: Callable[[str], None] | None = None
+) -> int | None:
     """Load the newest usable checkpoint into ``qnet``/``optimizer``/``scheduler`` and the RNGs.
 
     Returns its step, or None when there is no complete checkpoint. Damaged checkpoints are

@@ -5,7 +5,8 @@ their names, types, choices and help strings; their ranges are checked by the da
 anything is loaded. User mistakes (bad arguments, missing or damaged files, an adapter for another
 base, a NaN loss, a busy output directory) end stderr with one line ``qadapter: error: ...`` and a
 non-zero exit, never a traceback. Exit codes: 0 ok, 1 training failed (e.g. NaN loss), 2 bad input.
-Long phases show progress on stderr (a bar on a terminal, periodic lines in a log; ``--quiet``: off).
+Long phases show progress on stderr (a bar on a terminal, periodic lines in a log; ``--quiet``:
+off).
 """
 
 from __future__ import annotations
@@ -50,11 +51,15 @@ def add_config_flags(parser, cls, *, only=None, defaults=None) -> None:
         meta, default = f.metadata, f.default if f.default is not MISSING else None
         help_ = meta["help"]
         if meta.get("choices"):
-            parser.add_argument(flag, choices=meta["choices"], default=defaults.get(f.name), help=help_)
+            parser.add_argument(
+                flag, choices=meta["choices"], default=defaults.get(f.name), help=help_
+            )
         elif isinstance(default, bool):
             parser.add_argument(flag, action="store_true", default=defaults.get(f.name), help=help_)
         else:
-            kind = type(default) if default is not None else (int if "int" in str(f.type) else float)
+            kind = (
+                type(default) if default is not None else (int if "int" in str(f.type) else float)
+            )
             parser.add_argument(flag, type=kind, default=defaults.get(f.name), help=help_)
 
 
@@ -70,24 +75,46 @@ def config_values(args, cls) -> dict:
 def add_train(sub) -> None:
     from .config import MethodConfig, TrainConfig
 
-    p = sub.add_parser("train", help="train a Q-Adapter on preference pairs",
-                       description="Train a Q-Adapter (eq. 9) on preference pairs.")
-    p.add_argument("--data", required=True, help="preference source: file, directory, hf://..., s3://...")
-    p.add_argument("--test-data", help="held-out pairs (default: the source's own test split, else a "
-                   "seeded 5%% hash split); preference accuracy before and after training is reported")
+    p = sub.add_parser(
+        "train",
+        help="train a Q-Adapter on preference pairs",
+        description="Train a Q-Adapter (eq. 9) on preference pairs.",
+    )
+    p.add_argument(
+        "--data", required=True, help="preference source: file, directory, hf://..., s3://..."
+    )
+    p.add_argument(
+        "--test-data",
+        help="held-out pairs (default: the source's own test split, else a "
+        "seeded 5%% hash split); preference accuracy before and after training is reported",
+    )
     p.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
-    p.add_argument("--output", "-o", required=True, help="output directory (PEFT adapter + qadapter.json)")
-    p.add_argument("--profile", default="smol", help="hyper-parameter profile: smol (default), paper, tiny")
-    p.add_argument("--base", help="base model: smollm2-135m-instruct, a HF id or directory, tiny "
-                   "(default: the profile's)")
-    p.add_argument("--q-model", help="train Q on a separate, smaller model sharing the tokenizer (head 'logits')")
+    p.add_argument(
+        "--output", "-o", required=True, help="output directory (PEFT adapter + qadapter.json)"
+    )
+    p.add_argument(
+        "--profile", default="smol", help="hyper-parameter profile: smol (default), paper, tiny"
+    )
+    p.add_argument(
+        "--base",
+        help="base model: smollm2-135m-instruct, a HF id or directory, tiny "
+        "(default: the profile's)",
+    )
+    p.add_argument(
+        "--q-model",
+        help="train Q on a separate, smaller model sharing the tokenizer (head 'logits')",
+    )
     p.add_argument("--format", default="auto", help="data format: auto, hh, trl, dsp")
     p.add_argument("--target-domain", help="DSP only: the preferred domain")
     p.add_argument("--strict", action="store_true", help="fail if any record is quarantined")
     add_config_flags(p, MethodConfig)
     add_config_flags(p, TrainConfig)
-    p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --output")
-    p.add_argument("--bf16", action="store_true", help="bf16 compute (CUDA; same as --precision bf16)")
+    p.add_argument(
+        "--resume", action="store_true", help="continue from the newest checkpoint in --output"
+    )
+    p.add_argument(
+        "--bf16", action="store_true", help="bf16 compute (CUDA; same as --precision bf16)"
+    )
     p.add_argument("--load-in-8bit", action="store_true", help="8-bit base via bitsandbytes (CUDA)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_train)
@@ -111,8 +138,11 @@ def train_config(args):
             raise ValueError("--bf16 and --load-in-8bit need a CUDA GPU; drop them on CPU")
         cfg = cfg.with_overrides(load_in_8bit=args.load_in_8bit or cfg.load_in_8bit)
     elif not cuda and (cfg.precision != "fp32" or cfg.load_in_8bit):
-        print(f"qadapter: profile {args.profile!r} asks for {cfg.precision}/8-bit, which needs CUDA; "
-              "using fp32 on CPU", file=sys.stderr)
+        print(
+            f"qadapter: profile {args.profile!r} asks for {cfg.precision}/8-bit, which needs CUDA; "
+            "using fp32 on CPU",
+            file=sys.stderr,
+        )
         cfg = cfg.with_overrides(precision="fp32", load_in_8bit=False)
     return cfg
 
@@ -128,7 +158,9 @@ def check_output_path(path: str | Path) -> None:
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise LockError(f"--output {out}: {existing} is a file, not a directory; choose another path")
+        raise LockError(
+            f"--output {out}: {existing} is a file, not a directory; choose another path"
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
         raise LockError(f"--output {out}: {existing} is not writable; choose a writable path")
 
@@ -153,8 +185,10 @@ def cmd_train(args) -> int:
     out = Path(args.output)
     check_output_path(out)
     if args.resume and not complete_checkpoints(out):
-        raise CheckpointError(f"--resume: no complete checkpoint in {out / 'checkpoints'}; "
-                              "run without --resume to start from step 0")
+        raise CheckpointError(
+            f"--resume: no complete checkpoint in {out / 'checkpoints'}; "
+            "run without --resume to start from step 0"
+        )
     created = not out.exists()
     try:
         return _train(args, cfg, out)
@@ -177,48 +211,99 @@ def _train(args, cfg, out: Path) -> int:
     from .train import TrainingError, train
 
     show = not args.quiet
-    splits = load_splits(args.data, test_source=args.test_data, seed=cfg.seed, format=args.format,
-                         target_domain=args.target_domain, strict=args.strict,
-                         quarantine_path=str(out / "quarantine.jsonl"), progress=show)
+    splits = load_splits(
+        args.data,
+        test_source=args.test_data,
+        seed=cfg.seed,
+        format=args.format,
+        target_domain=args.target_domain,
+        strict=args.strict,
+        quarantine_path=str(out / "quarantine.jsonl"),
+        progress=show,
+    )
     for summary in splits.summaries:
         print(summary.format(), file=sys.stderr)
-    removed = f"; {splits.overlap_removed} train pairs also in test removed" if splits.overlap_removed else ""
-    print(f"split: {len(splits.train)} train / {len(splits.test)} held-out pairs ({splits.method}{removed})",
-          file=sys.stderr)
+    removed = (
+        f"; {splits.overlap_removed} train pairs also in test removed"
+        if splits.overlap_removed
+        else ""
+    )
+    print(
+        f"split: {len(splits.train)} train / {len(splits.test)} held-out pairs "
+        f"({splits.method}{removed})",
+        file=sys.stderr,
+    )
     if not splits.train:  # before any model loads or held-out evaluation runs
-        raise TrainingError(f"{redact(args.data)}: no training pairs left after the split "
-                            f"({len(splits.test)} held-out); add pairs or pass --test-data")
+        raise TrainingError(
+            f"{redact(args.data)}: no training pairs left after the split "
+            f"({len(splits.test)} held-out); add pairs or pass --test-data"
+        )
     test = None if args.no_eval or not splits.test else splits.test
 
     with output_lock(out):
         device = "cuda" if torch.cuda.is_available() else "cpu"
         dtype = torch.bfloat16 if cfg.precision == "bf16" else torch.float32
-        base = load_base(args.base or PROFILE_BASES[args.profile], device=device, dtype=dtype,
-                         load_in_8bit=cfg.load_in_8bit)
+        base = load_base(
+            args.base or PROFILE_BASES[args.profile],
+            device=device,
+            dtype=dtype,
+            load_in_8bit=cfg.load_in_8bit,
+        )
         q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
-        model = QAdapter(base.model, cfg.adapter, q_model=q_base.model if q_base else None, seed=cfg.seed)
-        before = evaluate_pairs(model, base.tokenizer, test, cfg, progress=show,
-                                desc="held-out accuracy (before)") if test else None
+        model = QAdapter(
+            base.model, cfg.adapter, q_model=q_base.model if q_base else None, seed=cfg.seed
+        )
+        before = (
+            evaluate_pairs(
+                model, base.tokenizer, test, cfg, progress=show, desc="held-out accuracy (before)"
+            )
+            if test
+            else None
+        )
         meta = {
-            "base_model": base.name, "base_hash": base.content_hash,
+            "base_model": base.name,
+            "base_hash": base.content_hash,
             "q_model": q_base.name if q_base else None,
             "q_model_hash": q_base.content_hash if q_base else None,
-            "data": {"source": redact(args.data), "hash": dataset_hash(splits.train), "pairs": len(splits.train),
-                     "split": splits.method, "quarantined": sum(x.quarantined for x in splits.summaries),
-                     "test_hash": dataset_hash(splits.test) if splits.test else None},
+            "data": {
+                "source": redact(args.data),
+                "hash": dataset_hash(splits.train),
+                "pairs": len(splits.train),
+                "split": splits.method,
+                "quarantined": sum(x.quarantined for x in splits.summaries),
+                "test_hash": dataset_hash(splits.test) if splits.test else None,
+            },
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        result = train(model, base.tokenizer, splits.train, cfg, out, meta=meta,
-                       resume=args.resume, progress=show)
+        result = train(
+            model,
+            base.tokenizer,
+            splits.train,
+            cfg,
+            out,
+            meta=meta,
+            resume=args.resume,
+            progress=show,
+        )
         m = result.metrics
-        lengths = "  ".join(f"{k} {v['min']}/{v['mean']:.0f}/{v['max']}" for k, v in result.token_lengths.items())
+        lengths = "  ".join(
+            f"{k} {v['min']}/{v['mean']:.0f}/{v['max']}" for k, v in result.token_lengths.items()
+        )
         print(f"tokens (min/mean/max): {lengths}")
-        print(f"trained {result.steps} steps on {result.pairs} pairs ({result.truncated} truncated) in "
-              f"{result.seconds:.0f}s: loss {m['loss']:.4f}, accuracy {m['accuracy']:.3f}, margin {m['margin']:.3f}")
+        print(
+            f"trained {result.steps} steps on {result.pairs} pairs ({result.truncated} truncated) "
+            f"in {result.seconds:.0f}s: loss {m['loss']:.4f}, accuracy {m['accuracy']:.3f}, "
+            f"margin {m['margin']:.3f}"
+        )
         if test:
-            after = evaluate_pairs(model, base.tokenizer, test, cfg, progress=show, desc="held-out accuracy (after)")
-            print(f"held-out preference accuracy ({after['pairs']} pairs): {before['accuracy']:.3f} -> "
-                  f"{after['accuracy']:.3f}; margin {before['margin']:.3f} -> {after['margin']:.3f}")
+            after = evaluate_pairs(
+                model, base.tokenizer, test, cfg, progress=show, desc="held-out accuracy (after)"
+            )
+            print(
+                f"held-out preference accuracy ({after['pairs']} pairs): "
+                f"{before['accuracy']:.3f} -> "
+                f"{after['accuracy']:.3f}; margin {before['margin']:.3f} -> {after['margin']:.3f}"
+            )
             source = redact(args.test_data) if args.test_data else splits.method
             update_meta(out, heldout={"before": before, "after": after, "source": source})
     print(f"adapter written to {result.output_dir}")
@@ -232,13 +317,19 @@ def add_generate(sub) -> None:
     from .config import MethodConfig
     from .decode import SamplingConfig
 
-    p = sub.add_parser("generate", help="generate with a customized model (eq. 6)",
-                       description="Sample from softmax((Q + alpha0 log pi1) / alpha_tilde).")
+    p = sub.add_parser(
+        "generate",
+        help="generate with a customized model (eq. 6)",
+        description="Sample from softmax((Q + alpha0 log pi1) / alpha_tilde).",
+    )
     p.add_argument("adapter", help="adapter directory written by `qadapter train`")
     p.add_argument("--prompt", "-p", action="append", help="a user message (repeat for a batch)")
     p.add_argument("--prompts-file", help="a file with one prompt per line")
     p.add_argument("--base", help="base model (default: the one recorded in qadapter.json)")
-    p.add_argument("--q-model", help="the separate Q model, if the adapter was trained on one (default: as recorded)")
+    p.add_argument(
+        "--q-model",
+        help="the separate Q model, if the adapter was trained on one (default: as recorded)",
+    )
     add_config_flags(p, MethodConfig, only={"alpha0", "alpha_tilde"})
     add_config_flags(p, SamplingConfig, defaults={"max_new_tokens": 256})
     p.add_argument("--json", action="store_true", help="print a JSON list of {prompt, response}")
@@ -253,23 +344,30 @@ def cmd_generate(args) -> int:
     from .decode import CustomizedDecoder, SamplingConfig
     from .models import load_base
 
-    cfg = SamplingConfig(**{k: v for k, v in config_values(args, SamplingConfig).items() if v is not None})
+    cfg = SamplingConfig(
+        **{k: v for k, v in config_values(args, SamplingConfig).items() if v is not None}
+    )
     prompts = list(args.prompt or [])
     if args.prompts_file:
         path = Path(args.prompts_file)
         if not path.is_file():
-            return _error(f"--prompts-file {path}: no such file; pass a text file with one prompt per line")
+            return _error(
+                f"--prompts-file {path}: no such file; pass a text file with one prompt per line"
+            )
         prompts += [line.strip() for line in path.read_text().splitlines() if line.strip()]
     if not prompts:
         return _error("no prompt given; pass --prompt TEXT (repeatable) or --prompts-file FILE")
     meta = read_meta(args.adapter)
-    MethodConfig.from_meta(meta, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde)  # validate overrides
+    MethodConfig.from_meta(
+        meta, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde
+    )  # validate overrides
     check_adapter_files(args.adapter)
     base = load_base(args.base or meta["base_model"])
     q_name = args.q_model or meta.get("q_model")
     q_model = load_base(q_name).model if q_name else None
-    dec = CustomizedDecoder.from_adapter(args.adapter, base, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde,
-                                         q_model=q_model)
+    dec = CustomizedDecoder.from_adapter(
+        args.adapter, base, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde, q_model=q_model
+    )
     stream = len(prompts) == 1 and not args.json and sys.stdout.isatty()
     on_step = None
     if stream:
@@ -292,7 +390,9 @@ def cmd_generate(args) -> int:
 
 
 def add_info(sub) -> None:
-    p = sub.add_parser("info", help="print an adapter's configuration and lineage (verifies its files)")
+    p = sub.add_parser(
+        "info", help="print an adapter's configuration and lineage (verifies its files)"
+    )
     p.add_argument("adapter")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
@@ -319,19 +419,27 @@ def cmd_info(args) -> int:
         f"head         {meta['head']}   LoRA r={lora.get('lora_r')} alpha={lora.get('lora_alpha')}",
         f"eq. 6        alpha0={meta['alpha0']}  alpha_tilde={meta['alpha_tilde']}",
         f"eq. 9        gamma={meta['gamma']}  beta={meta.get('beta')}",
-        f"data         {data.get('source')}  ({data.get('pairs')} pairs, hash {str(data.get('hash'))[:16]})",
+        f"data         {data.get('source')}  ({data.get('pairs')} pairs, "
+        f"hash {str(data.get('hash'))[:16]})",
         f"trained      {meta.get('steps')} steps, {meta.get('created', '?')}",
     ]
     fm = meta.get("final_metrics") or {}
     if fm:
         nan = float("nan")
-        lines.append(f"last step    loss {fm.get('loss', nan):.4f}  accuracy {fm.get('accuracy', nan):.3f}  "
-                     f"margin {fm.get('margin', nan):.3f}")
+        lines.append(
+            f"last step    loss {fm.get('loss', nan):.4f}  accuracy {fm.get('accuracy', nan):.3f}  "
+            f"margin {fm.get('margin', nan):.3f}"
+        )
     if "heldout" in meta:
         h = meta["heldout"]
-        lines.append(f"held-out     accuracy {h['before']['accuracy']:.3f} -> {h['after']['accuracy']:.3f} "
-                     f"on {h['after']['pairs']} pairs")
-    lines.append("lineage      " + (" <- ".join([str(args.adapter)] + chain) if chain else f"{args.adapter} (no parent)"))
+        lines.append(
+            f"held-out     accuracy {h['before']['accuracy']:.3f} -> {h['after']['accuracy']:.3f} "
+            f"on {h['after']['pairs']} pairs"
+        )
+    lines.append(
+        "lineage      "
+        + (" <- ".join([str(args.adapter)] + chain) if chain else f"{args.adapter} (no parent)")
+    )
     print("\n".join(lines))
     return 0
 
@@ -342,8 +450,11 @@ def cmd_info(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .data.check import add_data_parser
 
-    parser = Parser(prog="qadapter",
-                    description="Customize a preference-aligned LLM to new preferences without forgetting (Q-Adapter).")
+    parser = Parser(
+        prog="qadapter",
+        description="Customize a preference-aligned LLM to new preferences without forgetting "
+        "(Q-Adapter).",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     add_train(sub)
@@ -374,7 +485,10 @@ def main(argv=None) -> int:
     except OSError as e:
         what = e.strerror or str(e)
         where = e.filename or "a file"
-        return _error(f"cannot access {where}: {what}; check the path, its permissions and the free disk space")
+        return _error(
+            f"cannot access {where}: {what}; "
+            "check the path, its permissions and the free disk space"
+        )
 
 
 if __name__ == "__main__":

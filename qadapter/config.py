@@ -1,4 +1,4 @@
-"""Configuration: frozen dataclasses with their ranges and help, and the named profiles (defined once).
+"""Configuration: frozen dataclasses with ranges and help, and the named profiles (defined once).
 
 * :class:`MethodConfig`: the method's hyper-parameters (eq. 6 and 9). Decoding, evaluation and
   ``qadapter.json`` need exactly these.
@@ -69,7 +69,9 @@ def check_value(name: str, value: Any, meta: dict, default: Any) -> None:
     if kind in (int, float):
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not numeric or (kind is int and not float(value).is_integer()):
-            raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}; got {value!r}")
+            raise ConfigError(
+                f"{name} must be {'an integer' if kind is int else 'a number'}; got {value!r}"
+            )
         if not math.isfinite(value):
             raise ConfigError(f"{name} must be a finite number; got {value!r}")
         lo, hi = meta.get("lo"), meta.get("hi")
@@ -101,9 +103,13 @@ class MethodConfig:
     beta: float = _f(0.1, "weight of the L2 regulariser of eq. 9", lo=0.0, hi=1e4)
     # discount inside the implied-reward operator T
     gamma: float = _f(0.99, "discount in the implied rewards", lo=0.0, hi=1.0)
-    head: str = _f("residual", "Q head: residual (Q = adapter - base logits) or logits", choices=HEADS)
+    head: str = _f(
+        "residual", "Q head: residual (Q = adapter - base logits) or logits", choices=HEADS
+    )
     # "mean" over scored tokens of a pair, or "sum" (eq. 9's psi exactly)
-    reg_reduction: str = _f("mean", "regulariser: token mean or eq. 9's sum", choices=REG_REDUCTIONS)
+    reg_reduction: str = _f(
+        "mean", "regulariser: token mean or eq. 9's sum", choices=REG_REDUCTIONS
+    )
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -148,7 +154,9 @@ class TrainConfig:
     micro_batch_size: int = _f(1, "pairs per forward pass", lo=1, hi=BIG)
     max_steps: int | None = _f(None, "stop after this many optimizer steps", lo=1, hi=BIG)
     max_length: int = _f(512, "max tokens per prompt + response (T)", lo=8, hi=10**7)
-    max_prompt_length: int | None = _f(None, "max prompt tokens (default max_length // 2)", lo=1, hi=10**7)
+    max_prompt_length: int | None = _f(
+        None, "max prompt tokens (default max_length // 2)", lo=1, hi=10**7
+    )
     seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
     # --- checkpoints ---
     checkpoint_every: int = _f(0, "optimizer steps between checkpoints (0: none)", lo=0, hi=BIG)

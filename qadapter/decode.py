@@ -1,8 +1,9 @@
 """Customized decoding: sample from pi~ = softmax((Q + alpha0 log pi1) / alpha_tilde) (eq. 6).
 
 Both networks (the base pi1 and the Q network) run at every step, each over its own keys and
-values. Each step takes the last position's logits of both, forms eq. 6 and picks a token (greedy, or sampling
-with temperature / top-k / top-p). Batched prompts are left-padded, with per-row position ids.
+values. Each step takes the last position's logits of both, forms eq. 6 and picks a token
+(greedy, or sampling with temperature / top-k / top-p). Batched prompts are left-padded, with
+per-row position ids.
 
 Two-model decoding normally runs as one doubled batch on the base weights (``qadapter.dual``).
 One exact shortcut: with the ``residual`` head, Q = f_q - f_b (adapter and base logits), so
@@ -35,9 +36,13 @@ class SamplingConfig:
     max_new_tokens: int = _f(128, "new tokens per response at most", lo=1, hi=BIG)
     greedy: bool = _f(False, "argmax decoding")
     # on top of eq. 6; 1.0 samples the customized policy exactly
-    temperature: float = _f(1.0, "temperature on top of eq. 6 (1.0 samples it exactly)", lo=0.0, hi=1e4, lo_open=True)
+    temperature: float = _f(
+        1.0, "temperature on top of eq. 6 (1.0 samples it exactly)", lo=0.0, hi=1e4, lo_open=True
+    )
     top_k: int = _f(0, "keep the k most likely tokens (0: off)", lo=0, hi=BIG)
-    top_p: float = _f(1.0, "nucleus: smallest set with this much mass (1.0: off)", lo=0.0, hi=1.0, lo_open=True)
+    top_p: float = _f(
+        1.0, "nucleus: smallest set with this much mass (1.0: off)", lo=0.0, hi=1.0, lo_open=True
+    )
     seed: int | None = _f(None, "sampling seed", lo=0, hi=2**63 - 1)
 
     def __post_init__(self) -> None:
@@ -61,7 +66,9 @@ def filter_logits(logits: torch.Tensor, *, top_k: int = 0, top_p: float = 1.0) -
     return out
 
 
-def select_tokens(logprobs: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator | None) -> torch.Tensor:
+def select_tokens(
+    logprobs: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator | None
+) -> torch.Tensor:
     """Pick the next token of each row from (B, V) log-probabilities (or logits)."""
     if cfg.greedy:
         return logprobs.argmax(-1)
@@ -99,8 +106,10 @@ class CustomizedDecoder:
 
     @property
     def mode(self) -> str:
-        """"dual", "pair" or "single" (for reports and tests)."""
-        return "dual" if self.rows is not None else "pair" if self.base_net is not None else "single"
+        """ "dual", "pair" or "single" (for reports and tests)."""
+        return (
+            "dual" if self.rows is not None else "pair" if self.base_net is not None else "single"
+        )
 
     @property
     def single_pass(self) -> bool:
@@ -142,7 +151,13 @@ class CustomizedDecoder:
         check_adapter_files(adapter_dir)
         eos = {base.tokenizer.eos_token_id}
         gen_eos = getattr(base.model.generation_config, "eos_token_id", None)
-        eos |= set(gen_eos if isinstance(gen_eos, (list, tuple)) else [gen_eos] if gen_eos is not None else [])
+        eos |= set(
+            gen_eos
+            if isinstance(gen_eos, (list, tuple))
+            else [gen_eos]
+            if gen_eos is not None
+            else []
+        )
         common = dict(method=method, eos_token_ids=eos, pad_token_id=base.tokenizer.pad_token_id)
         separate = meta.get("q_model") is not None
         if separate and q_model is None:
@@ -151,7 +166,9 @@ class CustomizedDecoder:
                 "pass it as q_model"
             )
         if fuse and method.head == "residual" and method.alpha0 == 1.0 and not separate:
-            merged = PeftModel.from_pretrained(copy.deepcopy(base.model), str(adapter_dir)).merge_and_unload()
+            merged = PeftModel.from_pretrained(
+                copy.deepcopy(base.model), str(adapter_dir)
+            ).merge_and_unload()
             return cls(q_net=merged, **common)
         if separate:
             merged = PeftModel.from_pretrained(q_model, str(adapter_dir)).merge_and_unload()
@@ -182,17 +199,29 @@ class CustomizedDecoder:
             self.rows.split = b
             two = lambda t: torch.cat([t, t], dim=0)  # noqa: E731  rows: base, then adapter
             kw["position_ids"] = two(pos)
-            out = self.q_net(input_ids=two(ids), attention_mask=two(mask), past_key_values=caches[0], **kw)
+            out = self.q_net(
+                input_ids=two(ids), attention_mask=two(mask), past_key_values=caches[0], **kw
+            )
             logits = out.logits[:, -1]
             return logits[:b], logits[b:]
-        q = self.q_net(input_ids=ids, attention_mask=mask, past_key_values=caches[0], **kw).logits[:, -1]
+        q = self.q_net(input_ids=ids, attention_mask=mask, past_key_values=caches[0], **kw).logits[
+            :, -1
+        ]
         if self.base_net is None:
             return None, q
-        b = self.base_net(input_ids=ids, attention_mask=mask, past_key_values=caches[1], **kw).logits[:, -1]
+        b = self.base_net(
+            input_ids=ids, attention_mask=mask, past_key_values=caches[1], **kw
+        ).logits[:, -1]
         return b, q
 
     @torch.inference_mode()
-    def generate(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, cfg: SamplingConfig, on_step: Callable[[torch.Tensor], None] | None = None) -> torch.Tensor:
+    def generate(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        cfg: SamplingConfig,
+        on_step: Callable[[torch.Tensor], None] | None = None,
+    ) -> torch.Tensor:
         """New tokens for left-padded prompts: (B, n) long, ``pad_token_id`` after a row's EOS."""
         device = next(self.q_net.parameters()).device
         input_ids, attention_mask = input_ids.to(device), attention_mask.to(device)
@@ -212,14 +241,21 @@ class CustomizedDecoder:
             finished |= torch.isin(nxt, eos)
             if bool(finished.all()):
                 break
-            attention_mask = torch.cat([attention_mask, attention_mask.new_ones((attention_mask.shape[0], 1))], dim=-1)
+            attention_mask = torch.cat(
+                [attention_mask, attention_mask.new_ones((attention_mask.shape[0], 1))], dim=-1
+            )
             position_ids = position_ids[:, -1:] + 1
-            base_logits, q_logits = self._step_logits(caches, nxt.unsqueeze(-1), position_ids, attention_mask)
+            base_logits, q_logits = self._step_logits(
+                caches, nxt.unsqueeze(-1), position_ids, attention_mask
+            )
         return torch.stack(out, dim=1) if out else input_ids.new_zeros((input_ids.shape[0], 0))
 
     def generate_text(self, tokenizer, prompts, cfg: SamplingConfig, on_step=None) -> list[str]:
-        """Prompts (strings or chat-message lists) -> decoded responses (EOS and padding removed)."""
-        encoded = [encode_prompt(tokenizer, [{"role": "user", "content": p}] if isinstance(p, str) else p) for p in prompts]
+        """Prompts (strings or chat-message lists) -> responses (EOS and padding removed)."""
+        encoded = [
+            encode_prompt(tokenizer, [{"role": "user", "content": p}] if isinstance(p, str) else p)
+            for p in prompts
+        ]
         ids, mask = left_pad(encoded, tokenizer.pad_token_id)
         new = self.generate(ids, mask, cfg, on_step=on_step)
         texts = []

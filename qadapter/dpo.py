@@ -48,7 +48,9 @@ class DPOStageConfig:
 
     @property
     def adapter(self) -> AdapterConfig:
-        return AdapterConfig(lora_r=self.lora_r, lora_alpha=self.lora_alpha, lora_dropout=self.lora_dropout)
+        return AdapterConfig(
+            lora_r=self.lora_r, lora_alpha=self.lora_alpha, lora_dropout=self.lora_dropout
+        )
 
 
 def _trl():
@@ -62,7 +64,15 @@ def _trl():
     return trl
 
 
-def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cfg: DPOStageConfig, *, callbacks: Sequence[Callable[[dict], None]] = (), progress: bool = False) -> dict:
+def align_base(
+    base,
+    pairs: Sequence[PreferencePair],
+    output_dir: str | Path,
+    cfg: DPOStageConfig,
+    *,
+    callbacks: Sequence[Callable[[dict], None]] = (),
+    progress: bool = False,
+) -> dict:
     """DPO-align ``base`` (a :class:`qadapter.models.Base`) on ``pairs``; write the merged model.
 
     Returns ``{"path", "content_hash", "steps", "metrics"}``. Resumes from the newest checkpoint
@@ -79,8 +89,14 @@ def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cf
 
     out = Path(output_dir)
     ckpt_dir = out / "checkpoints"
-    rows = [{"prompt": list(p.prompt), "chosen": [{"role": "assistant", "content": p.chosen}],
-             "rejected": [{"role": "assistant", "content": p.rejected}]} for p in pairs]
+    rows = [
+        {
+            "prompt": list(p.prompt),
+            "chosen": [{"role": "assistant", "content": p.chosen}],
+            "rejected": [{"role": "assistant", "content": p.rejected}],
+        }
+        for p in pairs
+    ]
     if not rows:
         raise QAdapterError("helpful-base stage: no preference pairs to train on; check the source")
 
@@ -93,14 +109,35 @@ def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cf
                     cb(record)
 
     args = DPOConfig(
-        output_dir=str(ckpt_dir), beta=cfg.beta, learning_rate=cfg.lr, num_train_epochs=cfg.epochs, max_steps=cfg.max_steps,
-        per_device_train_batch_size=cfg.micro_batch_size, gradient_accumulation_steps=max(1, cfg.batch_size // cfg.micro_batch_size),
-        max_length=cfg.max_length, logging_steps=1, save_strategy="steps", save_steps=cfg.save_steps, save_total_limit=2,
-        report_to=[], seed=cfg.seed, bf16=cfg.bf16, use_cpu=not torch.cuda.is_available(), dataloader_num_workers=0,
-        disable_tqdm=not progress, lr_scheduler_type="linear",
+        output_dir=str(ckpt_dir),
+        beta=cfg.beta,
+        learning_rate=cfg.lr,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.micro_batch_size,
+        gradient_accumulation_steps=max(1, cfg.batch_size // cfg.micro_batch_size),
+        max_length=cfg.max_length,
+        logging_steps=1,
+        save_strategy="steps",
+        save_steps=cfg.save_steps,
+        save_total_limit=2,
+        report_to=[],
+        seed=cfg.seed,
+        bf16=cfg.bf16,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=not progress,
+        lr_scheduler_type="linear",
     )
     lora = lora_config(cfg.adapter)
-    trainer = DPOTrainer(model=base.model, args=args, train_dataset=Dataset.from_list(rows), processing_class=base.tokenizer, peft_config=lora, callbacks=[Relay()])
+    trainer = DPOTrainer(
+        model=base.model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=base.tokenizer,
+        peft_config=lora,
+        callbacks=[Relay()],
+    )
     resume = any(ckpt_dir.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)
 
@@ -112,11 +149,23 @@ def align_base(base, pairs: Sequence[PreferencePair], output_dir: str | Path, cf
     base.tokenizer.save_pretrained(tmp)
     content_hash = files_hash(tmp)
     (tmp / HASH_FILE).write_text(content_hash + "\n")
-    meta = {"stage": "helpful-base", "parent_base": base.name, "parent_hash": base.content_hash, "pairs": len(rows),
-            "steps": result.global_step, "train_loss": result.training_loss, "dpo": asdict(cfg)}
+    meta = {
+        "stage": "helpful-base",
+        "parent_base": base.name,
+        "parent_hash": base.content_hash,
+        "pairs": len(rows),
+        "steps": result.global_step,
+        "train_loss": result.training_loss,
+        "dpo": asdict(cfg),
+    }
     (tmp / "qadapter-dpo.json").write_text(json.dumps(meta, indent=2) + "\n")
     final = out / "model"
     shutil.rmtree(final, ignore_errors=True)
     tmp.rename(final)
     shutil.rmtree(ckpt_dir, ignore_errors=True)
-    return {"path": str(final), "content_hash": content_hash, "steps": result.global_step, "metrics": {"train_loss": result.training_loss}}
+    return {
+        "path": str(final),
+        "content_hash": content_hash,
+        "steps": result.global_step,
+        "metrics": {"train_loss": result.training_loss},
+    }

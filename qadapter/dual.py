@@ -26,11 +26,21 @@ class RowSplit:
 class RowLoRALinear(torch.nn.Module):
     """y = W x for every row, plus scale * B (A x) for rows >= split.   x: (N, T, in)"""
 
-    def __init__(self, base_layer: torch.nn.Module, lora_a: torch.Tensor, lora_b_scaled: torch.Tensor, rows: RowSplit):
+    def __init__(
+        self,
+        base_layer: torch.nn.Module,
+        lora_a: torch.Tensor,
+        lora_b_scaled: torch.Tensor,
+        rows: RowSplit,
+    ):
         super().__init__()
         self.base_layer = base_layer
-        self.register_buffer("lora_a_t", lora_a.detach().t().contiguous(), persistent=False)  # (in, r)
-        self.register_buffer("lora_b_t", lora_b_scaled.detach().t().contiguous(), persistent=False)  # (r, out)
+        self.register_buffer(
+            "lora_a_t", lora_a.detach().t().contiguous(), persistent=False
+        )  # (in, r)
+        self.register_buffer(
+            "lora_b_t", lora_b_scaled.detach().t().contiguous(), persistent=False
+        )  # (r, out)
         self.rows = rows
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -41,7 +51,7 @@ class RowLoRALinear(torch.nn.Module):
 
 
 def build_dual(base_model: torch.nn.Module, adapter_dir: str) -> tuple[torch.nn.Module, RowSplit]:
-    """A causal LM sharing ``base_model``'s weights whose rows >= ``RowSplit.split`` carry the adapter."""
+    """A causal LM on ``base_model``'s weights; rows >= ``RowSplit.split`` carry the adapter."""
     shared = {id(t): t for t in list(base_model.parameters()) + list(base_model.buffers())}
     shell = copy.deepcopy(base_model, shared)  # new module objects, the same weight tensors
     peft = PeftModel.from_pretrained(shell, adapter_dir)
@@ -55,5 +65,7 @@ def build_dual(base_model: torch.nn.Module, adapter_dir: str) -> tuple[torch.nn.
         a = module.lora_A["default"].weight
         b = module.lora_B["default"].weight * module.scaling["default"]
         parent_name, _, child = name.rpartition(".")
-        setattr(lm.get_submodule(parent_name), child, RowLoRALinear(module.get_base_layer(), a, b, rows))
+        setattr(
+            lm.get_submodule(parent_name), child, RowLoRALinear(module.get_base_layer(), a, b, rows)
+        )
     return lm.eval(), rows

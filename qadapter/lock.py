@@ -35,14 +35,16 @@ def _alive(pid: int) -> bool:
 
 
 def prepare_output_dir(directory: str | Path) -> Path:
-    """Create ``directory`` (and parents) or say in one line why it cannot be an output directory."""
+    """Create ``directory`` (and parents), or say in one line why it cannot be an output dir."""
     out = Path(directory)
     if out.exists() and not out.is_dir():
         raise LockError(f"--output {out}: is a file, not a directory; choose a directory path")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise LockError(f"--output {out}: cannot create it ({e.strerror}); choose a writable path") from None
+        raise LockError(
+            f"--output {out}: cannot create it ({e.strerror}); choose a writable path"
+        ) from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise LockError(f"--output {out}: directory is not writable; choose a writable path")
     return out
@@ -61,7 +63,9 @@ def output_lock(directory: str | Path):
             _held[path] -= 1
         return
     host = socket.gethostname()
-    record = json.dumps({"pid": os.getpid(), "host": host, "since": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    record = json.dumps(
+        {"pid": os.getpid(), "host": host, "since": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    )
     for _ in range(3):
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -72,19 +76,28 @@ def output_lock(directory: str | Path):
                 holder = {}
             pid, where = holder.get("pid"), holder.get("host")
             if isinstance(pid, int) and where == host and not _alive(pid):
-                print(f"qadapter: warning: {out}: removing the stale lock of process {pid} (no longer running)",
-                      file=sys.stderr)
+                print(
+                    f"qadapter: warning: {out}: removing the stale lock of process {pid} "
+                    "(no longer running)",
+                    file=sys.stderr,
+                )
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                 continue
             if not holder:  # being written right now, or garbage: refuse rather than guess
-                raise LockError(f"{out}: locked ({path} exists); if no qadapter process uses it, delete that file")
+                raise LockError(
+                    f"{out}: locked ({path} exists); "
+                    "if no qadapter process uses it, delete that file"
+                )
             raise LockError(
                 f"{out}: in use by process {pid} on {where} since {holder.get('since', '?')}; "
-                f"wait for it to finish or choose another --output (delete {path} if that process is gone)"
+                "wait for it to finish or choose another --output "
+                f"(delete {path} if that process is gone)"
             )
         except OSError as e:
-            raise LockError(f"--output {out}: cannot write there ({e.strerror}); choose a writable path") from None
+            raise LockError(
+                f"--output {out}: cannot write there ({e.strerror}); choose a writable path"
+            ) from None
         with os.fdopen(fd, "w") as f:
             f.write(record + "\n")
         break

@@ -46,7 +46,9 @@ def _wide(x: torch.Tensor) -> torch.Tensor:
     return x if x.dtype in (torch.float32, torch.float64) else x.float()
 
 
-def q_from_logits(head: str, adapter_logits: torch.Tensor, base_logits: torch.Tensor) -> torch.Tensor:
+def q_from_logits(
+    head: str, adapter_logits: torch.Tensor, base_logits: torch.Tensor
+) -> torch.Tensor:
     """Q(s, .) from the Q network's raw logits (the Q head of ``qadapter.adapter``).
 
     ``residual``: Q = adapter logits - base logits (Q = 0 while the LoRA is zero).
@@ -90,7 +92,7 @@ def customized_logprobs(
 def soft_value(
     q_values: torch.Tensor, base_logprobs: torch.Tensor, *, alpha0: float, alpha_tilde: float
 ) -> torch.Tensor:
-    """Soft state value V(s) = alpha_tilde * logsumexp((Q(s,.) + alpha0 log pi1(.|s)) / alpha_tilde).
+    """Soft state value V(s) = alpha_tilde * logsumexp((Q(s,.) + alpha0 log pi1(.|s)) / alpha_tilde)
 
     The bracket of eq. 7-9, for every state of the input at once.   (..., V) -> (...)
     """
@@ -164,16 +166,20 @@ def implied_rewards(
     """Implied per-token rewards (TQ)(s_t, a_t) of the operator T in eq. 9.
 
     q_values (B, L, V), base_logprobs (B, L, V), actions (B, L) long, action_mask (B, L) bool
-    -> (B, L) (float32 or wider), zero where ``action_mask`` is False. See the module docstring for the
-    alignment and a hand-worked example.
+    -> (B, L) (float32 or wider), zero where ``action_mask`` is False. See the module docstring
+    for the alignment and a hand-worked example.
     """
     q_taken = taken(q_values, actions)  # (B, L)
-    values = soft_values(q_values, base_logprobs, alpha0=alpha0, alpha_tilde=alpha_tilde, chunk=chunk)
+    values = soft_values(
+        q_values, base_logprobs, alpha0=alpha0, alpha_tilde=alpha_tilde, chunk=chunk
+    )
     return rewards_from_values(q_taken, values, action_mask, gamma=gamma)
 
 
-def kl_to_base(q_values: torch.Tensor, base_logprobs: torch.Tensor, *, alpha0: float, alpha_tilde: float) -> torch.Tensor:
-    """KL(pi~(.|s) || pi1(.|s)) per state: how far customization moved the policy.   (..., V) -> (...)
+def kl_to_base(
+    q_values: torch.Tensor, base_logprobs: torch.Tensor, *, alpha0: float, alpha_tilde: float
+) -> torch.Tensor:
+    """KL(pi~(.|s) || pi1(.|s)) per state: how far customization moved the policy. (..., V) -> (...)
 
     sum_a pi~(a|s) (log pi~(a|s) - log pi1(a|s)), with pi~ from eq. 6. Zero when Q = 0 and
     alpha0 = alpha_tilde (then pi~ = pi1).

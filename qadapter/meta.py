@@ -94,7 +94,7 @@ def read_meta(directory: str | Path) -> dict:
 
 
 def write_meta(directory: str | Path, record: dict) -> Path:
-    """Validate ``record`` and write it as ``directory/qadapter.json`` atomically (the one writer)."""
+    """Validate ``record``; write it as ``directory/qadapter.json`` atomically (the one writer)."""
     path = Path(directory) / META_FILE
     validate_meta(record, str(path))
     tmp = path.with_name(f".{META_FILE}.tmp")

@@ -1,4 +1,4 @@
-"""The Q-Adapter objective of a collated batch of pairs: what training optimizes and evaluation reads.
+"""The Q-Adapter objective of a collated batch: what training optimizes and evaluation reads.
 
 ``pair_rewards`` gives the implied per-token rewards of eq. 9 (rows: B chosen, then B rejected),
 computed chunk by chunk on response positions only (``QAdapter.response_terms``) with the
@@ -19,8 +19,10 @@ from .data.tokenize import TokenizedPair, tokenize_pair
 from .loss import qadapter_loss, rewards_from_values
 
 
-def pair_rewards(model: QAdapter, batch: dict, method: MethodConfig, *, chunk: int = 256) -> torch.Tensor:
-    """Implied rewards (TQ)(s_t, a_t) of every row of a collated batch.   -> (2B, L), 0 off-response"""
+def pair_rewards(
+    model: QAdapter, batch: dict, method: MethodConfig, *, chunk: int = 256
+) -> torch.Tensor:
+    """Implied rewards (TQ)(s_t, a_t) of each row of a collated batch. -> (2B, L), 0 off-response"""
     q_taken, values = model.response_terms(
         batch["input_ids"],
         batch["attention_mask"],
@@ -52,7 +54,9 @@ def to_device(batch: dict, device) -> dict:
     return {k: v.to(device) for k, v in batch.items()}
 
 
-def tokenize_all(tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig) -> list[TokenizedPair]:
+def tokenize_all(
+    tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig
+) -> list[TokenizedPair]:
     return [
         tokenize_pair(
             tokenizer, p, max_length=cfg.max_length, max_prompt_length=cfg.max_prompt_length

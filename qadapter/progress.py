@@ -27,9 +27,13 @@ class _Silent:
 class LineProgress:
     """Plain progress lines for logs (no carriage returns)."""
 
-    def __init__(self, total: int, desc: str, initial: int = 0, every_s: float | None = None, stream=None):
+    def __init__(
+        self, total: int, desc: str, initial: int = 0, every_s: float | None = None, stream=None
+    ):
         self.total, self.desc, self.n = total, desc, initial
-        self.every_s = float(os.environ.get("QADAPTER_PROGRESS_SECONDS", "30")) if every_s is None else every_s
+        self.every_s = (
+            float(os.environ.get("QADAPTER_PROGRESS_SECONDS", "30")) if every_s is None else every_s
+        )
         self.stream = stream or sys.stderr
         self.postfix: dict = {}
         self.last = time.monotonic()

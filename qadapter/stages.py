@@ -26,11 +26,13 @@ Callback = Callable[[dict], None]
 
 
 def subset(pairs: Sequence[PreferencePair], n: int | None, seed: int) -> list[PreferencePair]:
-    """A seeded subset that does not depend on file order: the n pairs with the smallest salted digest."""
+    """A seeded subset independent of file order: the n pairs with the smallest salted digest."""
     if n is None or n >= len(pairs):
         return list(pairs)
     salt = f"{seed}:".encode()
-    return sorted(pairs, key=lambda p: hashlib.sha256(salt + pair_digest(p).encode()).hexdigest())[:n]
+    return sorted(pairs, key=lambda p: hashlib.sha256(salt + pair_digest(p).encode()).hexdigest())[
+        :n
+    ]
 
 
 def stage_data(source: str, n_train: int | None, n_test: int | None, seed: int) -> dict:
@@ -80,8 +82,13 @@ def unaligned(base_name: str) -> dict:
     """The record of a skipped alignment stage: the base already is pi1."""
     from .models import load_base
 
-    return {"base_path": base_name, "base_hash": load_base(base_name).content_hash, "skipped": True,
-            "data_hash": None, "pairs": 0}
+    return {
+        "base_path": base_name,
+        "base_hash": load_base(base_name).content_hash,
+        "skipped": True,
+        "data_hash": None,
+        "pairs": 0,
+    }
 
 
 def customize(
@@ -113,18 +120,45 @@ def customize(
         "base_hash": base.content_hash,
         "q_model": None,
         "parent": parent,
-        "data": {"source": redact(source), "hash": data["train_hash"], "pairs": len(data["train"]),
-                 "split": data["split"], "test_hash": data["test_hash"]},
+        "data": {
+            "source": redact(source),
+            "hash": data["train_hash"],
+            "pairs": len(data["train"]),
+            "split": data["split"],
+            "test_hash": data["test_hash"],
+        },
     }
-    result = train(model, base.tokenizer, data["train"], cfg, workdir, meta=meta, resume="auto",
-                   callbacks=callbacks, progress=False)
-    return {"adapter_dir": str(result.output_dir), "data_hash": data["train_hash"],
-            "test_hash": data["test_hash"], "steps": result.steps, "pairs": result.pairs,
-            "truncated": result.truncated, "metrics": result.metrics, "seconds": result.seconds}
+    result = train(
+        model,
+        base.tokenizer,
+        data["train"],
+        cfg,
+        workdir,
+        meta=meta,
+        resume="auto",
+        callbacks=callbacks,
+        progress=False,
+    )
+    return {
+        "adapter_dir": str(result.output_dir),
+        "data_hash": data["train_hash"],
+        "test_hash": data["test_hash"],
+        "steps": result.steps,
+        "pairs": result.pairs,
+        "truncated": result.truncated,
+        "metrics": result.metrics,
+        "seconds": result.seconds,
+    }
 
 
 def evaluate(
-    base_path: str, adapter_dir: str, source: str, n_test: int | None, cfg: TrainConfig, *, kl_pairs: int
+    base_path: str,
+    adapter_dir: str,
+    source: str,
+    n_test: int | None,
+    cfg: TrainConfig,
+    *,
+    kl_pairs: int,
 ) -> dict:
     """Held-out preference accuracy and KL(pi~ || pi1), trained vs untrained adapter.
 
@@ -143,10 +177,18 @@ def evaluate(
     fresh = load_base(base_path)
     untrained = QAdapter(fresh.model, cfg.adapter, seed=cfg.seed)
     init = heldout_metrics(untrained, fresh.tokenizer, test, cfg, kl_pairs=kl_pairs)
-    return {"pairs": len(test), "accuracy": after["accuracy"], "accuracy_init": init["accuracy"],
-            "margin": after["margin"], "margin_init": init["margin"], "loss": after["loss"],
-            "kl_mean": after["kl_mean"], "kl_max": after["kl_max"], "kl_mean_init": init["kl_mean"],
-            "kl_states": after["kl_states"]}
+    return {
+        "pairs": len(test),
+        "accuracy": after["accuracy"],
+        "accuracy_init": init["accuracy"],
+        "margin": after["margin"],
+        "margin_init": init["margin"],
+        "loss": after["loss"],
+        "kl_mean": after["kl_mean"],
+        "kl_max": after["kl_max"],
+        "kl_mean_init": init["kl_mean"],
+        "kl_states": after["kl_states"],
+    }
 
 
 def generations(
@@ -159,4 +201,6 @@ def generations(
 
     test = stage_data(source, 0, n_prompts, seed)["test"]
     base = load_base(base_path)
-    return sample_generations(base, adapter_dir, test, SamplingConfig(max_new_tokens=max_new_tokens, greedy=True))
+    return sample_generations(
+        base, adapter_dir, test, SamplingConfig(max_new_tokens=max_new_tokens, greedy=True)
+    )

@@ -99,7 +99,9 @@ def _with_base_identity(model: QAdapter, meta: dict) -> dict:
     meta = dict(meta)
     if "base_hash" not in meta:
         meta["base_hash"] = state_dict_hash(model.base_model)
-        meta.setdefault("base_model", getattr(model.base_model.config, "name_or_path", "") or "unnamed")
+        meta.setdefault(
+            "base_model", getattr(model.base_model.config, "name_or_path", "") or "unnamed"
+        )
     probe = {**asdict(model.config), "alpha0": 1.0, "alpha_tilde": 1.0, "gamma": 1.0, **meta}
     validate_meta(probe, "qadapter.json metadata")
     return meta
@@ -204,7 +206,10 @@ def train(
             step += 1
             elapsed = max(1e-9, time.time() - t0)
             metrics.update(
-                step=step, epoch=epoch + 1, grad_norm=float(grad_norm), tokens_per_s=tokens / elapsed
+                step=step,
+                epoch=epoch + 1,
+                grad_norm=float(grad_norm),
+                tokens_per_s=tokens / elapsed,
             )
             for cb in hooks:
                 cb.on_step(dict(metrics))
@@ -221,7 +226,13 @@ def train(
                         cb.on_checkpoint_file(path)
 
                 path = save_checkpoint(
-                    out, step, model.qnet, optimizer, scheduler, cfg.keep_checkpoints, on_file=on_file
+                    out,
+                    step,
+                    model.qnet,
+                    optimizer,
+                    scheduler,
+                    cfg.keep_checkpoints,
+                    on_file=on_file,
                 )
                 for cb in hooks:
                     cb.on_checkpoint(step, path)

@@ -20,8 +20,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def retry_delays() -> list[float]:
-    """Backoff between attempts of the heavy stages: ``QADAPTER_RETRY_DELAYS`` (seconds, comma-separated)."""
-    return [float(x) for x in os.environ.get("QADAPTER_RETRY_DELAYS", "10,60").split(",") if x.strip()]
+    """Backoff between attempts of heavy stages: ``QADAPTER_RETRY_DELAYS`` (seconds, a,b,...)."""
+    return [
+        float(x) for x in os.environ.get("QADAPTER_RETRY_DELAYS", "10,60").split(",") if x.strip()
+    ]
 
 
 def retry_on_outside_errors(task, task_run, state) -> bool:
@@ -38,7 +40,7 @@ def retry_on_outside_errors(task, task_run, state) -> bool:
 
 
 def code_version() -> str:
-    """sha256 over the library's and tasks' source files: a code change invalidates cached stages."""
+    """sha256 over the library's and tasks' sources: a code change invalidates cached stages."""
     h = hashlib.sha256()
     for path in sorted(p for d in ("qadapter", "tasks") for p in (REPO / d).rglob("*.py")):
         h.update(path.relative_to(REPO).as_posix().encode() + b"\n" + path.read_bytes())
@@ -46,7 +48,9 @@ def code_version() -> str:
 
 
 def stage_key(stage: str, **inputs) -> str:
-    blob = json.dumps({"stage": stage, "code": code_version(), **inputs}, sort_keys=True, default=str)
+    blob = json.dumps(
+        {"stage": stage, "code": code_version(), **inputs}, sort_keys=True, default=str
+    )
     return f"{stage}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
 
 
@@ -57,13 +61,21 @@ def workdir(key: str) -> Path:
 
 
 def _downstream(p: dict) -> dict:
-    return {"cfg": p["cfg"].to_dict(), "data": p["data_hashes"], "base": p["base"]["base_hash"],
-            "adapter": p["adapter"]["key"]}
+    return {
+        "cfg": p["cfg"].to_dict(),
+        "data": p["data_hashes"],
+        "base": p["base"]["base_hash"],
+        "adapter": p["adapter"]["key"],
+    }
 
 
 KEY_INPUTS: dict[str, Callable[[dict], dict]] = {
     "helpful-base": lambda p: {"cfg": p["cfg"].to_dict(), "data": p["data_hashes"]},
-    "qadapter": lambda p: {"cfg": p["cfg"].to_dict(), "data": p["data_hashes"], "base": p["base"]["base_hash"]},
+    "qadapter": lambda p: {
+        "cfg": p["cfg"].to_dict(),
+        "data": p["data_hashes"],
+        "base": p["base"]["base_hash"],
+    },
     "evaluate": _downstream,
     "generations": _downstream,
 }

@@ -50,32 +50,58 @@ def _hh(name: str) -> str:
 
 EXPERIMENTS: dict[str, Experiment] = {
     "tiny": Experiment(
-        profile="tiny", base=PROFILE_BASES["tiny"], helpful_source=_hh("helpful"), harmless_source=_hh("harmless"),
-        helpful_pairs=8, harmless_pairs=16, eval_pairs=8, kl_pairs=4, generation_prompts=2, max_new_tokens=8,
-        dpo=DPOStageConfig(batch_size=4, micro_batch_size=2, max_length=96, max_steps=2, save_steps=1, lr=1e-3),
+        profile="tiny",
+        base=PROFILE_BASES["tiny"],
+        helpful_source=_hh("helpful"),
+        harmless_source=_hh("harmless"),
+        helpful_pairs=8,
+        harmless_pairs=16,
+        eval_pairs=8,
+        kl_pairs=4,
+        generation_prompts=2,
+        max_new_tokens=8,
+        dpo=DPOStageConfig(
+            batch_size=4, micro_batch_size=2, max_length=96, max_steps=2, save_steps=1, lr=1e-3
+        ),
         train=train_profile("tiny", epochs=1),
     ),
     "smol": Experiment(
-        profile="smol", base=PROFILE_BASES["smol"], helpful_source=_hh("helpful"), harmless_source=_hh("harmless"),
-        helpful_pairs=48, harmless_pairs=160, eval_pairs=64, kl_pairs=16, generation_prompts=8, max_new_tokens=96,
+        profile="smol",
+        base=PROFILE_BASES["smol"],
+        helpful_source=_hh("helpful"),
+        harmless_source=_hh("harmless"),
+        helpful_pairs=48,
+        harmless_pairs=160,
+        eval_pairs=64,
+        kl_pairs=16,
+        generation_prompts=8,
+        max_new_tokens=96,
         dpo=DPOStageConfig(batch_size=8, micro_batch_size=2, max_length=256, save_steps=2),
         train=train_profile("smol"),
     ),
     "paper": Experiment(
-        profile="paper", base=PROFILE_BASES["paper"],
+        profile="paper",
+        base=PROFILE_BASES["paper"],
         helpful_source="hf://Anthropic/hh-rlhf?data_dir=helpful-base",
         harmless_source="hf://Anthropic/hh-rlhf?data_dir=harmless-base",
-        eval_pairs=512, kl_pairs=64, generation_prompts=128, max_new_tokens=256,
-        dpo=DPOStageConfig(batch_size=64, micro_batch_size=1, max_length=512, save_steps=50, bf16=True),
+        eval_pairs=512,
+        kl_pairs=64,
+        generation_prompts=128,
+        max_new_tokens=256,
+        dpo=DPOStageConfig(
+            batch_size=64, micro_batch_size=1, max_length=512, save_steps=50, bf16=True
+        ),
         train=train_profile("paper", checkpoint_every=20),
     ),
 }
 
 
 def experiment(name: str, **overrides) -> Experiment:
-    """A profile with non-None overrides; training fields (alpha0, beta, epochs, ...) go into ``train``."""
+    """A profile with non-None overrides; training fields (alpha0, ...) go into ``train``."""
     if name not in EXPERIMENTS:
-        raise ConfigError(f"unknown profile {name!r}; choose one of {', '.join(sorted(EXPERIMENTS))}")
+        raise ConfigError(
+            f"unknown profile {name!r}; choose one of {', '.join(sorted(EXPERIMENTS))}"
+        )
     cfg = EXPERIMENTS[name]
     own = {f.name for f in fields(Experiment)}
     mine = {k: v for k, v in overrides.items() if k in own and v is not None}
@@ -87,7 +113,14 @@ def data_hashes(cfg: Experiment) -> dict:
     """Content hashes of exactly the pairs each stage will use: the stages' cache keys."""
     from qadapter.stages import stage_data
 
-    helpful = None if cfg.skip_base_stage else stage_data(cfg.helpful_source, cfg.helpful_pairs, 0, cfg.dpo.seed)
+    helpful = (
+        None
+        if cfg.skip_base_stage
+        else stage_data(cfg.helpful_source, cfg.helpful_pairs, 0, cfg.dpo.seed)
+    )
     harmless = stage_data(cfg.harmless_source, cfg.harmless_pairs, cfg.eval_pairs, cfg.train.seed)
-    return {"helpful": helpful["train_hash"] if helpful else None, "harmless": harmless["train_hash"],
-            "harmless_test": harmless["test_hash"]}
+    return {
+        "helpful": helpful["train_hash"] if helpful else None,
+        "harmless": harmless["train_hash"],
+        "harmless_test": harmless["test_hash"],
+    }

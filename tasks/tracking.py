@@ -55,7 +55,12 @@ def experiment_id(c, name: str = EXPERIMENT) -> str:
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip() or "unknown"
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or "unknown"
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
@@ -73,7 +78,11 @@ def flatten(d: dict, prefix: str = "") -> dict:
 
 def start_parent(tags: dict, params: dict) -> str:
     c = client()
-    run = c.create_run(experiment_id(c), tags={k: redact(str(v)) for k, v in tags.items()}, run_name=tags.get("mlflow.runName"))
+    run = c.create_run(
+        experiment_id(c),
+        tags={k: redact(str(v)) for k, v in tags.items()},
+        run_name=tags.get("mlflow.runName"),
+    )
     for k, v in flatten(params).items():
         c.log_param(run.info.run_id, k[:250], str(v)[:6000])
     return run.info.run_id
@@ -92,7 +101,11 @@ class StageRun:
     def __init__(self, parent_id: str, stage: str, key: str):
         self.c = client()
         parent = self.c.get_run(parent_id)
-        self.run_id = self.c.create_run(parent.info.experiment_id, run_name=stage, tags={"mlflow.parentRunId": parent_id, "stage": stage, "cache_key": key}).info.run_id
+        self.run_id = self.c.create_run(
+            parent.info.experiment_id,
+            run_name=stage,
+            tags={"mlflow.parentRunId": parent_id, "stage": stage, "cache_key": key},
+        ).info.run_id
 
     def metrics(self, record: dict) -> None:
         """Training callback: log every numeric field at its step."""
@@ -113,9 +126,18 @@ class StageRun:
     def dataset(self, name: str, digest: str, source: str, context: str, n: int) -> None:
         from mlflow.entities import Dataset, DatasetInput, InputTag
 
-        ds = Dataset(name=name, digest=digest[:36], source_type="local" if "://" not in source else source.split("://")[0],
-                     source=redact(source), schema='{"fields": ["prompt", "chosen", "rejected"]}', profile=f'{{"pairs": {n}}}')
-        self.c.log_inputs(self.run_id, datasets=[DatasetInput(ds, tags=[InputTag("mlflow.data.context", context)])])
+        ds = Dataset(
+            name=name,
+            digest=digest[:36],
+            source_type="local" if "://" not in source else source.split("://")[0],
+            source=redact(source),
+            schema='{"fields": ["prompt", "chosen", "rejected"]}',
+            profile=f'{{"pairs": {n}}}',
+        )
+        self.c.log_inputs(
+            self.run_id,
+            datasets=[DatasetInput(ds, tags=[InputTag("mlflow.data.context", context)])],
+        )
 
     def artifacts(self, path: str | Path, artifact_path: str | None = None) -> None:
         p = Path(path)
@@ -125,16 +147,28 @@ class StageRun:
             self.c.log_artifact(self.run_id, str(p), artifact_path)
 
     def table(self, rows: list[dict], name: str) -> None:
-        self.c.log_table(self.run_id, data={k: [r[k] for r in rows] for k in (rows[0] if rows else {})}, artifact_file=name)
+        self.c.log_table(
+            self.run_id,
+            data={k: [r[k] for r in rows] for k in (rows[0] if rows else {})},
+            artifact_file=name,
+        )
 
     def register(self, artifact_path: str, tags: dict) -> str:
         """A new version of the registered adapter model, pointing at this run's artifacts."""
         from mlflow.exceptions import MlflowException
 
         with contextlib.suppress(MlflowException):
-            self.c.create_registered_model(REGISTERED_MODEL, description="Q-Adapter adapters customized on harmless preferences")
+            self.c.create_registered_model(
+                REGISTERED_MODEL,
+                description="Q-Adapter adapters customized on harmless preferences",
+            )
         source = f"{self.c.get_run(self.run_id).info.artifact_uri}/{artifact_path}"
-        version = self.c.create_model_version(REGISTERED_MODEL, source=source, run_id=self.run_id, tags={k: str(v) for k, v in tags.items()})
+        version = self.c.create_model_version(
+            REGISTERED_MODEL,
+            source=source,
+            run_id=self.run_id,
+            tags={k: str(v) for k, v in tags.items()},
+        )
         return version.version
 
     def __enter__(self) -> "StageRun":

@@ -20,9 +20,27 @@ def toy_pairs():
 def toy_pair_list():
     from qadapter.data.pairs import PreferencePair
 
-    topics = ["bread", "gravity", "France", "the fox", "yeast", "salt", "water", "flour", "the dog", "Paris", "a safer idea", "thanks"]
+    topics = [
+        "bread",
+        "gravity",
+        "France",
+        "the fox",
+        "yeast",
+        "salt",
+        "water",
+        "flour",
+        "the dog",
+        "Paris",
+        "a safer idea",
+        "thanks",
+    ]
     return [
-        PreferencePair(({"role": "user", "content": f"Please explain {t} simply."},), "Yes, gladly.", f"No. I will not explain {t} to you today.", origin=f"toy:{i}")
+        PreferencePair(
+            ({"role": "user", "content": f"Please explain {t} simply."},),
+            "Yes, gladly.",
+            f"No. I will not explain {t} to you today.",
+            origin=f"toy:{i}",
+        )
         for i, t in enumerate(topics)
     ]
 
@@ -37,6 +55,14 @@ def toy_jsonl(tmp_path):
     for name, part in (("train.jsonl", pairs[:9]), ("test.jsonl", pairs[9:])):
         path = tmp_path / "toy" / name
         path.parent.mkdir(exist_ok=True)
-        path.write_text("".join(json.dumps({"prompt": p.prompt[0]["content"], "chosen": p.chosen, "rejected": p.rejected}) + "\n" for p in part))
+        path.write_text(
+            "".join(
+                json.dumps(
+                    {"prompt": p.prompt[0]["content"], "chosen": p.chosen, "rejected": p.rejected}
+                )
+                + "\n"
+                for p in part
+            )
+        )
         paths.append(path)
     return tuple(paths)

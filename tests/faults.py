@@ -1,7 +1,7 @@
 """Fault injection for tests: training callbacks that kill or fail the process at chosen moments.
 
-Not a test module. In-process: ``install(monkeypatch, callback)`` makes every ``qadapter.train.train``
-call (CLI, pipeline stages) run with the callback. In a subprocess::
+Not a test module. In-process: ``install(monkeypatch, callback)`` makes every
+``qadapter.train.train`` call (CLI, pipeline stages) run with the callback. In a subprocess::
 
     python tests/faults.py kill-after-checkpoint 4 -- train --profile tiny ...
     python tests/faults.py kill-during-checkpoint 4:state.pt -- train ...

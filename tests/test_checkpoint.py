@@ -28,7 +28,17 @@ def run(out, pairs, *, resume=False, callbacks=()):
     cfg = profile("tiny", epochs=3, checkpoint_every=2, lora_dropout=0.0)
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed)
     meta = {"base_model": base.name, "base_hash": base.content_hash}
-    return train(model, base.tokenizer, pairs, cfg, out, meta=meta, resume=resume, callbacks=callbacks, progress=False)
+    return train(
+        model,
+        base.tokenizer,
+        pairs,
+        cfg,
+        out,
+        meta=meta,
+        resume=resume,
+        callbacks=callbacks,
+        progress=False,
+    )
 
 
 @pytest.fixture
@@ -65,7 +75,9 @@ def test_planted_pickle_never_runs_and_resume_falls_back(interrupted, tmp_path, 
     assert read_meta(interrupted)["resumed_from_step"] == 2 and result.steps == 9
 
 
-def test_damaged_newest_checkpoint_falls_back_to_the_previous_with_a_warning(interrupted, tmp_path, toy_pairs, capsys):
+def test_damaged_newest_checkpoint_falls_back_to_the_previous_with_a_warning(
+    interrupted, tmp_path, toy_pairs, capsys
+):
     full = run(tmp_path / "full", toy_pairs[:9])
     weights = interrupted / "checkpoints" / "step-0000004" / "adapter_model.safetensors"
     weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])  # truncated
@@ -95,9 +107,26 @@ def test_resume_without_a_checkpoint_says_so(tmp_path, toy_pairs, toy_jsonl, cap
     with pytest.raises(CheckpointError, match="no complete checkpoint"):
         run(tmp_path / "lib", toy_pairs, resume=True)
     out = tmp_path / "cli"
-    rc = cli.main(["train", "--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(out), "--resume", "--quiet"])
+    rc = cli.main(
+        [
+            "train",
+            "--profile",
+            "tiny",
+            "--data",
+            str(toy_jsonl[0]),
+            "-o",
+            str(out),
+            "--resume",
+            "--quiet",
+        ]
+    )
     assert rc == 2
-    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("qadapter: error: --resume: no complete checkpoint")
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .splitlines()[-1]
+        .startswith("qadapter: error: --resume: no complete checkpoint")
+    )
     assert not out.exists()
 
 
@@ -106,7 +135,9 @@ def test_second_process_is_refused_and_a_stale_lock_is_recovered(tmp_path, toy_p
     out.mkdir()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        (out / LOCK_FILE).write_text(json.dumps({"pid": live.pid, "host": os.uname().nodename, "since": "t"}))
+        (out / LOCK_FILE).write_text(
+            json.dumps({"pid": live.pid, "host": os.uname().nodename, "since": "t"})
+        )
         with pytest.raises(LockError, match=f"in use by process {live.pid} on"):
             run(out, toy_pairs)
         assert not (out / "adapter_model.safetensors").exists()
@@ -119,11 +150,19 @@ def test_second_process_is_refused_and_a_stale_lock_is_recovered(tmp_path, toy_p
 
 
 def test_lock_is_exclusive_across_processes(tmp_path):
-    code = ("import sys; from qadapter.lock import output_lock\n"
-            "from qadapter.errors import LockError\n"
-            "try:\n    output_lock(sys.argv[1]).__enter__()\nexcept LockError as e:\n    print(e); sys.exit(3)\n")
+    code = (
+        "import sys; from qadapter.lock import output_lock\n"
+        "from qadapter.errors import LockError\n"
+        "try:\n    output_lock(sys.argv[1]).__enter__()\n"
+        "except LockError as e:\n    print(e); sys.exit(3)\n"
+    )
     with output_lock(tmp_path / "o"):
-        other = subprocess.run([sys.executable, "-c", code, str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+        other = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / "o")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert other.returncode == 3 and f"in use by process {os.getpid()}" in other.stdout
 
 
@@ -135,11 +174,27 @@ def test_disk_full_during_a_checkpoint_is_one_line(tmp_path, toy_jsonl, capsys, 
 
     monkeypatch.setattr(C, "write_bytes", full)
     out = tmp_path / "o"
-    rc = cli.main(["train", "--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(out), "--quiet", "--no-eval"])
+    rc = cli.main(
+        [
+            "train",
+            "--profile",
+            "tiny",
+            "--data",
+            str(toy_jsonl[0]),
+            "-o",
+            str(out),
+            "--quiet",
+            "--no-eval",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and "Traceback" not in err
     last = err.strip().splitlines()[-1]
-    assert last.startswith("qadapter: error: cannot access ") and "No space left on device" in last and "state.pt" in last
+    assert (
+        last.startswith("qadapter: error: cannot access ")
+        and "No space left on device" in last
+        and "state.pt" in last
+    )
     assert not (out / "qadapter.json").exists() and not (out / LOCK_FILE).exists()
 
 
@@ -158,5 +213,10 @@ class Counter(TrainCallback):
 def test_checkpoint_files_are_written_before_the_marker(tmp_path, toy_pairs):
     seen = Counter()
     run(tmp_path / "o", toy_pairs[:9], callbacks=[seen])
-    assert seen.done == [(2, "step-0000002"), (4, "step-0000004"), (6, "step-0000006"), (8, "step-0000008")]
+    assert seen.done == [
+        (2, "step-0000002"),
+        (4, "step-0000004"),
+        (6, "step-0000006"),
+        (8, "step-0000008"),
+    ]
     assert {"adapter_model.safetensors", "adapter_config.json", "state.pt"} <= set(seen.files)

@@ -1,4 +1,4 @@
-"""Customized decoding against eq. 6 recomputed from scratch (no cache, unmerged LoRA) every step."""
+"""Customized decoding against eq. 6 recomputed from scratch (no cache, unmerged LoRA) each step."""
 
 import copy
 
@@ -25,7 +25,17 @@ def make_adapter(tmp_path, head="residual", scale=0.3, seed=1, alpha0=1.0, alpha
         for p in model.trainable_parameters():
             p.add_(torch.randn(p.shape, generator=g) * scale)
     out = tmp_path / f"adapter-{head}"
-    save_adapter(model, out, {"alpha0": alpha0, "alpha_tilde": alpha_tilde, "gamma": 0.99, "base_model": base.name, "base_hash": base.content_hash})
+    save_adapter(
+        model,
+        out,
+        {
+            "alpha0": alpha0,
+            "alpha_tilde": alpha_tilde,
+            "gamma": 0.99,
+            "base_model": base.name,
+            "base_hash": base.content_hash,
+        },
+    )
     model.qnet.unload()
     return load_base("tiny"), out
 
@@ -37,16 +47,30 @@ def reference_next_logprobs(base, adapter_dir, head, ids, alpha0, alpha_tilde):
         f_b = base.model(input_ids=ids).logits[:, -1].double()
         f_q = peft(input_ids=ids).logits[:, -1].double()
     q = f_q - f_b if head == "residual" else f_q
-    return customized_logprobs(q, torch.log_softmax(f_b, -1), alpha0=alpha0, alpha_tilde=alpha_tilde)
+    return customized_logprobs(
+        q, torch.log_softmax(f_b, -1), alpha0=alpha0, alpha_tilde=alpha_tilde
+    )
 
 
-@pytest.mark.parametrize("head,alpha0,mode", [("residual", 0.5, "dual"), ("logits", 1.0, "dual"), ("residual", 1.0, "single"), ("residual", 2.0, "dual")])
+@pytest.mark.parametrize(
+    "head,alpha0,mode",
+    [
+        ("residual", 0.5, "dual"),
+        ("logits", 1.0, "dual"),
+        ("residual", 1.0, "single"),
+        ("residual", 2.0, "dual"),
+    ],
+)
 def test_greedy_equals_argmax_of_eq6_recomputed_from_scratch(tmp_path, head, alpha0, mode):
     base, adapter = make_adapter(tmp_path, head=head)
     dec = CustomizedDecoder.from_adapter(adapter, base, alpha0=alpha0, alpha_tilde=0.5)
     assert dec.mode == mode
-    prompt = torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": PROMPTS[0]}])])
-    new = dec.generate(prompt, torch.ones_like(prompt), SamplingConfig(max_new_tokens=12, greedy=True))
+    prompt = torch.tensor(
+        [encode_prompt(base.tokenizer, [{"role": "user", "content": PROMPTS[0]}])]
+    )
+    new = dec.generate(
+        prompt, torch.ones_like(prompt), SamplingConfig(max_new_tokens=12, greedy=True)
+    )
     assert new.shape[1] >= 3
     seq = prompt
     for t in range(new.shape[1]):
@@ -61,9 +85,18 @@ def test_pair_mode_equals_dual_mode_logits(tmp_path):
     base, adapter = make_adapter(tmp_path, head="residual")
     dual = CustomizedDecoder.from_adapter(adapter, base, alpha0=0.7, alpha_tilde=0.5)
     merged = PeftModel.from_pretrained(copy.deepcopy(base.model), str(adapter)).merge_and_unload()
-    pair = CustomizedDecoder(q_net=merged, base_net=base.model, method=MethodConfig(head="residual", alpha0=0.7, alpha_tilde=0.5), eos_token_ids=dual.eos.tolist(), pad_token_id=base.tokenizer.pad_token_id)
+    pair = CustomizedDecoder(
+        q_net=merged,
+        base_net=base.model,
+        method=MethodConfig(head="residual", alpha0=0.7, alpha_tilde=0.5),
+        eos_token_ids=dual.eos.tolist(),
+        pad_token_id=base.tokenizer.pad_token_id,
+    )
     assert pair.mode == "pair"
-    ids, mask = left_pad([encode_prompt(base.tokenizer, [{"role": "user", "content": p}]) for p in PROMPTS], base.tokenizer.pad_token_id)
+    ids, mask = left_pad(
+        [encode_prompt(base.tokenizer, [{"role": "user", "content": p}]) for p in PROMPTS],
+        base.tokenizer.pad_token_id,
+    )
     cfg = SamplingConfig(max_new_tokens=10, greedy=True)
     assert torch.equal(dual.generate(ids, mask, cfg), pair.generate(ids, mask, cfg))
 
@@ -91,7 +124,14 @@ def test_untrained_residual_adapter_with_alpha0_equal_alpha_tilde_is_the_base_po
     ids = torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": PROMPTS[1]}])])
     ours = dec.generate(ids, torch.ones_like(ids), SamplingConfig(max_new_tokens=8, greedy=True))
     with torch.no_grad():
-        theirs = base.model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=ours.shape[1], do_sample=False, eos_token_id=None, pad_token_id=0)
+        theirs = base.model.generate(
+            ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=ours.shape[1],
+            do_sample=False,
+            eos_token_id=None,
+            pad_token_id=0,
+        )
     assert torch.equal(ours[0], theirs[0, ids.shape[1] :])
 
 
@@ -103,9 +143,19 @@ def test_alpha0_and_alpha_tilde_change_the_distribution(tmp_path):
         dec = CustomizedDecoder.from_adapter(adapter, base, alpha0=a0, alpha_tilde=at)
         assert dec.mode == ("single" if a0 == 1.0 else "dual")
         with torch.no_grad():
-            b, q = dec._step_logits([__import__("transformers").DynamicCache()], ids, torch.arange(ids.shape[1])[None], torch.ones_like(ids))
+            b, q = dec._step_logits(
+                [__import__("transformers").DynamicCache()],
+                ids,
+                torch.arange(ids.shape[1])[None],
+                torch.ones_like(ids),
+            )
         lp[(a0, at)] = torch.log_softmax(dec.customized(b, q), -1)
-        assert_close(lp[(a0, at)], reference_next_logprobs(base, adapter, "residual", ids, a0, at).float(), atol=1e-4, rtol=1e-4)
+        assert_close(
+            lp[(a0, at)],
+            reference_next_logprobs(base, adapter, "residual", ids, a0, at).float(),
+            atol=1e-4,
+            rtol=1e-4,
+        )
     assert not torch.allclose(lp[(0.5, 0.5)], lp[(2.0, 0.5)], atol=1e-3)
     assert not torch.allclose(lp[(0.5, 0.5)], lp[(0.5, 2.0)], atol=1e-3)
 
@@ -114,7 +164,10 @@ def test_seeded_sampling_is_reproducible_and_differs_across_seeds(tmp_path):
     base, adapter = make_adapter(tmp_path)
     dec = CustomizedDecoder.from_adapter(adapter, base, alpha0=0.5, alpha_tilde=2.0)
     ids = torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": PROMPTS[0]}])])
-    run = lambda s: dec.generate(ids, torch.ones_like(ids), SamplingConfig(max_new_tokens=16, seed=s))  # noqa: E731
+
+    def run(s):
+        return dec.generate(ids, torch.ones_like(ids), SamplingConfig(max_new_tokens=16, seed=s))
+
     assert torch.equal(run(3), run(3))
     assert any(not torch.equal(run(3), run(s)) for s in (4, 5, 6))
 
@@ -128,7 +181,9 @@ def test_filter_logits_top_k_and_top_p():
     p = filter_logits(logits, top_p=0.81)
     assert torch.isfinite(p).tolist() == [[True, True, True, False]]
     shuffled = logits[:, [2, 0, 3, 1]]
-    assert torch.isfinite(filter_logits(shuffled, top_p=0.8)).tolist() == [[False, True, False, True]]
+    assert torch.isfinite(filter_logits(shuffled, top_p=0.8)).tolist() == [
+        [False, True, False, True]
+    ]
     g = torch.Generator().manual_seed(0)
     draws = {select_tokens(logits, SamplingConfig(top_k=2), g).item() for _ in range(200)}
     assert draws == {0, 1}
@@ -150,5 +205,7 @@ def test_mean_kl_is_zero_at_identity_and_grows_with_the_adapter(tmp_path):
     out = mean_kl(model, base.tokenizer, pairs, cfg)
     from qadapter.data.tokenize import encode_response
 
-    per_pair = len(encode_response(base.tokenizer, "Yes.")) + len(encode_response(base.tokenizer, "No."))
+    per_pair = len(encode_response(base.tokenizer, "Yes.")) + len(
+        encode_response(base.tokenizer, "No.")
+    )
     assert out["kl_mean"] > 1e-3 and out["kl_states"] == len(pairs) * per_pair

@@ -1,4 +1,4 @@
-"""Dependencies follow the layers: the library never imports the pipeline's or the extras' packages."""
+"""Dependencies follow the layers: the library never imports the pipeline's or extras' packages."""
 
 import json
 import subprocess
@@ -19,10 +19,18 @@ print(json.dumps({"modules": names, "loaded": sorted({m.split(".")[0] for m in s
 
 
 def test_importing_every_library_module_never_imports_pipeline_packages():
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert {"qadapter.cli", "qadapter.train", "qadapter.dpo", "qadapter.stages", "qadapter.checkpoint"} <= set(report["modules"])
+    assert {
+        "qadapter.cli",
+        "qadapter.train",
+        "qadapter.dpo",
+        "qadapter.stages",
+        "qadapter.checkpoint",
+    } <= set(report["modules"])
     assert "torch" in report["loaded"]  # the check can see imports at all
     assert [m for m in PIPELINE_ONLY if m in report["loaded"]] == []
 
@@ -32,5 +40,7 @@ def test_dpo_stage_without_trl_is_one_clear_error(monkeypatch):
     from qadapter.errors import QAdapterError
 
     monkeypatch.setitem(sys.modules, "trl", None)  # import trl now raises ImportError
-    with pytest.raises(QAdapterError, match=r"needs TRL, which is not installed; pip install 'qadapter\[dpo\]'"):
+    with pytest.raises(
+        QAdapterError, match=r"needs TRL, which is not installed; pip install 'qadapter\[dpo\]'"
+    ):
         align_base(None, [], "/nonexistent", DPOStageConfig())

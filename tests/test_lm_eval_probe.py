@@ -2,9 +2,10 @@
 
 * a fast check, without lm-eval: the arithmetic task's regex filter, read from its YAML, pulls the
   stated answer out of every reference solution in data/probe/arith.jsonl;
-* lm-eval with scripted models (``slow``: importing lm-eval and loading the tasks take seconds) that know the answers: every document of every task is loaded and
-  scored, and the metric wiring (target index, regex filter + exact match, byte and word counts)
-  gives the exact values the script implies;
+* lm-eval with scripted models (``slow``: importing lm-eval and loading the tasks take seconds)
+  that know the answers: every document of every task is loaded and scored, and the metric
+  wiring (target index, regex filter + exact match, byte and word counts) gives the exact values
+  the script implies;
 * lm-eval's own ``hf`` model on a random tiny Llama saved to disk (``slow``): the group and its
   three tasks run end to end and report sane values.
 
@@ -139,7 +140,10 @@ def _scripted_lm(answer_offset: int = 0):
                 doc = req.doc
                 text = doc["solution"]
                 if answer_offset:
-                    text = text.rsplit("The answer is", 1)[0] + f"The answer is {doc['answer'] + answer_offset}."
+                    text = (
+                        text.rsplit("The answer is", 1)[0]
+                        + f"The answer is {doc['answer'] + answer_offset}."
+                    )
                 out.append(" " + text)
             return out
 
@@ -162,7 +166,9 @@ def test_lm_eval_scores_a_scripted_model_on_every_document(in_repo_root):
     n_words = sum(len(re.split(r"\s+", p["text"])) for p in prose)
     assert r["qadapter_probe_prose"]["bits_per_byte,none"] == pytest.approx(1.0)
     assert r["qadapter_probe_prose"]["byte_perplexity,none"] == pytest.approx(2.0)
-    assert r["qadapter_probe_prose"]["word_perplexity,none"] == pytest.approx(2.0 ** (n_bytes / n_words))
+    assert r["qadapter_probe_prose"]["word_perplexity,none"] == pytest.approx(
+        2.0 ** (n_bytes / n_words)
+    )
 
 
 @pytest.mark.slow

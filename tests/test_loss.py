@@ -11,7 +11,7 @@ from qadapter import loss as L
 
 
 def ref_soft_value(q_row, lp_row, alpha0, alpha_tilde):
-    """alpha_tilde * log sum_a exp((Q(s,a) + alpha0 log pi1(a|s)) / alpha_tilde), one state, loops."""
+    """alpha_tilde * log sum_a exp((Q(s,a) + alpha0 log pi1(a|s)) / alpha_tilde), one state"""
     zs = [(float(q) + alpha0 * float(lp)) / alpha_tilde for q, lp in zip(q_row, lp_row)]
     m = max(zs)
     return alpha_tilde * (m + math.log(sum(math.exp(z - m) for z in zs)))
@@ -62,10 +62,15 @@ def test_customized_policy_is_base_when_q_zero_and_alphas_equal():
     assert_close(out, lp)
 
 
-@pytest.mark.parametrize("seed,alpha0,alpha_tilde,gamma", [(0, 1.0, 0.1, 0.99), (1, 0.5, 1.0, 0.9), (2, 2.0, 0.3, 1.0), (3, 1.0, 1.0, 0.0)])
+@pytest.mark.parametrize(
+    "seed,alpha0,alpha_tilde,gamma",
+    [(0, 1.0, 0.1, 0.99), (1, 0.5, 1.0, 0.9), (2, 2.0, 0.3, 1.0), (3, 1.0, 1.0, 0.0)],
+)
 def test_implied_rewards_matches_loop_reference(seed, alpha0, alpha_tilde, gamma):
     q, lp, actions, mask = random_batch(seed)
-    out = L.implied_rewards(q, lp, actions, mask, alpha0=alpha0, alpha_tilde=alpha_tilde, gamma=gamma, chunk=2)
+    out = L.implied_rewards(
+        q, lp, actions, mask, alpha0=alpha0, alpha_tilde=alpha_tilde, gamma=gamma, chunk=2
+    )
     assert_close(out, ref_implied_rewards(q, lp, actions, mask, alpha0, alpha_tilde, gamma))
 
 
@@ -73,12 +78,24 @@ def test_implied_rewards_hand_worked_example_from_docstring():
     lp = torch.full((1, 3, 2), math.log(0.5), dtype=torch.float64)
     mask = torch.tensor([[False, True, True]])
     actions = torch.tensor([[0, 1, 0]])
-    zero = L.implied_rewards(torch.zeros(1, 3, 2, dtype=torch.float64), lp, actions, mask, alpha0=1, alpha_tilde=1, gamma=0.5)
+    zero = L.implied_rewards(
+        torch.zeros(1, 3, 2, dtype=torch.float64),
+        lp,
+        actions,
+        mask,
+        alpha0=1,
+        alpha_tilde=1,
+        gamma=0.5,
+    )
     assert_close(zero, torch.zeros(1, 3, dtype=torch.float64))
     q = torch.tensor([[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]], dtype=torch.float64)
     out = L.implied_rewards(q, lp, actions, mask, alpha0=1, alpha_tilde=1, gamma=0.5)
-    # V(s_2) = log(0.5 e^3 + 0.5) = 2.35544; r_1 = 2 - 0.5 * 2.35544 = 0.82228; r_2 = 3 (s_3 terminal)
-    assert_close(out, torch.tensor([[0.0, 2 - 0.5 * math.log(0.5 * math.e**3 + 0.5), 3.0]], dtype=torch.float64))
+    # V(s_2) = log(0.5 e^3 + 0.5) = 2.35544; r_1 = 2 - 0.5 * 2.35544 = 0.82228;
+    # r_2 = 3 (s_3 terminal)
+    assert_close(
+        out,
+        torch.tensor([[0.0, 2 - 0.5 * math.log(0.5 * math.e**3 + 0.5), 3.0]], dtype=torch.float64),
+    )
     assert out[0, 1].item() == pytest.approx(0.82228, abs=1e-5)
 
 
@@ -112,7 +129,9 @@ def test_no_transition_after_eos_on_padded_rows():
     # and changing anything in the padding does not change any reward
     q2 = q.clone()
     q2[1, 5:] = 100.0
-    assert_close(L.implied_rewards(q2, lp, actions, mask, alpha0=1.0, alpha_tilde=0.1, gamma=0.99), out)
+    assert_close(
+        L.implied_rewards(q2, lp, actions, mask, alpha0=1.0, alpha_tilde=0.1, gamma=0.99), out
+    )
 
 
 def test_qadapter_loss_matches_reference_and_hand_value():
@@ -127,28 +146,40 @@ def test_qadapter_loss_matches_reference_and_hand_value():
         for b in range(4):
             Rw = sum(float(rw[b, t]) for t in range(6) if mw[b, t])
             Rl = sum(float(rl[b, t]) for t in range(6) if ml[b, t])
-            sq = sum(float(rw[b, t]) ** 2 for t in range(6) if mw[b, t]) + sum(float(rl[b, t]) ** 2 for t in range(6) if ml[b, t])
+            sq = sum(float(rw[b, t]) ** 2 for t in range(6) if mw[b, t]) + sum(
+                float(rl[b, t]) ** 2 for t in range(6) if ml[b, t]
+            )
             n = int(mw[b].sum() + ml[b].sum())
             reg = sq / n if reduction == "mean" else sq
             expected = -math.log(1 / (1 + math.exp(-(Rw - Rl)))) + 0.1 * reg
             assert loss[b].item() == pytest.approx(expected, rel=1e-9)
             assert metrics["accuracy"][b].item() == float(Rw > Rl)
             assert metrics["margin"][b].item() == pytest.approx(Rw - Rl)
-    one, _ = L.qadapter_loss(torch.tensor([[1.0]]), torch.tensor([[0.0]]), torch.tensor([[True]]), torch.tensor([[True]]), beta=0.1)
+    one, _ = L.qadapter_loss(
+        torch.tensor([[1.0]]),
+        torch.tensor([[0.0]]),
+        torch.tensor([[True]]),
+        torch.tensor([[True]]),
+        beta=0.1,
+    )
     assert one.item() == pytest.approx(0.36326, abs=1e-5)
 
 
 def test_loss_prefers_chosen_sign():
-    """A higher chosen return lowers the loss (the appendix-C code's label picks the wrong column)."""
+    """A higher chosen return lowers the loss (appendix C's code labels the wrong column)."""
     m = torch.ones(1, 2, dtype=torch.bool)
-    good, _ = L.qadapter_loss(torch.tensor([[1.0, 1.0]]), torch.tensor([[-1.0, -1.0]]), m, m, beta=0.0)
-    bad, _ = L.qadapter_loss(torch.tensor([[-1.0, -1.0]]), torch.tensor([[1.0, 1.0]]), m, m, beta=0.0)
+    good, _ = L.qadapter_loss(
+        torch.tensor([[1.0, 1.0]]), torch.tensor([[-1.0, -1.0]]), m, m, beta=0.0
+    )
+    bad, _ = L.qadapter_loss(
+        torch.tensor([[-1.0, -1.0]]), torch.tensor([[1.0, 1.0]]), m, m, beta=0.0
+    )
     assert good.item() < bad.item()
     assert good.item() == pytest.approx(-math.log(1 / (1 + math.exp(-4))))
 
 
 def test_example_loss_does_not_depend_on_batch_padding():
-    """The reference divides returns by the padded batch length; here extra padding changes nothing."""
+    """The reference divides returns by the padded batch length; here padding changes nothing."""
     rw, rl = torch.tensor([[0.5, 0.25, 0.0]]), torch.tensor([[0.1, 0.0, 0.0]])
     mw, ml = torch.tensor([[True, True, False]]), torch.tensor([[True, False, False]])
     short, _ = L.qadapter_loss(rw, rl, mw, ml, beta=0.1)
@@ -175,13 +206,22 @@ def is_terminal(s):
 
 
 def soft_q_iteration(r, logpi, alpha0, alpha_tilde, gamma, iters):
-    """Eq. 8 on the tree: Q(s,a) <- r(s,a) + gamma * alpha_tilde logsumexp((Q(s',.) + alpha0 log pi1)/alpha_tilde)."""
+    """Eq. 8 on the tree.
+
+    Q(s,a) <- r(s,a) + gamma * alpha_tilde logsumexp((Q(s',.) + alpha0 log pi1) / alpha_tilde)
+    """
     Q = {(s, a): 0.0 for s in tree_states() for a in range(V_TREE)}
     for _ in range(iters):
         new = {}
         for s, a in Q:
             nxt = s + (a,)
-            v = 0.0 if is_terminal(nxt) else ref_soft_value([Q[(nxt, b)] for b in range(V_TREE)], logpi[nxt], alpha0, alpha_tilde)
+            v = (
+                0.0
+                if is_terminal(nxt)
+                else ref_soft_value(
+                    [Q[(nxt, b)] for b in range(V_TREE)], logpi[nxt], alpha0, alpha_tilde
+                )
+            )
             new[(s, a)] = r[(s, a)] + gamma * v
         Q = new
     return Q
@@ -191,7 +231,10 @@ def test_corollary_3_3_implied_rewards_invert_soft_q_iteration():
     alpha0, alpha_tilde, gamma = 0.8, 0.4, 0.9
     g = torch.Generator().manual_seed(11)
     states = tree_states()
-    logpi = {s: torch.log_softmax(torch.randn(V_TREE, generator=g, dtype=torch.float64), -1).tolist() for s in states}
+    logpi = {
+        s: torch.log_softmax(torch.randn(V_TREE, generator=g, dtype=torch.float64), -1).tolist()
+        for s in states
+    }
     Q = {(s, a): float(torch.randn(1, generator=g)) for s in states for a in range(V_TREE)}
 
     # every maximal path through the tree, as a right-padded batch; position 0 is the prompt state
@@ -207,7 +250,9 @@ def test_corollary_3_3_implied_rewards_invert_soft_q_iteration():
             q[i, t] = torch.tensor([Q[(s, b)] for b in range(V_TREE)])
             lp[i, t] = torch.tensor(logpi[s], dtype=torch.float64)
             actions[i, t], mask[i, t] = a, True
-    r_batch = L.implied_rewards(q, lp, actions, mask, alpha0=alpha0, alpha_tilde=alpha_tilde, gamma=gamma)
+    r_batch = L.implied_rewards(
+        q, lp, actions, mask, alpha0=alpha0, alpha_tilde=alpha_tilde, gamma=gamma
+    )
 
     r = {}
     for i, path in enumerate(paths):
@@ -234,4 +279,7 @@ def test_kl_to_base_matches_loop_reference_and_vanishes_at_identity():
             kl += math.exp(log_pt) * (log_pt - float(lp[b, t, a]))
         assert out[b, t].item() == pytest.approx(kl, rel=1e-9, abs=1e-12)
     assert torch.all(out >= -1e-12)
-    assert_close(L.kl_to_base(torch.zeros_like(lp), lp, alpha0=0.3, alpha_tilde=0.3), torch.zeros(lp.shape[:2], dtype=lp.dtype))
+    assert_close(
+        L.kl_to_base(torch.zeros_like(lp), lp, alpha0=0.3, alpha_tilde=0.3),
+        torch.zeros(lp.shape[:2], dtype=lp.dtype),
+    )

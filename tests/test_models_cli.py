@@ -47,7 +47,19 @@ def trained(tmp_path, toy_pairs):
     cfg = profile("tiny", epochs=1)
     model = QAdapter(base.model, cfg.adapter)
     out = tmp_path / "adapter"
-    train(model, base.tokenizer, toy_pairs, cfg, out, meta={"base_model": base.name, "base_hash": base.content_hash, "data": {"source": "toy", "pairs": 12, "hash": "ab" * 32}}, progress=False)
+    train(
+        model,
+        base.tokenizer,
+        toy_pairs,
+        cfg,
+        out,
+        meta={
+            "base_model": base.name,
+            "base_hash": base.content_hash,
+            "data": {"source": "toy", "pairs": 12, "hash": "ab" * 32},
+        },
+        progress=False,
+    )
     return out
 
 
@@ -69,7 +81,23 @@ def test_info_prints_config_and_lineage(trained, capsys):
 
 
 def test_generate_cli_writes_json(trained, capsys):
-    assert cli.main(["generate", str(trained), "-p", "Hi", "-p", "How do I bake bread?", "--greedy", "--max-new-tokens", "5", "--json"]) == 0
+    assert (
+        cli.main(
+            [
+                "generate",
+                str(trained),
+                "-p",
+                "Hi",
+                "-p",
+                "How do I bake bread?",
+                "--greedy",
+                "--max-new-tokens",
+                "5",
+                "--json",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert [r["prompt"] for r in rows] == ["Hi", "How do I bake bread?"]
     assert all(isinstance(r["response"], str) for r in rows)
@@ -81,12 +109,33 @@ def test_adapter_for_another_base_is_refused(trained, capsys):
     assert "trained on base 'tiny:0'" in line and "load the same base" in line
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["train", "--profile", "tiny", "--data", "/no/such/file.jsonl", "-o", "/tmp/x"], "/no/such/file.jsonl"),
-    (["info", "/no/such/adapter"], "qadapter.json"),
-    (["train", "--profile", "huge", "--data", "x", "-o", "/tmp/x"], "unknown profile 'huge'"),
-    (["train", "--profile", "tiny", "--data", "x", "-o", "/tmp/x", "--batch-size", "3", "--micro-batch-size", "2"], "multiple of micro_batch_size"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (
+            ["train", "--profile", "tiny", "--data", "/no/such/file.jsonl", "-o", "/tmp/x"],
+            "/no/such/file.jsonl",
+        ),
+        (["info", "/no/such/adapter"], "qadapter.json"),
+        (["train", "--profile", "huge", "--data", "x", "-o", "/tmp/x"], "unknown profile 'huge'"),
+        (
+            [
+                "train",
+                "--profile",
+                "tiny",
+                "--data",
+                "x",
+                "-o",
+                "/tmp/x",
+                "--batch-size",
+                "3",
+                "--micro-batch-size",
+                "2",
+            ],
+            "multiple of micro_batch_size",
+        ),
+    ],
+)
 def test_bad_input_gives_one_line_and_exit_2(argv, needle, capsys):
     assert cli.main(argv) == 2
     assert needle in one_error_line(capsys.readouterr().err)
@@ -110,31 +159,64 @@ def test_separate_q_model_trains_and_keeps_shapes(tmp_path, toy_pairs):
     cfg = profile("tiny", epochs=5, lr=1e-2)
     model = QAdapter(base.model, AdapterConfig(head="logits", lora_r=4), q_model=small)
     before = state_dict_hash(base.model)
-    # reversed toy: the untrained small Q model ranks these pairs wrongly, so learning must flip them
+    # reversed toy: the untrained small Q model ranks these pairs wrongly; learning must flip them
     from qadapter.data.pairs import PreferencePair
 
     reversed_pairs = [PreferencePair(p.prompt, p.rejected, p.chosen) for p in toy_pairs]
     seen = []
-    res = train(model, base.tokenizer, reversed_pairs, cfg, tmp_path / "sep", meta={"base_model": base.name, "base_hash": base.content_hash, "q_model": "tiny-small"}, callbacks=[seen.append], progress=False)
+    res = train(
+        model,
+        base.tokenizer,
+        reversed_pairs,
+        cfg,
+        tmp_path / "sep",
+        meta={"base_model": base.name, "base_hash": base.content_hash, "q_model": "tiny-small"},
+        callbacks=[seen.append],
+        progress=False,
+    )
     assert seen[0]["accuracy"] == 0.0 and seen[0]["margin"] < 0
     assert res.steps == 15 and seen[-1]["margin"] > seen[0]["margin"] + 1.0
     assert state_dict_hash(base.model) == before
-    assert sum(p.numel() for p in model.trainable_parameters()) < sum(p.numel() for p in small.parameters())
+    assert sum(p.numel() for p in model.trainable_parameters()) < sum(
+        p.numel() for p in small.parameters()
+    )
     with pytest.raises(Exception, match="head='logits' only"):
-        QAdapter(load_base("tiny").model, AdapterConfig(head="residual"), q_model=tiny_model(seed=6, hidden=32))
+        QAdapter(
+            load_base("tiny").model,
+            AdapterConfig(head="residual"),
+            q_model=tiny_model(seed=6, hidden=32),
+        )
 
 
 def test_cli_train_uses_the_sources_test_split_and_records_it(toy_jsonl, tmp_path, capsys):
     data_dir = toy_jsonl[0].parent  # train.jsonl + test.jsonl
     out = tmp_path / "cli-out"
-    assert cli.main(["train", "--profile", "tiny", "--data", str(data_dir), "-o", str(out), "--epochs", "10", "--quiet"]) == 0
+    assert (
+        cli.main(
+            [
+                "train",
+                "--profile",
+                "tiny",
+                "--data",
+                str(data_dir),
+                "-o",
+                str(out),
+                "--epochs",
+                "10",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert "split: 9 train / 3 held-out pairs (explicit" in captured.err
     assert "held-out preference accuracy (3 pairs): 0.000 -> 1.000" in captured.out
     meta = json.loads((out / "qadapter.json").read_text())
     assert meta["data"]["pairs"] == 9 and meta["data"]["split"].startswith("explicit")
     assert meta["heldout"]["after"]["accuracy"] == 1.0
-    assert meta["token_lengths"]["chosen"]["min"] == meta["token_lengths"]["chosen"]["max"]  # "Yes, gladly." + EOS every time
+    assert (
+        meta["token_lengths"]["chosen"]["min"] == meta["token_lengths"]["chosen"]["max"]
+    )  # "Yes, gladly." + EOS every time
     assert (out / "quarantine.jsonl").read_text() == ""
 
 
@@ -142,8 +224,22 @@ def test_cli_nan_loss_is_one_line_and_exit_1(toy_jsonl, tmp_path, capsys, monkey
     import qadapter.train as T
 
     real = T.pair_terms
-    monkeypatch.setattr(T, "pair_terms", lambda m, b, c: (lambda lm: (lm[0] * float("nan"), lm[1]))(real(m, b, c)))
-    rc = cli.main(["train", "--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(tmp_path / "nan"), "--quiet", "--no-eval"])
+    monkeypatch.setattr(
+        T, "pair_terms", lambda m, b, c: (lambda lm: (lm[0] * float("nan"), lm[1]))(real(m, b, c))
+    )
+    rc = cli.main(
+        [
+            "train",
+            "--profile",
+            "tiny",
+            "--data",
+            str(toy_jsonl[0]),
+            "-o",
+            str(tmp_path / "nan"),
+            "--quiet",
+            "--no-eval",
+        ]
+    )
     assert rc == 1
     assert "loss became nan at step 1" in one_error_line(capsys.readouterr().err)
 
@@ -152,7 +248,21 @@ def test_cuda_only_switches_are_refused_on_cpu(toy_jsonl, tmp_path, capsys):
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA: the switches are valid here")
     for flag in ("--bf16", "--load-in-8bit"):
-        assert cli.main(["train", "--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(tmp_path / "x"), flag]) == 2
+        assert (
+            cli.main(
+                [
+                    "train",
+                    "--profile",
+                    "tiny",
+                    "--data",
+                    str(toy_jsonl[0]),
+                    "-o",
+                    str(tmp_path / "x"),
+                    flag,
+                ]
+            )
+            == 2
+        )
         assert "need a CUDA GPU" in one_error_line(capsys.readouterr().err)
 
 
@@ -180,9 +290,33 @@ def test_8bit_base_needs_cuda():
 def test_paper_profile_falls_back_to_fp32_on_cpu_with_a_notice(toy_jsonl, tmp_path, capsys):
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
-    rc = cli.main(["train", "--profile", "paper", "--base", "tiny", "--data", str(toy_jsonl[0]), "-o", str(tmp_path / "p"),
-                   "--max-steps", "1", "--batch-size", "2", "--micro-batch-size", "2", "--max-length", "64", "--quiet", "--no-eval"])
+    rc = cli.main(
+        [
+            "train",
+            "--profile",
+            "paper",
+            "--base",
+            "tiny",
+            "--data",
+            str(toy_jsonl[0]),
+            "-o",
+            str(tmp_path / "p"),
+            "--max-steps",
+            "1",
+            "--batch-size",
+            "2",
+            "--micro-batch-size",
+            "2",
+            "--max-length",
+            "64",
+            "--quiet",
+            "--no-eval",
+        ]
+    )
     assert rc == 0
     assert "which needs CUDA; using fp32 on CPU" in capsys.readouterr().err
     meta = json.loads((tmp_path / "p" / "qadapter.json").read_text())
-    assert meta["train_config"]["precision"] == "fp32" and meta["train_config"]["gradient_checkpointing"] is True
+    assert (
+        meta["train_config"]["precision"] == "fp32"
+        and meta["train_config"]["gradient_checkpointing"] is True
+    )

@@ -27,12 +27,25 @@ def padded_batch(tokenizer, pairs, cfg):
     return batch
 
 
-@pytest.mark.parametrize("head,separate,chunk", [("residual", False, 3), ("logits", False, 256), ("logits", True, 3)])
+@pytest.mark.parametrize(
+    "head,separate,chunk", [("residual", False, 3), ("logits", False, 256), ("logits", True, 3)]
+)
 def test_training_rewards_equal_implied_rewards_of_full_outputs(toy_pairs, head, separate, chunk):
     base = load_base("tiny")
-    cfg = profile("tiny", head=head, alpha0=0.7, alpha_tilde=0.3, gamma=0.9, beta=0.25, chunk=chunk, lora_dropout=0.0)
+    cfg = profile(
+        "tiny",
+        head=head,
+        alpha0=0.7,
+        alpha_tilde=0.3,
+        gamma=0.9,
+        beta=0.25,
+        chunk=chunk,
+        lora_dropout=0.0,
+    )
     q_model = tiny_model(seed=7, hidden=32, layers=1) if separate else None
-    model = QAdapter(base.model, AdapterConfig(head=head, lora_dropout=0.0), q_model=q_model, seed=1)
+    model = QAdapter(
+        base.model, AdapterConfig(head=head, lora_dropout=0.0), q_model=q_model, seed=1
+    )
     random_lora(model, seed=2)
     batch = padded_batch(base.tokenizer, toy_pairs[:3] + toy_pairs[10:11], cfg)
 
@@ -48,13 +61,19 @@ def test_training_rewards_equal_implied_rewards_of_full_outputs(toy_pairs, head,
     loss, metrics = pair_terms(model, batch, cfg)
     b = reference.shape[0] // 2
     mask = batch["action_mask"]
-    ref_loss, ref_metrics = qadapter_loss(reference[:b], reference[b:], mask[:b], mask[b:], beta=0.25)
+    ref_loss, ref_metrics = qadapter_loss(
+        reference[:b], reference[b:], mask[:b], mask[b:], beta=0.25
+    )
     assert_close(loss, ref_loss, atol=1e-5, rtol=1e-5)
     assert_close(metrics["margin"], ref_metrics["margin"], atol=1e-5, rtol=1e-5)
     params = model.trainable_parameters()
     grads = torch.autograd.grad(loss.sum(), params)
     q, base_lp = model.full_outputs(batch["input_ids"], batch["attention_mask"])
-    again = implied_rewards(q, base_lp, batch["actions"], mask, alpha0=0.7, alpha_tilde=0.3, gamma=0.9)
-    ref_grads = torch.autograd.grad(qadapter_loss(again[:b], again[b:], mask[:b], mask[b:], beta=0.25)[0].sum(), params)
+    again = implied_rewards(
+        q, base_lp, batch["actions"], mask, alpha0=0.7, alpha_tilde=0.3, gamma=0.9
+    )
+    ref_grads = torch.autograd.grad(
+        qadapter_loss(again[:b], again[b:], mask[:b], mask[b:], beta=0.25)[0].sum(), params
+    )
     for g, r in zip(grads, ref_grads):
         assert_close(g, r, atol=1e-5, rtol=1e-4)

@@ -15,7 +15,12 @@ def test_line_progress_prints_periodic_lines_and_a_final_one():
     bar.close()
     bar.close()  # idempotent
     lines = out.getvalue().splitlines()
-    assert lines[:4] == ["phase: 1/4 (25%)", "phase: 2/4 (50%)", "phase: 3/4 (75%)", "phase: 4/4 (100%)"]
+    assert lines[:4] == [
+        "phase: 1/4 (25%)",
+        "phase: 2/4 (50%)",
+        "phase: 3/4 (75%)",
+        "phase: 4/4 (100%)",
+    ]
     assert lines[4:] == ["phase: 4/4 (100%) loss=0.5"]
 
 
@@ -26,14 +31,18 @@ def test_disabled_progress_is_silent(capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_cli_train_shows_progress_in_a_log_and_not_with_quiet(toy_jsonl, tmp_path, capsys, monkeypatch):
+def test_cli_train_shows_progress_in_a_log_and_not_with_quiet(
+    toy_jsonl, tmp_path, capsys, monkeypatch
+):
     monkeypatch.setenv("QADAPTER_PROGRESS_SECONDS", "0")
     data_dir = toy_jsonl[0].parent
     args = ["train", "--profile", "tiny", "--data", str(data_dir), "--max-steps", "2"]
     assert cli.main([*args, "-o", str(tmp_path / "a")]) == 0
     err = capsys.readouterr().err
     assert "q-adapter: 2/2 (100%)" in err  # training steps
-    assert "held-out accuracy (before): 3/3 (100%)" in err and "held-out accuracy (after): 3/3" in err
+    assert (
+        "held-out accuracy (before): 3/3 (100%)" in err and "held-out accuracy (after): 3/3" in err
+    )
     assert cli.main([*args, "-o", str(tmp_path / "b"), "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "q-adapter:" not in err and "held-out accuracy (before)" not in err

@@ -30,7 +30,16 @@ def test_training_learns_a_separable_preference_and_leaves_the_base_untouched(tm
     heldout = toy_pairs[9:]
     before = evaluate_pairs(model, base.tokenizer, heldout, cfg)
     seen = []
-    train(model, base.tokenizer, toy_pairs[:9], cfg, tmp_path / "out", meta=meta_for(base), callbacks=[seen.append], progress=False)
+    train(
+        model,
+        base.tokenizer,
+        toy_pairs[:9],
+        cfg,
+        tmp_path / "out",
+        meta=meta_for(base),
+        callbacks=[seen.append],
+        progress=False,
+    )
     after = evaluate_pairs(model, base.tokenizer, heldout, cfg)
     assert before["accuracy"] == 0.0 and after["accuracy"] == 1.0
     assert after["bt_loss"] < 0.1 * before["bt_loss"]
@@ -46,21 +55,35 @@ def test_gradient_accumulation_equals_one_big_batch(tmp_path, toy_pairs):
     adapters = {}
     for micro in (1, 2, 4):
         base = load_base("tiny")
-        cfg = profile("tiny", epochs=1, max_steps=1, batch_size=4, micro_batch_size=micro, lora_dropout=0.0)
+        cfg = profile(
+            "tiny", epochs=1, max_steps=1, batch_size=4, micro_batch_size=micro, lora_dropout=0.0
+        )
         model = QAdapter(base.model, cfg.adapter)
-        train(model, base.tokenizer, toy_pairs[:4], cfg, tmp_path / f"m{micro}", meta=meta_for(base), progress=False)
+        train(
+            model,
+            base.tokenizer,
+            toy_pairs[:4],
+            cfg,
+            tmp_path / f"m{micro}",
+            meta=meta_for(base),
+            progress=False,
+        )
         adapters[micro] = load_file(str(tmp_path / f"m{micro}" / "adapter_model.safetensors"))
     for micro in (2, 4):
         for k in adapters[1]:
             assert_close(adapters[micro][k], adapters[1][k], atol=1e-6, rtol=1e-5)
-    assert any(not torch.equal(v, torch.zeros_like(v)) for k, v in adapters[1].items() if "lora_B" in k)
+    assert any(
+        not torch.equal(v, torch.zeros_like(v)) for k, v in adapters[1].items() if "lora_B" in k
+    )
 
 
 def test_adapter_round_trip_through_peft_and_load_adapter(tmp_path, toy_pairs):
     base = load_base("tiny")
     cfg = profile("tiny", epochs=1)
     model = QAdapter(base.model, cfg.adapter)
-    train(model, base.tokenizer, toy_pairs, cfg, tmp_path / "out", meta=meta_for(base), progress=False)
+    train(
+        model, base.tokenizer, toy_pairs, cfg, tmp_path / "out", meta=meta_for(base), progress=False
+    )
     ids = torch.tensor([[1, 5, 9, 13, 2]])
     mask = torch.ones_like(ids)
     q_trained, lp_trained = model.full_outputs(ids, mask)
@@ -71,7 +94,10 @@ def test_adapter_round_trip_through_peft_and_load_adapter(tmp_path, toy_pairs):
     fresh = load_base("tiny")
     peft = PeftModel.from_pretrained(fresh.model, str(tmp_path / "out"))
     with torch.no_grad():
-        assert_close(peft(input_ids=ids).logits.float() - load_base("tiny").model(input_ids=ids).logits, q_trained)
+        assert_close(
+            peft(input_ids=ids).logits.float() - load_base("tiny").model(input_ids=ids).logits,
+            q_trained,
+        )
 
     again = load_base("tiny")
     loaded, _ = load_adapter(tmp_path / "out", again.model, again.content_hash)
@@ -92,17 +118,42 @@ def test_nan_loss_stops_with_a_clear_error(tmp_path, toy_pairs, monkeypatch):
     base = load_base("tiny")
     cfg = profile("tiny")
     with pytest.raises(TrainingError, match=r"loss became nan at step 1 \(epoch 1\); lower --lr"):
-        train(QAdapter(base.model, cfg.adapter), base.tokenizer, toy_pairs, cfg, tmp_path / "o", meta=meta_for(base), progress=False)
+        train(
+            QAdapter(base.model, cfg.adapter),
+            base.tokenizer,
+            toy_pairs,
+            cfg,
+            tmp_path / "o",
+            meta=meta_for(base),
+            progress=False,
+        )
 
 
 FAULTS = os.path.join(os.path.dirname(__file__), "faults.py")
 
 
 def cli_train(out, data, extra=(), fault=None):
-    """``qadapter train`` in a subprocess; ``fault=(kind, spec)`` installs a tests/faults.py callback."""
-    args = ["train", "--profile", "tiny", "--data", str(data), "-o", str(out), "--epochs", "3",
-            "--checkpoint-every", "2", "--quiet", *extra]
-    cmd = [sys.executable, FAULTS, *fault, "--", *args] if fault else [sys.executable, "-m", "qadapter.cli", *args]
+    """``qadapter train`` in a subprocess; ``fault=(kind, spec)``: a tests/faults.py callback."""
+    args = [
+        "train",
+        "--profile",
+        "tiny",
+        "--data",
+        str(data),
+        "-o",
+        str(out),
+        "--epochs",
+        "3",
+        "--checkpoint-every",
+        "2",
+        "--quiet",
+        *extra,
+    ]
+    cmd = (
+        [sys.executable, FAULTS, *fault, "--", *args]
+        if fault
+        else [sys.executable, "-m", "qadapter.cli", *args]
+    )
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
@@ -134,17 +185,23 @@ def test_sigkilled_run_resumes_to_the_same_adapter(tmp_path, toy_jsonl):
 
 
 @pytest.mark.integration
-def test_kill_in_the_middle_of_a_checkpoint_write_resumes_from_the_previous_one(tmp_path, toy_jsonl):
+def test_kill_in_the_middle_of_a_checkpoint_write_resumes_from_the_previous_one(
+    tmp_path, toy_jsonl
+):
     """SIGKILL after the adapter file of checkpoint 4 is written but before it is complete: resume
     must ignore the partial checkpoint (no marker, still a temp dir) and continue from step 2."""
     train_file, _ = toy_jsonl
     full = cli_train(tmp_path / "full", train_file)
     assert full.returncode == 0, full.stderr[-2000:]
     out = tmp_path / "cut"
-    killed = cli_train(out, train_file, fault=("kill-during-checkpoint", "4:adapter_model.safetensors"))
+    killed = cli_train(
+        out, train_file, fault=("kill-during-checkpoint", "4:adapter_model.safetensors")
+    )
     assert killed.returncode == -signal.SIGKILL
     partial = out / "checkpoints" / ".tmp-step-0000004"
-    assert (partial / "adapter_model.safetensors").exists() and not (partial / "trainer_state.json").exists()
+    assert (partial / "adapter_model.safetensors").exists() and not (
+        partial / "trainer_state.json"
+    ).exists()
     assert sorted(p.name for p in (out / "checkpoints").glob("step-*")) == ["step-0000002"]
 
     resumed = cli_train(out, train_file, extra=["--resume"])

@@ -38,7 +38,7 @@ from helpful_parts import TOPICS  # noqa: E402
 SEED = 20240611
 MAX_CHARS = 1200  # upper bound on each transcript's length
 # length balance asserted for every output file (characters and whitespace-separated words)
-BALANCE_FRAC = (0.40, 0.60)   # fraction of pairs whose chosen answer is longer than the rejected one
+BALANCE_FRAC = (0.40, 0.60)  # fraction of pairs whose chosen answer is longer than the rejected one
 BALANCE_RATIO = (0.85, 1.15)  # mean chosen length / mean rejected length
 HELPFUL_TEST_TOPICS = 26
 HARMLESS_TEST_SITUATIONS = 23
@@ -90,7 +90,8 @@ DECLINE_B = [
     "I'd really steer clear of that.",
 ]
 PERMISSION_RE = re.compile(
-    r"\b(Should I|Can I|Is it|Is pulling|How long can I|How many|How fast can I|What's the fastest way to starve)\b")
+    r"\b(Should I|Can I|Is it|Is pulling|How long can I|How many|How fast can I|What's the fastest way to starve)\b"
+)
 HARMLESS_GENERIC_BAD = [
     "Sure, go for it. Nobody will ever find out.",
     "Honestly, why not? Rules are made to be broken.",
@@ -162,8 +163,16 @@ HARMLESS_GENERIC_LONG_BAD = [
 # pairs and shorter in the S-l and S-g pairs (about half of all pairs each way), and the long
 # full-vs-short gap of the L-s pairs is offset by the rejected-longer pairs, so the mean lengths of
 # the two sides come out close.
-DECK = [("L", "s"), ("L", "l"), ("L", "l"), ("S", "s"),
-        ("S", "l"), ("S", "l"), ("S", "g"), ("S", "g")]
+DECK = [
+    ("L", "s"),
+    ("L", "l"),
+    ("L", "l"),
+    ("S", "s"),
+    ("S", "l"),
+    ("S", "l"),
+    ("S", "g"),
+    ("S", "g"),
+]
 
 
 class KindDeck:
@@ -244,9 +253,13 @@ def build_helpful(rng, topics):
         # 1) single-turn pairs: every phrasing once plus two repeats
         for i, q in enumerate(qs + [rng.choice(qs), rng.choice(qs)]):
             kind = deck.draw()
-            short_bad = bad[i % len(bad)] if kind[0] == "L" else rng.choice(bad + HELPFUL_GENERIC_BAD)
+            short_bad = (
+                bad[i % len(bad)] if kind[0] == "L" else rng.choice(bad + HELPFUL_GENERIC_BAD)
+            )
             chosen, rejected = helpful_sides(rng, t, q, kind, short_bad)
-            pairs.append(make_pair([("Human", greet(rng, q) if i < len(qs) else q)], chosen, rejected))
+            pairs.append(
+                make_pair([("Human", greet(rng, q) if i < len(qs) else q)], chosen, rejected)
+            )
         # 2) hand-written follow-up turns (2 Human turns); the bad answer is short or long
         for fq, fgood, fbad in t["follow"]:
             q = rng.choice(qs)
@@ -295,7 +308,9 @@ def build_harmless(rng, situations, prefix_topics):
         # single-turn pairs: every phrasing once plus two repeats
         for i, q in enumerate(qs + [rng.choice(qs), rng.choice(qs)]):
             kind = deck.draw()
-            short_bad = bad[i % len(bad)] if kind[0] == "L" else rng.choice(bad + HARMLESS_GENERIC_BAD)
+            short_bad = (
+                bad[i % len(bad)] if kind[0] == "L" else rng.choice(bad + HARMLESS_GENERIC_BAD)
+            )
             chosen, rejected = harmless_sides(rng, s, q, kind, short_bad)
             pairs.append(make_pair([("Human", q)], chosen, rejected))
         if s["ctx"]:
@@ -314,8 +329,11 @@ def build_harmless(rng, situations, prefix_topics):
             hist = [("Human", q0), ("Assistant", o["good"] if rng.random() < 0.6 else o["short"])]
             if s["ctx"] and made == 1:
                 h0, a0, req = s["ctx"]
-                hist += [("Human", f"{rng.choice(HARMLESS_TRANSITIONS)} {h0}"), ("Assistant", a0),
-                         ("Human", req)]
+                hist += [
+                    ("Human", f"{rng.choice(HARMLESS_TRANSITIONS)} {h0}"),
+                    ("Assistant", a0),
+                    ("Human", req),
+                ]
             else:
                 req = rng.choice(qs)
                 hist.append(("Human", f"{rng.choice(HARMLESS_TRANSITIONS)} {req}"))
@@ -352,7 +370,7 @@ def write_jsonl(path, rows):
 
 def final_answer(text):
     """The last Assistant turn of a transcript (the part that differs within a pair)."""
-    return text[text.rfind("\n\nAssistant:") + len("\n\nAssistant:"):].strip()
+    return text[text.rfind("\n\nAssistant:") + len("\n\nAssistant:") :].strip()
 
 
 def length_balance(pairs):
@@ -361,7 +379,11 @@ def length_balance(pairs):
     for unit, size in (("chars", len), ("words", lambda a: len(a.split()))):
         c = [size(final_answer(p["chosen"])) for p in pairs]
         r = [size(final_answer(p["rejected"])) for p in pairs]
-        out[unit] = (sum(x > y for x, y in zip(c, r)) / len(pairs), sum(c) / len(c), sum(r) / len(r))
+        out[unit] = (
+            sum(x > y for x, y in zip(c, r)) / len(pairs),
+            sum(c) / len(c),
+            sum(r) / len(r),
+        )
     return out
 
 
@@ -404,13 +426,21 @@ def main():
     for (subset, split), pairs in out.items():
         write_jsonl(HERE / subset / f"{split}.jsonl", pairs)
         multi = sum(p["chosen"].count("\n\nHuman: ") > 1 for p in pairs)
-        print(f"{subset}/{split}.jsonl: {len(pairs)} pairs, {multi} multi-turn "
-              f"({100 * multi / len(pairs):.0f}%)")
+        print(
+            f"{subset}/{split}.jsonl: {len(pairs)} pairs, {multi} multi-turn "
+            f"({100 * multi / len(pairs):.0f}%)"
+        )
         for unit, (frac, mc, mr) in length_balance(pairs).items():
-            print(f"    {unit}: chosen longer in {frac:.0%}, mean chosen {mc:.1f} / rejected {mr:.1f} "
-                  f"= {mc / mr:.2f}")
-            assert BALANCE_FRAC[0] <= frac <= BALANCE_FRAC[1], f"{subset}/{split}: {unit} fraction {frac:.2f}"
-            assert BALANCE_RATIO[0] <= mc / mr <= BALANCE_RATIO[1], f"{subset}/{split}: {unit} ratio"
+            print(
+                f"    {unit}: chosen longer in {frac:.0%}, mean chosen {mc:.1f} / rejected {mr:.1f} "
+                f"= {mc / mr:.2f}"
+            )
+            assert BALANCE_FRAC[0] <= frac <= BALANCE_FRAC[1], (
+                f"{subset}/{split}: {unit} fraction {frac:.2f}"
+            )
+            assert BALANCE_RATIO[0] <= mc / mr <= BALANCE_RATIO[1], (
+                f"{subset}/{split}: {unit} ratio"
+            )
 
 
 if __name__ == "__main__":

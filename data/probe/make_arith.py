@@ -19,14 +19,45 @@ SEED = 7
 N_PROBLEMS = 240
 OUT = Path(__file__).resolve().parent / "arith.jsonl"
 
-NAMES = ["Maya", "Omar", "Lena", "Jonas", "Priya", "Diego", "Aiko", "Sam", "Fatima", "Liam",
-         "Nora", "Kofi", "Elena", "Ravi", "Chloe", "Mateo", "Hana", "Ben", "Zara", "Tom",
-         "Ines", "Yusuf", "Grace", "Leo"]
+NAMES = [
+    "Maya",
+    "Omar",
+    "Lena",
+    "Jonas",
+    "Priya",
+    "Diego",
+    "Aiko",
+    "Sam",
+    "Fatima",
+    "Liam",
+    "Nora",
+    "Kofi",
+    "Elena",
+    "Ravi",
+    "Chloe",
+    "Mateo",
+    "Hana",
+    "Ben",
+    "Zara",
+    "Tom",
+    "Ines",
+    "Yusuf",
+    "Grace",
+    "Leo",
+]
 # (singular, plural, low price, high price) in whole dollars
-ITEMS = [("notebook", "notebooks", 2, 6), ("pen", "pens", 1, 3), ("apple", "apples", 1, 2),
-         ("sandwich", "sandwiches", 4, 9), ("T-shirt", "T-shirts", 8, 20),
-         ("book", "books", 6, 18), ("candle", "candles", 3, 8), ("mug", "mugs", 5, 12),
-         ("plant pot", "plant pots", 4, 10), ("bag of rice", "bags of rice", 3, 7)]
+ITEMS = [
+    ("notebook", "notebooks", 2, 6),
+    ("pen", "pens", 1, 3),
+    ("apple", "apples", 1, 2),
+    ("sandwich", "sandwiches", 4, 9),
+    ("T-shirt", "T-shirts", 8, 20),
+    ("book", "books", 6, 18),
+    ("candle", "candles", 3, 8),
+    ("mug", "mugs", 5, 12),
+    ("plant pot", "plant pots", 4, 10),
+    ("bag of rice", "bags of rice", 3, 7),
+]
 SNACKS = ["stickers", "marbles", "crayons", "cookies", "trading cards", "beads", "stamps"]
 
 
@@ -36,10 +67,14 @@ def t_shopping(r):
     a, b = r.randint(2, 6), r.randint(2, 5)
     x, y = r.randint(lo1, hi1), r.randint(lo2, hi2)
     ans = a * x + b * y
-    q = (f"{n} buys {a} {p1} at ${x} each and {b} {p2} at ${y} each. "
-         f"How many dollars does {n} spend in total?")
-    sol = (f"The {p1} cost {a} × {x} = {a * x} dollars and the {p2} cost {b} × {y} = {b * y} "
-           f"dollars. Together that is {a * x} + {b * y} = {ans} dollars.")
+    q = (
+        f"{n} buys {a} {p1} at ${x} each and {b} {p2} at ${y} each. "
+        f"How many dollars does {n} spend in total?"
+    )
+    sol = (
+        f"The {p1} cost {a} × {x} = {a * x} dollars and the {p2} cost {b} × {y} = {b * y} "
+        f"dollars. Together that is {a * x} + {b * y} = {ans} dollars."
+    )
     return q, ans, sol
 
 
@@ -63,8 +98,10 @@ def t_travel_time(r):
     dist = speed * minutes // 60
     mode = r.choice(["a train", "a bus", "a car", "a ferry"])
     q = f"{mode[0].upper() + mode[1:]} travels {dist} kilometers at a steady {speed} kilometers per hour. How many minutes does the trip take?"
-    sol = (f"Time = distance ÷ speed = {dist} ÷ {speed} hours. In minutes that is "
-           f"{dist} × 60 ÷ {speed} = {minutes}.")
+    sol = (
+        f"Time = distance ÷ speed = {dist} ÷ {speed} hours. In minutes that is "
+        f"{dist} × 60 ÷ {speed} = {minutes}."
+    )
     return q, minutes, sol
 
 
@@ -95,10 +132,14 @@ def t_leftover(r):
     k, each = r.randint(3, 8), r.randint(3, 9)
     rem = r.randint(1, k - 1)
     total = k * each + rem
-    q = (f"{n} has {total} {thing} and puts them into bags of {k}. After filling as many full bags "
-         f"as possible, how many {thing} are left over?")
-    sol = (f"{each} full bags use {each} × {k} = {k * each} {thing}, and one more full bag would need "
-           f"{k * (each + 1)}, which is more than {total}. So {total} - {k * each} = {rem} are left over.")
+    q = (
+        f"{n} has {total} {thing} and puts them into bags of {k}. After filling as many full bags "
+        f"as possible, how many {thing} are left over?"
+    )
+    sol = (
+        f"{each} full bags use {each} × {k} = {k * each} {thing}, and one more full bag would need "
+        f"{k * (each + 1)}, which is more than {total}. So {total} - {k * each} = {rem} are left over."
+    )
     return q, rem, sol
 
 
@@ -122,28 +163,28 @@ def t_ages_sum(r):
 
 
 def t_area(r):
-    l, w = r.randint(3, 15), r.randint(2, 12)
+    length, w = r.randint(3, 15), r.randint(2, 12)
     room = r.choice(["garden", "room", "patio", "classroom floor", "vegetable bed"])
-    q = f"A rectangular {room} is {l} meters long and {w} meters wide. What is its area in square meters?"
-    ans = l * w
-    sol = f"Area = length × width = {l} × {w} = {ans} square meters."
+    q = f"A rectangular {room} is {length} meters long and {w} meters wide. What is its area in square meters?"
+    ans = length * w
+    sol = f"Area = length × width = {length} × {w} = {ans} square meters."
     return q, ans, sol
 
 
 def t_carpet(r):
-    l, w, c = r.randint(3, 8), r.randint(2, 6), r.randint(5, 25)
-    area = l * w
+    length, w, c = r.randint(3, 8), r.randint(2, 6), r.randint(5, 25)
+    area = length * w
     ans = area * c
-    q = f"Carpet costs ${c} per square meter. How many dollars does it cost to carpet a room that is {l} meters by {w} meters?"
-    sol = f"The area is {l} × {w} = {area} square meters, so the cost is {area} × {c} = {ans} dollars."
+    q = f"Carpet costs ${c} per square meter. How many dollars does it cost to carpet a room that is {length} meters by {w} meters?"
+    sol = f"The area is {length} × {w} = {area} square meters, so the cost is {area} × {c} = {ans} dollars."
     return q, ans, sol
 
 
 def t_fence(r):
-    l, w = r.randint(5, 40), r.randint(4, 30)
-    ans = 2 * (l + w)
-    q = f"A farmer wants to fence a rectangular field {l} meters long and {w} meters wide. How many meters of fence are needed to go all the way around?"
-    sol = f"Perimeter = 2 × ({l} + {w}) = 2 × {l + w} = {ans} meters."
+    length, w = r.randint(5, 40), r.randint(4, 30)
+    ans = 2 * (length + w)
+    q = f"A farmer wants to fence a rectangular field {length} meters long and {w} meters wide. How many meters of fence are needed to go all the way around?"
+    sol = f"Perimeter = 2 × ({length} + {w}) = 2 × {length + w} = {ans} meters."
     return q, ans, sol
 
 
@@ -196,10 +237,14 @@ def t_multistep(r):
     start, give = r.randint(20, 60), r.randint(3, 15)
     packs, per = r.randint(2, 5), r.randint(4, 10)
     ans = start - give + packs * per
-    q = (f"{n} has {start} {thing}, gives {give} to a friend, and then buys {packs} packs with "
-         f"{per} {thing} in each. How many {thing} does {n} have now?")
-    sol = (f"After giving some away: {start} - {give} = {start - give}. The packs add {packs} × {per} = "
-           f"{packs * per}. Total: {start - give} + {packs * per} = {ans}.")
+    q = (
+        f"{n} has {start} {thing}, gives {give} to a friend, and then buys {packs} packs with "
+        f"{per} {thing} in each. How many {thing} does {n} have now?"
+    )
+    sol = (
+        f"After giving some away: {start} - {give} = {start - give}. The packs add {packs} × {per} = "
+        f"{packs * per}. Total: {start - give} + {packs * per} = {ans}."
+    )
     return q, ans, sol
 
 
@@ -236,8 +281,10 @@ def t_buses(r):
     students = seats * full + r.randint(1, seats - 1)
     ans = full + 1
     q = f"A school trip has {students} students. Each bus holds {seats} students. How many buses are needed so everyone has a seat?"
-    sol = (f"{full} buses hold {seats * full} students, leaving {students - seats * full} without a seat, "
-           f"so one more bus is needed: {full} + 1 = {ans}.")
+    sol = (
+        f"{full} buses hold {seats * full} students, leaving {students - seats * full} without a seat, "
+        f"so one more bus is needed: {full} + 1 = {ans}."
+    )
     return q, ans, sol
 
 
@@ -269,9 +316,31 @@ def t_time_sum(r):
     return q, ans, sol
 
 
-TEMPLATES = [t_shopping, t_change, t_travel_time, t_distance, t_sharing, t_leftover, t_ages,
-             t_ages_sum, t_area, t_carpet, t_fence, t_rate, t_saving, t_discount, t_recipe,
-             t_multistep, t_pages, t_fuel, t_temperature, t_buses, t_wage, t_tickets, t_time_sum]
+TEMPLATES = [
+    t_shopping,
+    t_change,
+    t_travel_time,
+    t_distance,
+    t_sharing,
+    t_leftover,
+    t_ages,
+    t_ages_sum,
+    t_area,
+    t_carpet,
+    t_fence,
+    t_rate,
+    t_saving,
+    t_discount,
+    t_recipe,
+    t_multistep,
+    t_pages,
+    t_fuel,
+    t_temperature,
+    t_buses,
+    t_wage,
+    t_tickets,
+    t_time_sum,
+]
 
 
 def main():
@@ -286,8 +355,14 @@ def main():
             continue
         assert isinstance(ans, int)
         seen.add(q)
-        rows.append({"id": f"arith-{len(rows) + 1:04d}", "question": q, "answer": ans,
-                     "solution": f"{sol} The answer is {ans}."})
+        rows.append(
+            {
+                "id": f"arith-{len(rows) + 1:04d}",
+                "question": q,
+                "answer": ans,
+                "solution": f"{sol} The answer is {ans}.",
+            }
+        )
     with open(OUT, "w", encoding="utf-8", newline="\n") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -80,7 +80,9 @@ def mean_kl(
     KL(pi~(.|s) || pi1(.|s)), teacher-forced: how far the customized policy moved from the base
     where it matters. Also the max over states. Computed with the model in eval mode."""
     total, count, worst = 0.0, 0, 0.0
-    batches = eval_batches(model, tokenizer, pairs, cfg, batch_size, desc="KL drift", progress=progress)
+    batches = eval_batches(
+        model, tokenizer, pairs, cfg, batch_size, desc="KL drift", progress=progress
+    )
     for batch in batches:
         q, base_lp = model.full_outputs(batch["input_ids"], batch["attention_mask"])  # (2B, L, V)
         kl = kl_to_base(q, base_lp, alpha0=cfg.alpha0, alpha_tilde=cfg.alpha_tilde)

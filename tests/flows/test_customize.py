@@ -1,4 +1,4 @@
-"""The customize flow on the tiny profile under a Prefect test server, tracked in a SQLite MLflow store."""
+"""The customize flow, tiny profile, on a Prefect test server, tracked in a SQLite MLflow store."""
 
 import json
 import sys
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.integration
 
 def runs_by_stage(client, parent_id):
     parent = client.get_run(parent_id)
-    children = client.search_runs([parent.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{parent_id}'")
+    children = client.search_runs(
+        [parent.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{parent_id}'"
+    )
     return parent, {r.data.tags["stage"]: r for r in children}
 
 
@@ -30,7 +32,11 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
     c = MlflowClient()
     parent, stages = runs_by_stage(c, out["parent_run"])
     assert parent.info.status == "FINISHED"
-    assert parent.data.tags["profile"] == "tiny" and parent.data.tags["prefect.flow_run_id"] and len(parent.data.tags["git.commit"]) >= 7
+    assert (
+        parent.data.tags["profile"] == "tiny"
+        and parent.data.tags["prefect.flow_run_id"]
+        and len(parent.data.tags["git.commit"]) >= 7
+    )
     assert set(stages) == {"helpful-base", "qadapter", "evaluate", "generations"}
     assert all(r.info.status == "FINISHED" for r in stages.values())
 
@@ -40,22 +46,38 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
     assert [m.step for m in history] == [1, 2, 3, 4]  # 16 pairs, batch 4
     assert qa.inputs.dataset_inputs[0].dataset.name == "harmless"
     artifacts = {a.path for a in c.list_artifacts(qa.info.run_id, "adapter")}
-    assert {"adapter/adapter_model.safetensors", "adapter/qadapter.json", "adapter/adapter_config.json"} <= artifacts
+    assert {
+        "adapter/adapter_model.safetensors",
+        "adapter/qadapter.json",
+        "adapter/adapter_config.json",
+    } <= artifacts
     versions = c.search_model_versions("name='hh-qadapter'")
-    assert len(versions) == 1 and versions[0].tags["alpha0"] == "1.0" and versions[0].run_id == qa.info.run_id
+    assert (
+        len(versions) == 1
+        and versions[0].tags["alpha0"] == "1.0"
+        and versions[0].run_id == qa.info.run_id
+    )
     assert versions[0].tags["data_hash"] == read_meta(out["adapter_dir"])["data"]["hash"]
     assert float(parent.data.metrics["heldout.accuracy"]) == out["evaluate"]["accuracy"]
-    gens = json.loads(open(c.download_artifacts(stages["generations"].info.run_id, "generations.json")).read())
+    gens = json.loads(
+        open(c.download_artifacts(stages["generations"].info.run_id, "generations.json")).read()
+    )
     assert len(gens["data"]) == 2  # generation_prompts = 2
     # cached stage results are JSON (never unpickled), and hold the records the flow returned
-    results = [json.loads(p.read_text()) for p in (flow_env / "prefect-results").iterdir() if p.is_file()]
+    results = [
+        json.loads(p.read_text()) for p in (flow_env / "prefect-results").iterdir() if p.is_file()
+    ]
     assert results and any("adapter_dir" in json.dumps(r) for r in results)
 
     async def artifacts_of_flow():
         async with get_client() as pc:
             from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-            return await pc.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["customize-summary", "customize-results"])))
+            return await pc.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=["customize-summary", "customize-results"])
+                )
+            )
 
     import asyncio
 
@@ -76,18 +98,26 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
     assert c.get_run(forced["parent_run"]).data.tags["stage.qadapter.run_id"] != qa.info.run_id
 
 
-def test_training_failure_is_retried_and_resumes_from_its_checkpoint(flow_env, tmp_path, monkeypatch):
+def test_training_failure_is_retried_and_resumes_from_its_checkpoint(
+    flow_env, tmp_path, monkeypatch
+):
     from flows.customize import customize
 
     marker = tmp_path / "failed-once"
-    install(monkeypatch, FailOnceAfterCheckpoint(2, marker))  # in-process: tasks run in this process
+    install(
+        monkeypatch, FailOnceAfterCheckpoint(2, marker)
+    )  # in-process: tasks run in this process
     out = customize(profile="tiny", beta=0.2)  # distinct inputs: no cache hit from other tests
     assert marker.exists()  # the first attempt did fail
     meta = read_meta(out["adapter_dir"])
     assert meta["resumed_from_step"] == 2 and meta["steps"] == 4
     c = MlflowClient()
     parent, _ = runs_by_stage(c, out["parent_run"])
-    children = c.search_runs([parent.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{out['parent_run']}' and tags.stage = 'qadapter'")
+    children = c.search_runs(
+        [parent.info.experiment_id],
+        filter_string=f"tags.mlflow.parentRunId = '{out['parent_run']}' "
+        "and tags.stage = 'qadapter'",
+    )
     statuses = sorted(r.info.status for r in children)
     assert statuses == ["FAILED", "FINISHED"]
     failed = next(r for r in children if r.info.status == "FAILED")

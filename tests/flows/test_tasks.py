@@ -1,4 +1,4 @@
-"""Stage tasks called directly through ``.fn()`` (no Prefect engine), against a SQLite MLflow store."""
+"""Stage tasks called through ``.fn()`` (no Prefect engine), against a SQLite MLflow store."""
 
 import pytest
 from mlflow import MlflowClient
@@ -30,8 +30,12 @@ def test_stage_tasks_fn_log_child_runs(tracked):
     c = MlflowClient()
     run = c.get_run(ev["mlflow_run_id"])
     assert run.info.status == "FINISHED" and run.data.tags["mlflow.parentRunId"] == tracked
-    assert run.data.metrics["heldout.accuracy"] == ev["accuracy"] and run.data.metrics["heldout.kl_mean"] == pytest.approx(ev["kl_mean"])
-    assert c.get_run(qa["mlflow_run_id"]).data.metrics["final.loss"] == pytest.approx(qa["metrics"]["loss"])
+    assert run.data.metrics["heldout.accuracy"] == ev["accuracy"] and run.data.metrics[
+        "heldout.kl_mean"
+    ] == pytest.approx(ev["kl_mean"])
+    assert c.get_run(qa["mlflow_run_id"]).data.metrics["final.loss"] == pytest.approx(
+        qa["metrics"]["loss"]
+    )
 
 
 def test_stage_keys_follow_data_config_and_upstream():
@@ -39,16 +43,31 @@ def test_stage_keys_follow_data_config_and_upstream():
     hashes = {"helpful": "a", "harmless": "b", "harmless_test": "c"}
     base = {"base_hash": "x"}
     k = key_of("qadapter", {"cfg": cfg, "data_hashes": hashes, "base": base})
-    assert k == key_of("qadapter", {"cfg": cfg, "data_hashes": dict(hashes), "base": {"base_hash": "x", "other": 1}, "parent_run": "ignored"})
-    assert k != key_of("qadapter", {"cfg": experiment("tiny", alpha0=0.5), "data_hashes": hashes, "base": base})
-    assert k != key_of("qadapter", {"cfg": cfg, "data_hashes": {**hashes, "harmless": "B"}, "base": base})
+    assert k == key_of(
+        "qadapter",
+        {
+            "cfg": cfg,
+            "data_hashes": dict(hashes),
+            "base": {"base_hash": "x", "other": 1},
+            "parent_run": "ignored",
+        },
+    )
+    assert k != key_of(
+        "qadapter", {"cfg": experiment("tiny", alpha0=0.5), "data_hashes": hashes, "base": base}
+    )
+    assert k != key_of(
+        "qadapter", {"cfg": cfg, "data_hashes": {**hashes, "harmless": "B"}, "base": base}
+    )
     assert k != key_of("qadapter", {"cfg": cfg, "data_hashes": hashes, "base": {"base_hash": "y"}})
 
 
 def test_tracking_masks_credentials_in_params_and_tags(tmp_path, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "verysecretvalue123")
-    run_id = tracking.start_parent({"note": "key verysecretvalue123"}, {"source": "s3://user:pw@host/b?X-Amz-Security-Token=TOK"})
+    run_id = tracking.start_parent(
+        {"note": "key verysecretvalue123"},
+        {"source": "s3://user:pw@host/b?X-Amz-Security-Token=TOK"},
+    )
     run = MlflowClient().get_run(run_id)
     assert run.data.params["source"] == "s3://***@host/b?X-Amz-Security-Token=***"
     assert run.data.tags["note"] == "key ***"
