@@ -36,7 +36,7 @@ class ConfigError(QAdapterError, ValueError):
     """A configuration value is out of its range or of the wrong type; the message names it."""
 
 
-def _f(default: Any, help: str, *, lo=None, hi=None, lo_open=False, choices=None, cli=True):
+def setting(default: Any, help: str, *, lo=None, hi=None, lo_open=False, choices=None, cli=True):
     """A dataclass field with its help and range: ``lo <= v <= hi`` (``lo < v`` when lo_open)."""
     meta = {"help": help, "lo": lo, "hi": hi, "lo_open": lo_open, "choices": choices, "cli": cli}
     return field(default=default, metadata=meta)
@@ -96,18 +96,18 @@ class MethodConfig:
     """Q-Adapter's hyper-parameters: what training, decoding and ``qadapter.json`` share."""
 
     # weight of log pi1 (= lambda * alpha1); smaller = follow the new preferences more
-    alpha0: float = _f(1.0, "weight of log pi1 in eq. 6", lo=0.0, hi=1e4)
+    alpha0: float = setting(1.0, "weight of log pi1 in eq. 6", lo=0.0, hi=1e4)
     # entropy weight / temperature of the customized policy
-    alpha_tilde: float = _f(0.1, "temperature of eq. 6 (> 0)", lo=0.0, hi=1e4, lo_open=True)
+    alpha_tilde: float = setting(0.1, "temperature of eq. 6 (> 0)", lo=0.0, hi=1e4, lo_open=True)
     # weight of the L2 regulariser psi on implied rewards
-    beta: float = _f(0.1, "weight of the L2 regulariser of eq. 9", lo=0.0, hi=1e4)
+    beta: float = setting(0.1, "weight of the L2 regulariser of eq. 9", lo=0.0, hi=1e4)
     # discount inside the implied-reward operator T
-    gamma: float = _f(0.99, "discount in the implied rewards", lo=0.0, hi=1.0)
-    head: str = _f(
+    gamma: float = setting(0.99, "discount in the implied rewards", lo=0.0, hi=1.0)
+    head: str = setting(
         "residual", "Q head: residual (Q = adapter - base logits) or logits", choices=HEADS
     )
     # "mean" over scored tokens of a pair, or "sum" (eq. 9's psi exactly)
-    reg_reduction: str = _f(
+    reg_reduction: str = setting(
         "mean", "regulariser: token mean or eq. 9's sum", choices=REG_REDUCTIONS
     )
 
@@ -127,11 +127,11 @@ class MethodConfig:
 class AdapterConfig:
     """The Q network: head and LoRA shape (paper appendix C)."""
 
-    head: str = _f("residual", "Q head (see qadapter.adapter)", choices=HEADS, cli=False)
-    lora_r: int = _f(16, "LoRA rank", lo=1, hi=4096)
-    lora_alpha: int = _f(16, "LoRA scaling numerator (appendix C: 16)", lo=1, hi=10**6)
-    lora_dropout: float = _f(0.05, "LoRA dropout", lo=0.0, hi=0.99)
-    target_modules: str = _f("all-linear", "LoRA targets", cli=False)
+    head: str = setting("residual", "Q head (see qadapter.adapter)", choices=HEADS, cli=False)
+    lora_r: int = setting(16, "LoRA rank", lo=1, hi=4096)
+    lora_alpha: int = setting(16, "LoRA scaling numerator (appendix C: 16)", lo=1, hi=10**6)
+    lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
+    target_modules: str = setting("all-linear", "LoRA targets", cli=False)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -141,31 +141,31 @@ class AdapterConfig:
 class TrainConfig:
     method: MethodConfig = MethodConfig()
     # --- the adapter (the head is the method's) ---
-    lora_r: int = _f(16, "LoRA rank", lo=1, hi=4096)
-    lora_alpha: int = _f(16, "LoRA alpha (scaling numerator)", lo=1, hi=10**6)
-    lora_dropout: float = _f(0.05, "LoRA dropout", lo=0.0, hi=0.99)
+    lora_r: int = setting(16, "LoRA rank", lo=1, hi=4096)
+    lora_alpha: int = setting(16, "LoRA alpha (scaling numerator)", lo=1, hi=10**6)
+    lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
     # --- optimisation ---
-    lr: float = _f(3e-4, "AdamW learning rate (linear decay to 0)", lo=0.0, hi=1.0, lo_open=True)
-    warmup_steps: int = _f(0, "linear warm-up steps", lo=0, hi=BIG)
-    weight_decay: float = _f(0.0, "AdamW weight decay", lo=0.0, hi=10.0)
-    grad_clip: float = _f(1.0, "max gradient norm; 0 disables clipping", lo=0.0, hi=1e6)
-    epochs: int = _f(3, "passes over the data", lo=1, hi=10**5)
-    batch_size: int = _f(512, "pairs per optimizer step (effective batch)", lo=1, hi=BIG)
-    micro_batch_size: int = _f(1, "pairs per forward pass", lo=1, hi=BIG)
-    max_steps: int | None = _f(None, "stop after this many optimizer steps", lo=1, hi=BIG)
-    max_length: int = _f(512, "max tokens per prompt + response (T)", lo=8, hi=10**7)
-    max_prompt_length: int | None = _f(
+    lr: float = setting(3e-4, "AdamW learning rate (decays to 0)", lo=0.0, hi=1.0, lo_open=True)
+    warmup_steps: int = setting(0, "linear warm-up steps", lo=0, hi=BIG)
+    weight_decay: float = setting(0.0, "AdamW weight decay", lo=0.0, hi=10.0)
+    grad_clip: float = setting(1.0, "max gradient norm; 0 disables clipping", lo=0.0, hi=1e6)
+    epochs: int = setting(3, "passes over the data", lo=1, hi=10**5)
+    batch_size: int = setting(512, "pairs per optimizer step (effective batch)", lo=1, hi=BIG)
+    micro_batch_size: int = setting(1, "pairs per forward pass", lo=1, hi=BIG)
+    max_steps: int | None = setting(None, "stop after this many optimizer steps", lo=1, hi=BIG)
+    max_length: int = setting(512, "max tokens per prompt + response (T)", lo=8, hi=10**7)
+    max_prompt_length: int | None = setting(
         None, "max prompt tokens (default max_length // 2)", lo=1, hi=10**7
     )
-    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
+    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
     # --- checkpoints ---
-    checkpoint_every: int = _f(0, "optimizer steps between checkpoints (0: none)", lo=0, hi=BIG)
-    keep_checkpoints: int = _f(2, "newest checkpoints kept on disk", lo=1, hi=1000)
+    checkpoint_every: int = setting(0, "steps between checkpoints (0: none)", lo=0, hi=BIG)
+    keep_checkpoints: int = setting(2, "newest checkpoints kept on disk", lo=1, hi=1000)
     # --- compute ---
-    precision: str = _f("fp32", "compute precision (bf16 needs CUDA)", choices=("fp32", "bf16"))
-    load_in_8bit: bool = _f(False, "8-bit base through bitsandbytes (CUDA)", cli=False)
-    gradient_checkpointing: bool = _f(False, "recompute activations in backward")
-    chunk: int = _f(256, "positions per chunk of vocabulary-sized tensors", lo=1, hi=10**7)
+    precision: str = setting("fp32", "precision (bf16: CUDA)", choices=("fp32", "bf16"))
+    load_in_8bit: bool = setting(False, "8-bit base through bitsandbytes (CUDA)", cli=False)
+    gradient_checkpointing: bool = setting(False, "recompute activations in backward")
+    chunk: int = setting(256, "positions per chunk of vocabulary-sized tensors", lo=1, hi=10**7)
 
     def __post_init__(self) -> None:
         if isinstance(self.method, dict):

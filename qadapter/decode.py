@@ -25,7 +25,7 @@ import torch
 from transformers import DynamicCache
 
 from .adapter import check_adapter_files, check_base, read_meta
-from .config import BIG, MethodConfig, _f, check_fields
+from .config import BIG, MethodConfig, check_fields, setting
 from .data.tokenize import encode_prompt, left_pad
 from .dual import RowSplit
 from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
@@ -33,17 +33,17 @@ from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
 
 @dataclass(frozen=True)
 class SamplingConfig:
-    max_new_tokens: int = _f(128, "new tokens per response at most", lo=1, hi=BIG)
-    greedy: bool = _f(False, "argmax decoding")
+    max_new_tokens: int = setting(128, "new tokens per response at most", lo=1, hi=BIG)
+    greedy: bool = setting(False, "argmax decoding")
     # on top of eq. 6; 1.0 samples the customized policy exactly
-    temperature: float = _f(
+    temperature: float = setting(
         1.0, "temperature on top of eq. 6 (1.0 samples it exactly)", lo=0.0, hi=1e4, lo_open=True
     )
-    top_k: int = _f(0, "keep the k most likely tokens (0: off)", lo=0, hi=BIG)
-    top_p: float = _f(
+    top_k: int = setting(0, "keep the k most likely tokens (0: off)", lo=0, hi=BIG)
+    top_p: float = setting(
         1.0, "nucleus: smallest set with this much mass (1.0: off)", lo=0.0, hi=1.0, lo_open=True
     )
-    seed: int | None = _f(None, "sampling seed", lo=0, hi=2**63 - 1)
+    seed: int | None = setting(None, "sampling seed", lo=0, hi=2**63 - 1)
 
     def __post_init__(self) -> None:
         # greedy decoding ignores the temperature (0 is a common way to ask for argmax)

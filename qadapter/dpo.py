@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .config import BIG, AdapterConfig, _f, check_fields
+from .config import BIG, AdapterConfig, check_fields, setting
 from .data.pairs import PreferencePair
 from .errors import QAdapterError
 from .models import HASH_FILE, files_hash
@@ -26,20 +26,20 @@ from .models import HASH_FILE, files_hash
 
 @dataclass(frozen=True)
 class DPOStageConfig:
-    beta: float = _f(0.1, "DPO's KL weight", lo=0.0, hi=1e4, lo_open=True)
-    lr: float = _f(5e-5, "AdamW learning rate", lo=0.0, hi=1.0, lo_open=True)
-    epochs: int = _f(1, "passes over the data", lo=1, hi=10**5)
-    batch_size: int = _f(8, "pairs per optimizer step", lo=1, hi=BIG)
-    micro_batch_size: int = _f(2, "pairs per forward pass", lo=1, hi=BIG)
-    max_length: int = _f(256, "max tokens per prompt + response", lo=8, hi=10**7)
-    max_steps: int = _f(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
-    lora_r: int = _f(16, "LoRA rank", lo=1, hi=4096)
-    lora_alpha: int = _f(16, "LoRA alpha", lo=1, hi=10**6)
-    lora_dropout: float = _f(0.05, "LoRA dropout", lo=0.0, hi=0.99)
+    beta: float = setting(0.1, "DPO's KL weight", lo=0.0, hi=1e4, lo_open=True)
+    lr: float = setting(5e-5, "AdamW learning rate", lo=0.0, hi=1.0, lo_open=True)
+    epochs: int = setting(1, "passes over the data", lo=1, hi=10**5)
+    batch_size: int = setting(8, "pairs per optimizer step", lo=1, hi=BIG)
+    micro_batch_size: int = setting(2, "pairs per forward pass", lo=1, hi=BIG)
+    max_length: int = setting(256, "max tokens per prompt + response", lo=8, hi=10**7)
+    max_steps: int = setting(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
+    lora_r: int = setting(16, "LoRA rank", lo=1, hi=4096)
+    lora_alpha: int = setting(16, "LoRA alpha", lo=1, hi=10**6)
+    lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
     # checkpoint interval (optimizer steps) for resuming after a failure
-    save_steps: int = _f(20, "optimizer steps between checkpoints", lo=1, hi=BIG)
-    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
-    bf16: bool = _f(False, "bf16 compute (CUDA)")
+    save_steps: int = setting(20, "optimizer steps between checkpoints", lo=1, hi=BIG)
+    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = setting(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
         check_fields(self)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from qadapter.config import BIG, PROFILE_BASES, ConfigError, TrainConfig, _f, check_fields
+from qadapter.config import BIG, PROFILE_BASES, ConfigError, TrainConfig, check_fields, setting
 from qadapter.config import profile as train_profile
 from qadapter.dpo import DPOStageConfig
 
@@ -26,14 +26,14 @@ class Experiment:
     base: str  # base model to align (or, with skip_base_stage, pi1 itself)
     helpful_source: str
     harmless_source: str
-    skip_base_stage: bool = _f(False, "the base is already aligned: skip the DPO stage")
+    skip_base_stage: bool = setting(False, "the base is already aligned: skip the DPO stage")
     # seeded subset sizes per stage; None = everything
-    helpful_pairs: int | None = _f(None, "helpful pairs for the DPO stage", lo=1, hi=BIG)
-    harmless_pairs: int | None = _f(None, "harmless pairs for Q-Adapter", lo=1, hi=BIG)
-    eval_pairs: int | None = _f(None, "held-out pairs evaluated", lo=1, hi=BIG)
-    kl_pairs: int = _f(16, "held-out pairs for the KL drift (full-vocab passes)", lo=1, hi=BIG)
-    generation_prompts: int = _f(8, "held-out prompts answered side by side", lo=1, hi=BIG)
-    max_new_tokens: int = _f(96, "new tokens per generated response", lo=1, hi=BIG)
+    helpful_pairs: int | None = setting(None, "helpful pairs for the DPO stage", lo=1, hi=BIG)
+    harmless_pairs: int | None = setting(None, "harmless pairs for Q-Adapter", lo=1, hi=BIG)
+    eval_pairs: int | None = setting(None, "held-out pairs evaluated", lo=1, hi=BIG)
+    kl_pairs: int = setting(16, "held-out pairs for the KL drift (full-vocab passes)", lo=1, hi=BIG)
+    generation_prompts: int = setting(8, "held-out prompts answered side by side", lo=1, hi=BIG)
+    max_new_tokens: int = setting(96, "new tokens per generated response", lo=1, hi=BIG)
     dpo: DPOStageConfig = DPOStageConfig()
     train: TrainConfig = field(default_factory=TrainConfig)
 
