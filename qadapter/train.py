@@ -90,6 +90,21 @@ def _callbacks(callbacks) -> list[TrainCallback]:
     return [cb if isinstance(cb, TrainCallback) else _StepFunction(cb) for cb in callbacks]
 
 
+def _accelerator(precision: str):
+    """An Accelerator for this run's precision. Accelerate keeps its state per process; a second
+    run asking for another precision (a pipeline, a notebook) re-creates that state."""
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
+
+    mixed = "bf16" if precision == "bf16" else "no"
+    cpu = not torch.cuda.is_available()
+    try:
+        return Accelerator(mixed_precision=mixed, cpu=cpu)
+    except ValueError:  # "AcceleratorState has already been initialized and cannot be changed"
+        AcceleratorState._reset_state()
+        return Accelerator(mixed_precision=mixed, cpu=cpu)
+
+
 def _with_base_identity(model: QAdapter, meta: dict) -> dict:
     """``meta`` with the base's name and hash (computed from its weights when not given), checked
     against the ``qadapter.json`` schema before any training happens."""
@@ -125,8 +140,6 @@ def train(
     ``resume``: True continues from the newest usable checkpoint and fails if there is none;
     "auto" continues if there is one (retried pipeline stages); False starts from step 0.
     """
-    from accelerate import Accelerator
-
     if not pairs:
         raise TrainingError(
             "no preference pairs to train on; check the data source (qadapter data check SOURCE)"
@@ -140,8 +153,7 @@ def train(
                 f"--resume: no complete checkpoint in {out / CHECKPOINTS}; "
                 "run without --resume to start from step 0"
             )
-        mixed = "bf16" if cfg.precision == "bf16" else "no"
-        accelerator = Accelerator(mixed_precision=mixed, cpu=not torch.cuda.is_available())
+        accelerator = _accelerator(cfg.precision)
         device = accelerator.device
         torch.manual_seed(cfg.seed)
         random.seed(cfg.seed)

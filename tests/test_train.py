@@ -106,6 +106,26 @@ def test_adapter_round_trip_through_peft_and_load_adapter(tmp_path, toy_pairs):
     assert_close(lp, lp_trained)
 
 
+def test_runs_with_different_precisions_in_one_process(tmp_path, toy_pairs):
+    """Accelerate's state is per process: a bf16 run after an fp32 run must re-create it, and the
+    fp32 run after that must not inherit bf16 autocast (its loss equals a fresh fp32 run's)."""
+    losses = {}
+    for name, precision in (("a", "fp32"), ("b", "bf16"), ("c", "fp32")):
+        base = load_base("tiny")
+        cfg = profile("tiny", max_steps=1, precision=precision, lora_dropout=0.0)
+        res = train(
+            QAdapter(base.model, cfg.adapter),
+            base.tokenizer,
+            toy_pairs,
+            cfg,
+            tmp_path / name,
+            meta=meta_for(base),
+            progress=False,
+        )
+        losses[name] = res.metrics["loss"]
+    assert losses["a"] == losses["c"] and losses["b"] != losses["a"]
+
+
 def test_nan_loss_stops_with_a_clear_error(tmp_path, toy_pairs, monkeypatch):
     import qadapter.train as T
 
