@@ -10,6 +10,8 @@ transcript length, length balance of the final answers (so that answer length do
 side is chosen; checked in characters and in whitespace-separated words), train/test disjointness of first Human turns, no duplicate records, multiple
 choice answer indices in range, arithmetic answers recomputed from the worked solutions, prose
 length, and the lm-eval YAMLs pointing at files that exist (paths relative to the repo root).
+For uncertainty-mini it also bounds the surface cues a reward model could learn instead of the
+preference (length, openers, hedge/certainty markers, one-sided words; see its README).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from math import log
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent
@@ -191,6 +194,198 @@ def check_hh() -> dict:
     return counts
 
 
+# ------------------------------------------------------------------ uncertainty-mini
+# Calibrated answers (chosen) against confident guesses (rejected). Besides the checks of the HH
+# files above, the surface cues a reward model could learn instead of the preference are measured
+# on the final Assistant turns and bounded (see data/uncertainty-mini/README.md):
+MIN_UNCERTAINTY = {"train": 330, "test": 110}
+UNC_MULTI_TURN = (0.20, 0.30)
+UNC_FRAC = (0.45, 0.55)  # fraction of pairs whose chosen answer is longer (chars, and words)
+UNC_RATIO = (0.95, 1.05)  # mean chosen length / mean rejected length (chars, and words)
+UNC_MAX_OPENER_GAP = 0.15  # max |P(opener | chosen) - P(opener | rejected)|, first 1 and 2 words
+UNC_MIN_RATE = 0.10  # train: a word in >= 10% of one side's answers must occur on the other side
+UNC_MAX_OPENER_RULE = 0.70  # held-out accuracy of the best opener-only rule (chance is 0.50)
+# hedging and certainty markers: each one that occurs in the file must occur on both sides
+UNC_MARKERS = (
+    "maybe", "might", "probably", "perhaps", "likely", "i think", "i'd say", "not sure",
+    "depends", "roughly", "about", "around", "usually", "often", "honestly", "guess", "check",
+    "exactly", "always", "never", "definitely", "sure", "can't", "don't know", "no way",
+)  # fmt: skip
+WORD_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def final_answer(text: str) -> str:
+    """The last Assistant turn of an HH transcript (the part that differs within a pair)."""
+    return text[text.rfind("\n\nAssistant:") + len("\n\nAssistant:") :].strip()
+
+
+def opener(answer: str, n: int) -> str:
+    """The first n words of an answer, lowercased, without punctuation."""
+    return " ".join(WORD_RE.findall(answer.lower())[:n])
+
+
+def has_marker(answer: str, marker: str) -> bool:
+    return re.search(rf"(?<![a-z']){re.escape(marker)}(?![a-z'])", answer.lower()) is not None
+
+
+def uncertainty_confounds(pairs: list[dict]) -> dict:
+    """Surface statistics of the final answers of {"chosen", "rejected"} pairs.
+
+    Returns {"length": {unit: (frac chosen longer, mean chosen, mean rejected)},
+    "opener": {n: (gap, opener, rate chosen, rate rejected)} for the opener of n words with the
+    largest gap, "markers": {marker: (rate chosen, rate rejected)} (rates are fractions of pairs),
+    "one_sided": [(word, side, rate)] words in >= UNC_MIN_RATE of one side and none of the other}.
+    """
+    c = [final_answer(p["chosen"]) for p in pairs]
+    r = [final_answer(p["rejected"]) for p in pairs]
+    n = len(pairs)
+    out = {"length": {}, "opener": {}, "markers": {}, "one_sided": []}
+    for unit, size in (("chars", len), ("words", lambda a: len(a.split()))):
+        lc, lr = [size(a) for a in c], [size(a) for a in r]
+        out["length"][unit] = (sum(x > y for x, y in zip(lc, lr)) / n, sum(lc) / n, sum(lr) / n)
+    for k in (1, 2):
+        oc, orj = [opener(a, k) for a in c], [opener(a, k) for a in r]
+        gaps = [
+            (abs(oc.count(o) - orj.count(o)) / n, o, oc.count(o) / n, orj.count(o) / n)
+            for o in sorted(set(oc) | set(orj))
+        ]
+        out["opener"][k] = max(gaps)
+    for m in UNC_MARKERS:
+        rc = sum(has_marker(a, m) for a in c) / n
+        rr = sum(has_marker(a, m) for a in r) / n
+        out["markers"][m] = (rc, rr)
+    wc = [set(WORD_RE.findall(a.lower())) for a in c]
+    wr = [set(WORD_RE.findall(a.lower())) for a in r]
+    for side, mine, other in (("chosen", wc, wr), ("rejected", wr, wc)):
+        theirs = set().union(*other)
+        for w in sorted(set().union(*mine) - theirs):
+            rate = sum(w in s for s in mine) / n
+            if rate >= UNC_MIN_RATE:
+                out["one_sided"].append((w, side, rate))
+    return out
+
+
+def uncertainty_violations(stats: dict, *, words: bool = True) -> list[str]:
+    """What in uncertainty_confounds(...) breaks the bounds above (empty when all hold); the
+    one-sided word bound only with ``words`` (it is applied to the train file: the test file's 15
+    topics are too few for whole-vocabulary rates to mean much, see the data card)."""
+    bad = []
+    for unit, (frac, mc, mr) in stats["length"].items():
+        if not UNC_FRAC[0] <= frac <= UNC_FRAC[1]:
+            bad.append(f"chosen longer ({unit}) in {frac:.1%} of pairs, outside {UNC_FRAC}")
+        if not UNC_RATIO[0] <= mc / mr <= UNC_RATIO[1]:
+            bad.append(f"mean length ratio ({unit}) {mc:.1f}/{mr:.1f} = {mc / mr:.3f}")
+    for k, (gap, o, rc, rr) in stats["opener"].items():
+        if gap >= UNC_MAX_OPENER_GAP:
+            bad.append(f"opener {o!r} ({k} words) on {rc:.1%} chosen vs {rr:.1%} rejected")
+    for m, (rc, rr) in stats["markers"].items():
+        if (rc > 0) != (rr > 0):
+            bad.append(f"marker {m!r} on {rc:.1%} of chosen but {rr:.1%} of rejected answers")
+    for w, side, rate in stats["one_sided"] if words else []:
+        bad.append(f"word {w!r} in {rate:.1%} of {side} answers and never on the other side")
+    return bad
+
+
+def opener_rule_accuracy(train: list[dict], test: list[dict], k: int = 2) -> float:
+    """Held-out accuracy of the best opener-only rule: learn from train how often each k-word
+    opener is on the chosen vs rejected side (add-one smoothing), then on each test pair pick the
+    side whose opener has the higher chosen log-odds (ties count one half)."""
+    cc, cr = {}, {}
+    for p in train:
+        oc, orj = opener(final_answer(p["chosen"]), k), opener(final_answer(p["rejected"]), k)
+        cc[oc] = cc.get(oc, 0) + 1
+        cr[orj] = cr.get(orj, 0) + 1
+
+    def score(o: str) -> float:
+        return log((cc.get(o, 0) + 1) / (cr.get(o, 0) + 1))
+
+    right = 0.0
+    for p in test:
+        sc = score(opener(final_answer(p["chosen"]), k))
+        sr = score(opener(final_answer(p["rejected"]), k))
+        right += 1.0 if sc > sr else 0.5 if sc == sr else 0.0
+    return right / len(test)
+
+
+def check_uncertainty() -> dict:
+    """uncertainty-mini: HH format checks, sizes, multi-turn share, disjointness, confounds."""
+    out, firsts = {}, {}
+    for split, minimum in MIN_UNCERTAINTY.items():
+        path = DATA / "uncertainty-mini" / f"{split}.jsonl"
+        rows = load_jsonl(path)
+        check_fields(path, rows, {"chosen": str, "rejected": str})
+        if len(rows) < minimum:
+            fail(f"{path}: {len(rows)} pairs < required {minimum}")
+        seen, multi, first = set(), 0, set()
+        for n, r in enumerate(rows, 1):
+            c, j = r.get("chosen"), r.get("rejected")
+            if not (isinstance(c, str) and isinstance(j, str)):
+                continue
+            where = f"{path}:{n}"
+            if (c, j) in seen:
+                fail(f"{where}: duplicate pair")
+            seen.add((c, j))
+            tc, tj = parse_transcript(c), parse_transcript(j)
+            if tc is None or tj is None:
+                fail(f"{where}: transcript does not parse into alternating Human/Assistant turns")
+                continue
+            if max(len(c), len(j)) > MAX_TRANSCRIPT_CHARS:
+                fail(f"{where}: transcript longer than {MAX_TRANSCRIPT_CHARS} chars")
+            if any(not t.strip() or t != t.strip() for _, t in tc + tj):
+                fail(f"{where}: empty or badly spaced turn")
+            if len(tc) != len(tj) or tc[:-1] != tj[:-1] or tc[-1][1] == tj[-1][1]:
+                fail(f"{where}: chosen and rejected must differ only in the last Assistant turn")
+            multi += sum(role == "Human" for role, _ in tc) > 1
+            first.add(tc[0][1])
+        share = multi / len(rows) if rows else 0.0
+        if not UNC_MULTI_TURN[0] <= share <= UNC_MULTI_TURN[1]:
+            fail(f"{path}: multi-turn share {share:.1%} outside {UNC_MULTI_TURN}")
+        pairs = [r for r in rows if isinstance(r.get("chosen"), str)]
+        stats = uncertainty_confounds(pairs) if pairs else None
+        for problem in uncertainty_violations(stats, words=split == "train") if stats else []:
+            fail(f"{path}: {problem}")
+        out[split] = (len(rows), multi, stats, pairs)
+        firsts[split] = first
+    overlap = firsts["train"] & firsts["test"]
+    if overlap:
+        fail(f"uncertainty-mini: {len(overlap)} first Human turns in both train and test")
+    if out["train"][3] and out["test"][3]:
+        acc = opener_rule_accuracy(out["train"][3], out["test"][3])
+        out["opener_rule"] = acc
+        if acc > UNC_MAX_OPENER_RULE:
+            fail(
+                f"uncertainty-mini: an opener-only rule picks the chosen side {acc:.1%} of the time"
+            )
+    return out
+
+
+def print_uncertainty(out: dict) -> None:
+    for split in MIN_UNCERTAINTY:
+        n, multi, stats, _ = out[split]
+        print(f"uncertainty-mini/{split}.jsonl: {n} pairs ({multi} multi-turn)")
+        if not stats:
+            continue
+        for unit, (frac, mc, mr) in stats["length"].items():
+            print(
+                f"    final answer {unit:5}: chosen longer in {frac:.1%} of pairs; "
+                f"mean chosen {mc:.1f} / rejected {mr:.1f} = {mc / mr:.3f}"
+            )
+        for k, (gap, o, rc, rr) in stats["opener"].items():
+            print(f"    largest opener gap ({k} words): {o!r} {rc:.1%} chosen / {rr:.1%} rejected")
+        worst = max(stats["markers"].items(), key=lambda kv: abs(kv[1][0] - kv[1][1]))
+        top = max(stats["one_sided"], key=lambda t: t[2], default=None)
+        if top:
+            print(
+                f"    most frequent one-sided word: {top[0]!r} in {top[2]:.1%} of {top[1]} answers"
+            )
+        print(
+            f"    markers: all {len(UNC_MARKERS)} on both sides or neither; largest gap "
+            f"{worst[0]!r} {worst[1][0]:.1%} chosen / {worst[1][1]:.1%} rejected"
+        )
+    if "opener_rule" in out:
+        print(f"    opener-only rule (2 words, fit on train): {out['opener_rule']:.1%} on test")
+
+
 # ------------------------------------------------------------------ probe
 def check_mc() -> int:
     path = DATA / "probe" / "mc.jsonl"
@@ -352,6 +547,7 @@ def check_yamls() -> None:
 
 def main() -> int:
     hh = check_hh()
+    unc = check_uncertainty()
     n_mc = check_mc()
     n_arith = check_arith()
     n_prose = check_prose()
@@ -366,6 +562,7 @@ def main() -> int:
                 f"    final answer {unit:5}: chosen longer in {frac:.1%} of pairs; "
                 f"mean chosen {mean_c:.1f} / rejected {mean_r:.1f} = {ratio:.2f}"
             )
+    print_uncertainty(unc)
     print(f"probe/mc.jsonl: {n_mc} questions")
     print(f"probe/arith.jsonl: {n_arith} problems with recomputed answers")
     print(f"probe/prose.jsonl: {n_prose} paragraphs")
