@@ -1,0 +1,96 @@
+"""What every trained baseline shares: Q-Adapter's LoRA size, a private copy of the base, a log
+relay, and the merged safetensors directory that :func:`qadapter.models.load_base` reads.
+
+Trainers wrap the model they are given in PEFT layers and ``merge_and_unload`` writes the LoRA
+into its weights, so each baseline trains on a deep copy: the caller's ``base`` stays pi1.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..adapter import AdapterConfig
+from ..models import HASH_FILE, Base, files_hash
+
+_QADAPTER = (
+    AdapterConfig()
+)  # the baselines use Q-Adapter's own LoRA size (paper appendix C)
+LORA_R, LORA_ALPHA, LORA_DROPOUT = (
+    _QADAPTER.lora_r,
+    _QADAPTER.lora_alpha,
+    _QADAPTER.lora_dropout,
+)
+
+
+def lora_config(
+    r: int = LORA_R, alpha: int = LORA_ALPHA, dropout: float = LORA_DROPOUT
+):
+    """PEFT LoRA on all linear layers of a causal LM (the output head excluded, as PEFT does)."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=r,
+        lora_alpha=alpha,
+        lora_dropout=dropout,
+        target_modules=_QADAPTER.target_modules,
+        task_type="CAUSAL_LM",
+    )
+
+
+def private_copy(base: Base) -> Base:
+    """The same base with its own model weights, safe to train and merge into."""
+    return replace(base, model=copy.deepcopy(base.model))
+
+
+def log_relay(callbacks: Sequence[Callable[[dict], None]]):
+    """A transformers ``TrainerCallback`` that forwards numeric log records (with ``step``)."""
+    from transformers import TrainerCallback
+
+    class Relay(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if logs:
+                record = {
+                    k: float(v) for k, v in logs.items() if isinstance(v, (int, float))
+                }
+                record["step"] = state.global_step
+                for cb in callbacks:
+                    cb(record)
+
+    return Relay()
+
+
+def save_merged(
+    peft_model, base: Base, output_dir: str | Path, *, stage: str, meta: dict
+) -> tuple[str, str]:
+    """Merge the LoRA, write ``output_dir/model`` (safetensors, tokenizer, content hash, meta).
+
+    Written to ``model.tmp`` and renamed, so a crash never leaves a half-written model behind.
+    Returns (path, content_hash).
+    """
+    out = Path(output_dir)
+    merged = peft_model.merge_and_unload()
+    merged.config.name_or_path = f"{base.name}+{stage}"
+    tmp = out / "model.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    merged.save_pretrained(tmp, safe_serialization=True)
+    base.tokenizer.save_pretrained(tmp)
+    content_hash = files_hash(tmp)
+    (tmp / HASH_FILE).write_text(content_hash + "\n")
+    record = {
+        "stage": stage,
+        "parent_base": base.name,
+        "parent_hash": base.content_hash,
+        **meta,
+    }
+    (tmp / "qadapter-baseline.json").write_text(
+        json.dumps(record, indent=2, default=str) + "\n"
+    )
+    final = out / "model"
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+    return str(final), content_hash

@@ -1,0 +1,203 @@
+"""Online RL baseline: RLOO (TRL ``RLOOTrainer``) against a reward callable, LoRA on pi1.
+
+Objective: the KL-regularized reward of RLHF, max_pi E[r(x, y)] - beta KL(pi || pi1), the same
+objective Q-Adapter's and DPO's closed forms solve. RLOO (Ahmadian et al., 2024) samples
+``num_generations`` completions per prompt, subtracts beta * sum_t log(pi / pi1) from each
+sequence's reward, and uses the mean reward of the *other* completions of the same prompt as the
+baseline (leave-one-out), with a PPO-style clipped ratio. Why RLOO and not GRPO: RLOO puts the KL
+into the reward as the RLHF objective does, and its leave-one-out baseline is unbiased; GRPO
+divides advantages by the group's reward std and adds the KL to the loss. pi1 is the reference
+policy (the LoRA disabled), prompts are the pairs' prompts; the pairs' responses are not used.
+
+The reward callable has the project's interface ``score(prompts: list[list[dict]], responses:
+list[str]) -> list[float]`` (e.g. the harmless reward-model judge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..data.pairs import PreferencePair
+from .lora import (
+    LORA_ALPHA,
+    LORA_DROPOUT,
+    LORA_R,
+    log_relay,
+    lora_config,
+    private_copy,
+    save_merged,
+)
+
+Score = Callable[[list, list], list]
+
+
+@dataclass(frozen=True)
+class RLBaselineConfig:
+    lr: float = 5e-5  # AdamW learning rate, linear decay
+    beta: float = 0.05  # KL(pi || pi1) weight inside the reward (TRL's default)
+    num_generations: int = 4  # completions per prompt (the leave-one-out group)
+    prompts_per_step: int = (
+        2  # prompts per optimizer step (num_generations completions each)
+    )
+    micro_batch_size: int = 4  # completions per forward pass
+    max_completion_length: int = 64  # sampled response tokens
+    max_prompt_length: int = (
+        192  # prompts keep their last tokens (as in qadapter.data.tokenize)
+    )
+    temperature: float = 1.0  # sampling temperature of the completions
+    epochs: int = 1  # passes over the prompts
+    max_steps: int = -1  # -1: all epochs
+    lora_r: int = LORA_R
+    lora_alpha: int = LORA_ALPHA
+    lora_dropout: float = LORA_DROPOUT
+    seed: int = 0
+    bf16: bool = False  # CUDA
+
+    def __post_init__(self) -> None:
+        if self.num_generations < 2:
+            raise ValueError(
+                "RL baseline: num_generations must be >= 2 (leave-one-out), "
+                f"got {self.num_generations}"
+            )
+        if (self.prompts_per_step * self.num_generations) % self.micro_batch_size:
+            raise ValueError(
+                f"RL baseline: prompts_per_step * num_generations "
+                f"({self.prompts_per_step * self.num_generations}) must be a multiple of "
+                f"micro_batch_size ({self.micro_batch_size})"
+            )
+
+
+def trl_reward(score: Score) -> Callable:
+    """Adapt ``score(prompts, responses)`` to TRL's ``reward(prompts, completions, **kw)``."""
+
+    def reward(prompts, completions, **kwargs) -> list[float]:
+        texts = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
+        msgs = [
+            list(p) if isinstance(p, list) else [{"role": "user", "content": p}]
+            for p in prompts
+        ]
+        values = [float(v) for v in score(msgs, texts)]
+        if len(values) != len(texts):
+            raise ValueError(
+                f"RL baseline: the reward returned {len(values)} scores "
+                f"for {len(texts)} completions"
+            )
+        return values
+
+    reward.__name__ = getattr(score, "__name__", "reward")
+    return reward
+
+
+def prompt_rows(
+    tokenizer, pairs: Sequence[PreferencePair], max_prompt_length: int
+) -> tuple[list[dict], int, int]:
+    """``({"prompt": messages}`` rows, one per distinct prompt; duplicates merged; prompts cut).
+
+    A prompt longer than ``max_prompt_length`` tokens keeps its last user turn only.
+    """
+    from ..data.tokenize import encode_prompt
+
+    seen, rows, duplicates, cuts = set(), [], 0, 0
+    for pair in pairs:
+        key = tuple((m["role"], m["content"]) for m in pair.prompt)
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        msgs = [dict(m) for m in pair.prompt]
+        cut = len(encode_prompt(tokenizer, msgs)) > max_prompt_length
+        rows.append({"prompt": msgs[-1:] if cut else msgs})
+        cuts += cut
+    return rows, duplicates, cuts
+
+
+def train_rl(
+    base,
+    pairs: Sequence[PreferencePair],
+    output_dir: str | Path,
+    cfg: RLBaselineConfig = RLBaselineConfig(),
+    *,
+    reward: Score,
+    callbacks: Sequence[Callable[[dict], None]] = (),
+    progress: bool = False,
+) -> dict:
+    """RLOO-train a copy of ``base`` on the prompts of ``pairs`` against ``reward``; merge and save.
+
+    Returns ``{"path", "content_hash", "steps", "metrics"}``; ``path`` loads with ``load_base``.
+    """
+    import torch
+    from datasets import Dataset
+    from trl import RLOOConfig, RLOOTrainer
+
+    if reward is None:
+        raise ValueError(
+            "RL baseline: pass reward=score(prompts, responses) "
+            "(e.g. the harmless reward-model judge)"
+        )
+    if not pairs:
+        raise ValueError("RL baseline: no prompts to train on")
+    work = private_copy(base)
+    rows, duplicates, cut = prompt_rows(work.tokenizer, pairs, cfg.max_prompt_length)
+    completions = cfg.prompts_per_step * cfg.num_generations
+    args = RLOOConfig(
+        output_dir=str(Path(output_dir) / "checkpoints"),
+        learning_rate=cfg.lr,
+        beta=cfg.beta,
+        num_generations=cfg.num_generations,
+        per_device_train_batch_size=cfg.micro_batch_size,
+        gradient_accumulation_steps=completions // cfg.micro_batch_size,
+        max_completion_length=cfg.max_completion_length,
+        temperature=cfg.temperature,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        logging_steps=1,
+        save_strategy="no",
+        report_to=[],
+        seed=cfg.seed,
+        bf16=cfg.bf16,
+        use_cpu=not torch.cuda.is_available(),
+        gradient_checkpointing=False,
+        dataloader_num_workers=0,
+        disable_tqdm=not progress,
+        lr_scheduler_type="linear",
+    )
+    trainer = RLOOTrainer(
+        model=work.model,
+        reward_funcs=trl_reward(reward),
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=work.tokenizer,
+        peft_config=lora_config(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout),
+        callbacks=[log_relay(callbacks)],
+    )
+    result = trainer.train()
+    key = f"rewards/{trl_reward(reward).__name__}/mean"
+    curve = [h[key] for h in trainer.state.log_history if key in h]
+    metrics = {
+        "train_loss": result.training_loss,
+        "prompts": len(rows),
+        "duplicate_prompts": duplicates,
+        "cut_prompts": cut,
+        "reward_first": curve[0] if curve else float("nan"),
+        "reward_last": curve[-1] if curve else float("nan"),
+    }
+    path, content_hash = save_merged(
+        trainer.model,
+        base,
+        output_dir,
+        stage="rl",
+        meta={
+            **metrics,
+            "steps": result.global_step,
+            "algorithm": "RLOO",
+            "rl": asdict(cfg),
+        },
+    )
+    return {
+        "path": path,
+        "content_hash": content_hash,
+        "steps": result.global_step,
+        "metrics": metrics,
+    }

@@ -1,0 +1,162 @@
+"""SFT baseline: supervised fine-tuning of pi1 on the *chosen* responses (loss on completions only).
+
+The pairs are tokenized by :func:`qadapter.data.tokenize.tokenize_pair`, the same code and the
+same truncation rules Q-Adapter trains with (prompt keeps its end, response its start, response
+ends with EOS), and handed to TRL's ``SFTTrainer`` as a pre-tokenized prompt-completion dataset
+(``input_ids`` + ``completion_mask``) with ``completion_only_loss=True``: the loss is the mean NLL
+of the chosen response tokens, the prompt is context only. LoRA of Q-Adapter's size, merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..data.pairs import PreferencePair
+from ..data.tokenize import tokenize_pair
+from .lora import (
+    LORA_ALPHA,
+    LORA_DROPOUT,
+    LORA_R,
+    log_relay,
+    lora_config,
+    private_copy,
+    save_merged,
+)
+
+
+@dataclass(frozen=True)
+class SFTBaselineConfig:
+    lr: float = 2e-4  # AdamW learning rate, linear decay (a usual LoRA SFT rate)
+    epochs: int = 1
+    batch_size: int = 8  # sequences per optimizer step
+    micro_batch_size: int = 4
+    max_length: int = 256  # prompt + response tokens, as Q-Adapter's smol profile
+    max_prompt_length: int | None = (
+        None  # default max_length // 2 (qadapter.data.tokenize)
+    )
+    max_steps: int = -1  # -1: all epochs
+    lora_r: int = LORA_R
+    lora_alpha: int = LORA_ALPHA
+    lora_dropout: float = LORA_DROPOUT
+    seed: int = 0
+    bf16: bool = False  # CUDA
+
+    def __post_init__(self) -> None:
+        if self.batch_size % self.micro_batch_size:
+            raise ValueError(
+                f"SFT baseline: batch_size ({self.batch_size}) must be a multiple of "
+                f"micro_batch_size ({self.micro_batch_size})"
+            )
+
+
+def sft_rows(
+    tokenizer,
+    pairs: Sequence[PreferencePair],
+    *,
+    max_length: int,
+    max_prompt_length: int | None,
+) -> tuple[list[dict], int]:
+    """Rows ``{input_ids, completion_mask}`` of prompt + chosen; and how many pairs were cut."""
+    rows, truncated = [], 0
+    for pair in pairs:
+        tp = tokenize_pair(
+            tokenizer, pair, max_length=max_length, max_prompt_length=max_prompt_length
+        )
+        truncated += tp.truncated
+        ids = list(tp.prompt_ids) + list(tp.chosen_ids)
+        rows.append(
+            {
+                "input_ids": ids,
+                "completion_mask": [0] * len(tp.prompt_ids) + [1] * len(tp.chosen_ids),
+            }
+        )
+    return rows, truncated
+
+
+def train_sft(
+    base,
+    pairs: Sequence[PreferencePair],
+    output_dir: str | Path,
+    cfg: SFTBaselineConfig = SFTBaselineConfig(),
+    *,
+    callbacks: Sequence[Callable[[dict], None]] = (),
+    progress: bool = False,
+) -> dict:
+    """Fine-tune a copy of ``base`` on the chosen responses of ``pairs``; write the merged model.
+
+    Returns ``{"path", "content_hash", "steps", "metrics"}``; ``path`` loads with ``load_base``.
+    """
+    import torch
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    if not pairs:
+        raise ValueError("SFT baseline: no preference pairs to train on")
+    work = private_copy(base)
+    rows, truncated = sft_rows(
+        work.tokenizer,
+        pairs,
+        max_length=cfg.max_length,
+        max_prompt_length=cfg.max_prompt_length,
+    )
+    args = SFTConfig(
+        output_dir=str(Path(output_dir) / "checkpoints"),
+        learning_rate=cfg.lr,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.micro_batch_size,
+        gradient_accumulation_steps=cfg.batch_size // cfg.micro_batch_size,
+        max_length=cfg.max_length,
+        completion_only_loss=True,
+        logging_steps=1,
+        save_strategy="no",
+        report_to=[],
+        seed=cfg.seed,
+        bf16=cfg.bf16,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=not progress,
+        lr_scheduler_type="linear",
+        gradient_checkpointing=False,
+    )
+    trainer = SFTTrainer(
+        model=work.model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=work.tokenizer,
+        peft_config=lora_config(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout),
+        callbacks=[log_relay(callbacks)],
+    )
+    used = len(trainer.train_dataset)
+    if used != len(rows):
+        raise RuntimeError(
+            f"SFT baseline: TRL dropped {len(rows) - used} of {len(rows)} sequences; "
+            "every pair must keep >= 1 response token"
+        )
+    result = trainer.train()
+    metrics = {
+        "train_loss": result.training_loss,
+        "pairs": len(rows),
+        "truncated": truncated,
+    }
+    path, content_hash = save_merged(
+        trainer.model,
+        base,
+        output_dir,
+        stage="sft",
+        meta={
+            "pairs": len(rows),
+            "truncated": truncated,
+            "steps": result.global_step,
+            "train_loss": result.training_loss,
+            "sft": asdict(cfg),
+        },
+    )
+    return {
+        "path": path,
+        "content_hash": content_hash,
+        "steps": result.global_step,
+        "metrics": metrics,
+    }
