@@ -11,7 +11,7 @@ from qadapter.baselines import (
     train_baseline,
 )
 from qadapter.baselines.rl import prompt_rows, trl_reward
-from qadapter.baselines.sft import sft_rows
+from qadapter.baselines.sft import check_completion_only, sft_rows
 from qadapter.data.tokenize import encode_prompt, encode_response
 from qadapter.dpo import DPOStageConfig
 from qadapter.models import load_base, state_dict_hash
@@ -64,6 +64,13 @@ def test_sft_rows_mask_exactly_the_chosen_response_and_eos(toy_pairs):
     assert truncated == len(pairs) and all(
         len(r["input_ids"]) <= 16 and sum(r["completion_mask"]) >= 1 for r in rows
     )
+
+
+def test_completion_only_check_catches_unmasked_prompts():
+    row = {"input_ids": [5, 6, 7, 8], "completion_mask": [0, 0, 1, 1]}
+    check_completion_only({"labels": [-100, -100, 7, 8]}, row)
+    with pytest.raises(RuntimeError, match="do not mask exactly the prompt"):
+        check_completion_only({"labels": [5, 6, 7, 8]}, row)
 
 
 @pytest.mark.slow  # ~20 s wall on the shared 2-core machine (trainer setup dominates)

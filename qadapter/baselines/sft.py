@@ -75,6 +75,16 @@ def sft_rows(
     return rows, truncated
 
 
+def check_completion_only(prepared: dict, row: dict) -> None:
+    """Fail unless TRL's prepared row scores exactly the response tokens (-100 elsewhere)."""
+    want = [t if m else -100 for t, m in zip(row["input_ids"], row["completion_mask"])]
+    if list(prepared["labels"]) != want:
+        raise RuntimeError(
+            "SFT baseline: TRL's labels do not mask exactly the prompt; "
+            "check that this TRL version honours completion_mask with completion_only_loss=True"
+        )
+
+
 def train_sft(
     base,
     pairs: Sequence[PreferencePair],
@@ -135,6 +145,7 @@ def train_sft(
             f"SFT baseline: TRL dropped {len(rows) - used} of {len(rows)} sequences; "
             "every pair must keep >= 1 response token"
         )
+    check_completion_only(trainer.train_dataset[0], rows[0])
     result = trainer.train()
     metrics = {
         "train_loss": result.training_loss,
