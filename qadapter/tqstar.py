@@ -27,12 +27,13 @@ The reward interface is the project's: ``score(prompts: list[list[dict]], respon
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import torch
 from transformers import DynamicCache
 
+from .config import BIG, ConfigError, _f, check_fields
 from .data.tokenize import encode_prompt, left_pad
 
 Score = Callable[[list, list], list]
@@ -40,38 +41,34 @@ Score = Callable[[list, list], list]
 
 @dataclass(frozen=True)
 class TQStarConfig:
-    k: int = 4  # candidates per step: the top-k tokens of pi1
-    rollout: int = (
-        8  # greedy pi1 tokens after each candidate before scoring (0: score the prefix)
+    k: int = _f(4, "candidates per step: the top-k tokens of pi1", lo=1, hi=BIG)
+    rollout: int = _f(
+        8, "greedy pi1 tokens after each candidate (0: score the prefix)", lo=0, hi=BIG
     )
-    alpha: float = (
-        1.0  # reward scale: log pi1 + reward / alpha; math.inf gives pi1's greedy
-    )
-    max_new_tokens: int = 128
-    greedy: bool = (
-        True  # argmax over candidates; False samples softmax(total / temperature)
-    )
-    temperature: float = 1.0
-    seed: int | None = None
+    # reward scale: log pi1 + reward / alpha; math.inf gives pi1's greedy decoding
+    alpha: float = field(default=1.0, metadata={"help": "reward scale (> 0; inf: pi1 greedy)"})
+    max_new_tokens: int = _f(128, "new tokens at most", lo=0, hi=10**7)
+    greedy: bool = _f(True, "argmax over candidates; false: sample softmax(total / temperature)")
+    temperature: float = _f(1.0, "sampling temperature over the candidates", lo=0.0, hi=1e4)
+    seed: int | None = _f(None, "sampling seed", lo=0, hi=2**63 - 1)
 
     def __post_init__(self) -> None:
-        if self.k < 1:
-            raise ValueError(f"TQStarConfig.k must be >= 1, got {self.k}")
-        if self.rollout < 0:
-            raise ValueError(f"TQStarConfig.rollout must be >= 0, got {self.rollout}")
-        if not self.alpha > 0:
-            raise ValueError(
-                f"TQStarConfig.alpha must be > 0 (math.inf for pi1 greedy), got {self.alpha}"
+        check_fields(self, skip=frozenset({"alpha"}))
+        if (
+            isinstance(self.alpha, bool)
+            or not isinstance(self.alpha, (int, float))
+            or not self.alpha > 0
+        ):
+            raise ConfigError(
+                f"TQStarConfig.alpha must be > 0 (math.inf for pi1 greedy), got {self.alpha!r}"
             )
         if not self.greedy and not self.temperature > 0:
-            raise ValueError(
+            raise ConfigError(
                 f"TQStarConfig.temperature must be > 0 when sampling, got {self.temperature}"
             )
 
 
-def candidate_scores(
-    logp: torch.Tensor, rewards: torch.Tensor, alpha: float
-) -> torch.Tensor:
+def candidate_scores(logp: torch.Tensor, rewards: torch.Tensor, alpha: float) -> torch.Tensor:
     """log pi1(c_j) + r_j / alpha for each candidate.   (B, k), (B, k) -> (B, k) float"""
     bonus = torch.zeros_like(rewards) if math.isinf(alpha) else rewards / alpha
     return logp + bonus
@@ -91,9 +88,7 @@ def eos_ids_of(model, tokenizer) -> set[int]:
     """The tokenizer's EOS and every EOS id of the model's generation config."""
     eos = {tokenizer.eos_token_id}
     gen = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-    eos |= set(
-        gen if isinstance(gen, (list, tuple)) else [gen] if gen is not None else []
-    )
+    eos |= set(gen if isinstance(gen, (list, tuple)) else [gen] if gen is not None else [])
     return {int(e) for e in eos if e is not None}
 
 
@@ -111,11 +106,7 @@ class TransferQStar:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.score = score
-        eos = (
-            set(eos_token_ids)
-            if eos_token_ids is not None
-            else eos_ids_of(model, tokenizer)
-        )
+        eos = set(eos_token_ids) if eos_token_ids is not None else eos_ids_of(model, tokenizer)
         self.eos = torch.tensor(sorted(eos), dtype=torch.long)
         self.pad_token_id = tokenizer.pad_token_id
 
@@ -142,17 +133,13 @@ class TransferQStar:
         )
         return out.logits[:, -1].float()
 
-    def _rewards(
-        self, prompts, texts: list[str], active: list[int], k: int
-    ) -> torch.Tensor:
+    def _rewards(self, prompts, texts: list[str], active: list[int], k: int) -> torch.Tensor:
         """Rewards of each active prompt's k candidate texts; 0 for finished prompts.  -> (B, k)"""
         rewards = torch.zeros(len(prompts), k)
         if not active:
             return rewards
         rows = [b * k + j for b in active for j in range(k)]
-        got = list(
-            self.score([list(prompts[r // k]) for r in rows], [texts[r] for r in rows])
-        )
+        got = list(self.score([list(prompts[r // k]) for r in rows], [texts[r] for r in rows]))
         if len(got) != len(rows):
             raise ValueError(
                 f"Transfer Q*: the reward function returned {len(got)} scores for {len(rows)} "
@@ -185,14 +172,8 @@ class TransferQStar:
         device = next(self.model.parameters()).device
         b, k, r = input_ids.shape[0], cfg.k, cfg.rollout
         if len(prompts) != b:
-            raise ValueError(
-                f"Transfer Q*: {len(prompts)} prompts for {b} rows of input_ids"
-            )
-        gen = (
-            torch.Generator(device="cpu").manual_seed(cfg.seed)
-            if cfg.seed is not None
-            else None
-        )
+            raise ValueError(f"Transfer Q*: {len(prompts)} prompts for {b} rows of input_ids")
+        gen = torch.Generator(device="cpu").manual_seed(cfg.seed) if cfg.seed is not None else None
         eos = self.eos.to(device)
         mask = attention_mask.to(device)
         pos = (mask.cumsum(-1) - 1).clamp(min=0)
@@ -211,32 +192,22 @@ class TransferQStar:
             flat = cand.reshape(-1, 1)  # (B*k, 1)
             one = mask.new_ones((b * k, 1))
             mask, pos = torch.cat([mask, one], dim=-1), pos + 1
-            first_logits = self._forward(
-                cache, flat, mask, pos
-            )  # (B*k, V) after the candidate
+            first_logits = self._forward(cache, flat, mask, pos)  # (B*k, V) after the candidate
             alive = ~torch.isin(flat[:, 0], eos)
             rolled, logits, fed = [], first_logits, 1
             for i in range(r):
                 if not bool(alive.any()):
                     break
                 nxt = logits.argmax(-1)
-                rolled.append(
-                    torch.where(alive, nxt, torch.full_like(nxt, self.pad_token_id))
-                )
+                rolled.append(torch.where(alive, nxt, torch.full_like(nxt, self.pad_token_id)))
                 alive = alive & ~torch.isin(nxt, eos)
                 if i < r - 1 and bool(alive.any()):
                     roll_mask = torch.cat([mask, mask.new_ones((b * k, fed))], dim=-1)
-                    logits = self._forward(
-                        cache, nxt.unsqueeze(-1), roll_mask, pos + fed
-                    )
+                    logits = self._forward(cache, nxt.unsqueeze(-1), roll_mask, pos + fed)
                     fed += 1
             if fed > 1:
                 cache.crop(-(fed - 1))  # back to prefix + candidate
-            roll = (
-                torch.stack(rolled, dim=1).tolist()
-                if rolled
-                else [[] for _ in range(b * k)]
-            )
+            roll = torch.stack(rolled, dim=1).tolist() if rolled else [[] for _ in range(b * k)]
             cands = flat[:, 0].tolist()
             texts = [
                 self.response_text(accepted[row // k] + [cands[row]] + roll[row])
@@ -263,9 +234,7 @@ class TransferQStar:
             finished |= torch.isin(nxt, eos)
             if bool(finished.all()):
                 break
-            src = (
-                torch.arange(b, device=device) * k + pick
-            )  # the chosen row of each prompt
+            src = torch.arange(b, device=device) * k + pick  # the chosen row of each prompt
             cache.batch_select_indices(src.repeat_interleave(k))
             logp = torch.log_softmax(first_logits[src], dim=-1)
         return torch.stack(out, dim=1) if out else input_ids.new_zeros((b, 0))
@@ -275,8 +244,7 @@ class TransferQStar:
     ) -> list[str]:
         """Prompts (strings or chat-message lists) -> responses (EOS and padding removed)."""
         messages = [
-            [{"role": "user", "content": p}] if isinstance(p, str) else list(p)
-            for p in prompts
+            [{"role": "user", "content": p}] if isinstance(p, str) else list(p) for p in prompts
         ]
         ids, mask = left_pad(
             [encode_prompt(tokenizer, m) for m in messages], tokenizer.pad_token_id

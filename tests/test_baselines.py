@@ -26,9 +26,7 @@ def response_logprobs(model, tok, pairs, which):
             resp = encode_response(tok, getattr(p, which))
             ids = torch.tensor([prompt + resp])
             logp = torch.log_softmax(model(input_ids=ids).logits[0].float(), dim=-1)
-            out.append(
-                [logp[len(prompt) - 1 + i, t].item() for i, t in enumerate(resp)]
-            )
+            out.append([logp[len(prompt) - 1 + i, t].item() for i, t in enumerate(resp)])
     return out
 
 
@@ -79,21 +77,15 @@ def test_sft_raises_the_loglik_of_chosen_responses(tmp_path, toy_pairs):
     before_hash = state_dict_hash(base.model)
     pairs = toy_pairs
     before = mean_token_loglik(base.model, base.tokenizer, pairs, "chosen")
-    cfg = SFTBaselineConfig(
-        lr=1e-2, batch_size=4, micro_batch_size=2, max_length=96, max_steps=6
-    )
+    cfg = SFTBaselineConfig(lr=1e-2, batch_size=4, micro_batch_size=2, max_length=96, max_steps=6)
     out = train_baseline("sft", base, pairs, tmp_path / "sft", cfg)
-    assert state_dict_hash(base.model) == before_hash, (
-        "training must not touch the caller's pi1"
-    )
+    assert state_dict_hash(base.model) == before_hash, "training must not touch the caller's pi1"
     assert out["steps"] == 6 and out["metrics"]["pairs"] == len(pairs)
     trained = load_base(out["path"])
     assert trained.content_hash == out["content_hash"]
     after = mean_token_loglik(trained.model, trained.tokenizer, pairs, "chosen")
     assert after > before + 1.0, (before, after)
-    meta = json.loads(
-        (tmp_path / "sft" / "model" / "qadapter-baseline.json").read_text()
-    )
+    meta = json.loads((tmp_path / "sft" / "model" / "qadapter-baseline.json").read_text())
     assert meta["stage"] == "sft" and meta["parent_hash"] == base.content_hash
 
 
@@ -128,17 +120,11 @@ def starts_with_letter(prompts, responses):
 
 def expected_one_token_reward(model, tok, prompts):
     """E_{y ~ pi(.|x)} of the toy reward of a one-token response, exactly (a vocab sum)."""
-    reward = torch.tensor(
-        starts_with_letter(None, [tok.decode([v]) for v in range(len(tok))])
-    )
+    reward = torch.tensor(starts_with_letter(None, [tok.decode([v]) for v in range(len(tok))]))
     total = 0.0
     with torch.no_grad():
         for msgs in prompts:
-            logits = (
-                model(input_ids=torch.tensor([encode_prompt(tok, msgs)]))
-                .logits[0, -1]
-                .float()
-            )
+            logits = model(input_ids=torch.tensor([encode_prompt(tok, msgs)])).logits[0, -1].float()
             total += (torch.softmax(logits, dim=-1) * reward).sum().item()
     return total / len(prompts)
 
@@ -156,19 +142,12 @@ def test_rl_raises_the_mean_reward_of_sampled_completions(tmp_path, toy_pairs):
         max_completion_length=1,
         max_steps=8,
     )
-    out = train_baseline(
-        "rl", base, toy_pairs, tmp_path / "rl", cfg, reward=starts_with_letter
-    )
+    out = train_baseline("rl", base, toy_pairs, tmp_path / "rl", cfg, reward=starts_with_letter)
     trained = load_base(out["path"])
     after = expected_one_token_reward(trained.model, trained.tokenizer, prompts)
     assert after > before + 0.05, (before, after)
-    assert (
-        out["metrics"]["prompts"] == len(toy_pairs)
-        and out["metrics"]["duplicate_prompts"] == 0
-    )
-    meta = json.loads(
-        (tmp_path / "rl" / "model" / "qadapter-baseline.json").read_text()
-    )
+    assert out["metrics"]["prompts"] == len(toy_pairs) and out["metrics"]["duplicate_prompts"] == 0
+    meta = json.loads((tmp_path / "rl" / "model" / "qadapter-baseline.json").read_text())
     assert meta["algorithm"] == "RLOO" and meta["rl"]["beta"] == 0.05
 
 
@@ -196,9 +175,7 @@ def test_trl_reward_adapter_passes_messages_and_texts():
         completion_ids=[[1]],
     )
     assert (
-        got == [3.0]
-        and seen["p"] == [[{"role": "user", "content": "hi"}]]
-        and seen["r"] == ["abc"]
+        got == [3.0] and seen["p"] == [[{"role": "user", "content": "hi"}]] and seen["r"] == ["abc"]
     )
     assert fn.__name__ == "score"
     with pytest.raises(ValueError, match="returned 0 scores for 1 completions"):
@@ -209,7 +186,7 @@ def test_train_baseline_rejects_bad_names_configs_and_rewards(tmp_path, toy_pair
     base = load_base("tiny")
     with pytest.raises(ValueError, match="Transfer Q\\* is a decoder"):
         train_baseline("tqstar", base, toy_pairs, tmp_path)
-    with pytest.raises(TypeError, match="takes a SFTBaselineConfig"):
+    with pytest.raises(ValueError, match="takes a SFTBaselineConfig"):
         train_baseline("sft", base, toy_pairs, tmp_path, RLBaselineConfig())
     with pytest.raises(ValueError, match="pass reward="):
         train_baseline("rl", base, toy_pairs, tmp_path)

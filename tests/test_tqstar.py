@@ -35,9 +35,7 @@ def count_reward(marker):
 def next_logprobs(model, ids):
     """log pi1(.|ids) from a full forward without cache.   list[int] -> (V,)"""
     with torch.no_grad():
-        return torch.log_softmax(
-            model(input_ids=torch.tensor([ids])).logits[0, -1].float(), dim=-1
-        )
+        return torch.log_softmax(model(input_ids=torch.tensor([ids])).logits[0, -1].float(), dim=-1)
 
 
 def text_of(tok, ids, eos):
@@ -58,20 +56,13 @@ def brute_force(base, prompt, score, eos, *, k, rollout, alpha, steps):
             cont = []
             if c not in eos:
                 for _ in range(rollout):
-                    t = int(
-                        next_logprobs(
-                            model, prompt_ids + accepted + [c] + cont
-                        ).argmax()
-                    )
+                    t = int(next_logprobs(model, prompt_ids + accepted + [c] + cont).argmax())
                     cont.append(t)
                     if t in eos:
                         break
-            rewards.append(
-                score([messages(prompt)], [text_of(tok, accepted + [c] + cont, eos)])[0]
-            )
+            rewards.append(score([messages(prompt)], [text_of(tok, accepted + [c] + cont, eos)])[0])
         totals = [
-            lp[c].item() + (0.0 if math.isinf(alpha) else rw / alpha)
-            for c, rw in zip(top, rewards)
+            lp[c].item() + (0.0 if math.isinf(alpha) else rw / alpha) for c, rw in zip(top, rewards)
         ]
         best = max(range(k), key=lambda j: totals[j])
         trace.append(
@@ -104,12 +95,8 @@ def run_decoder(base, score, eos, cfg):
 def test_steps_equal_brute_force(k, rollout, alpha, marker, extra_eos):
     base = load_base("tiny")
     eos = {base.tokenizer.eos_token_id}
-    if (
-        extra_eos
-    ):  # make EOS frequent: pi1's second choice after the first prompt is an EOS too
-        lp = next_logprobs(
-            base.model, encode_prompt(base.tokenizer, messages(PROMPTS[0]))
-        )
+    if extra_eos:  # make EOS frequent: pi1's second choice after the first prompt is an EOS too
+        lp = next_logprobs(base.model, encode_prompt(base.tokenizer, messages(PROMPTS[0])))
         eos.add(int(lp.topk(2).indices[1]))
     score = count_reward(marker)
     steps = 5
@@ -126,14 +113,10 @@ def test_steps_equal_brute_force(k, rollout, alpha, marker, extra_eos):
             base, prompt, score, eos, k=k, rollout=rollout, alpha=alpha, steps=steps
         )
         assert new[b, : len(tokens)].tolist() == tokens, f"prompt {b}"
-        assert all(
-            t == base.tokenizer.pad_token_id for t in new[b, len(tokens) :].tolist()
-        )
+        assert all(t == base.tokenizer.pad_token_id for t in new[b, len(tokens) :].tolist())
         for t, step in enumerate(ref):
             got = trace[t]
-            assert got["candidates"][b].tolist() == step["candidates"], (
-                f"prompt {b} step {t}"
-            )
+            assert got["candidates"][b].tolist() == step["candidates"], f"prompt {b} step {t}"
             assert_close(got["logp"][b], torch.tensor(step["logp"]), rtol=0, atol=1e-5)
             assert got["rewards"][b].tolist() == step["rewards"], f"prompt {b} step {t}"
             assert int(got["choice"][b]) == step["choice"]
@@ -183,9 +166,7 @@ def test_reward_flips_the_choice_only_when_it_outweighs_log_pi1():
     marker = base.tokenizer.decode([second])
     assert marker and marker not in base.tokenizer.decode([first])
 
-    def bonus(
-        prompts, responses
-    ):  # 1 when the response starts with pi1's second choice
+    def bonus(prompts, responses):  # 1 when the response starts with pi1's second choice
         return [float(r.startswith(marker)) for r in responses]
 
     dec = TransferQStar.from_base(base, bonus)
@@ -198,9 +179,7 @@ def test_reward_flips_the_choice_only_when_it_outweighs_log_pi1():
         cfg = TQStarConfig(k=3, rollout=0, alpha=alpha, max_new_tokens=1)
         return int(dec.generate(ids, mask, [messages(prompt)], cfg)[0, 0])
 
-    assert (
-        first_token(1.0 / (gap * 1.5)) == second
-    )  # reward / alpha = 1.5 gap > gap: flips
+    assert first_token(1.0 / (gap * 1.5)) == second  # reward / alpha = 1.5 gap > gap: flips
     assert first_token(1.0 / (gap * 0.5)) == first  # 0.5 gap < gap: pi1's choice stays
     assert first_token(math.inf) == first
 
@@ -255,11 +234,12 @@ def test_sampling_is_seeded_and_picks_among_candidates():
 def test_bad_config_and_bad_reward_say_what_is_wrong():
     with pytest.raises(ValueError, match="alpha must be > 0"):
         TQStarConfig(alpha=0)
-    with pytest.raises(ValueError, match="k must be >= 1"):
+    with pytest.raises(ValueError, match=r"k must be in \[1, "):  # ConfigError is a ValueError
         TQStarConfig(k=0)
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        TQStarConfig(alpha=-math.inf)
+    assert TQStarConfig(alpha=math.inf).alpha == math.inf
     base = load_base("tiny")
     dec = TransferQStar.from_base(base, lambda prompts, responses: [0.0])
     with pytest.raises(ValueError, match="returned 1 scores for 2 responses"):
-        dec.generate_text(
-            base.tokenizer, ["Hi"], TQStarConfig(k=2, rollout=1, max_new_tokens=2)
-        )
+        dec.generate_text(base.tokenizer, ["Hi"], TQStarConfig(k=2, rollout=1, max_new_tokens=2))

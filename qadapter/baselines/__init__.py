@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..config import ConfigError
 from ..data.pairs import PreferencePair
 from ..dpo import DPOStageConfig
 from .dpo import train_dpo
@@ -24,6 +25,7 @@ from .rl import RLBaselineConfig, train_rl
 from .sft import SFTBaselineConfig, train_sft
 
 CONFIGS = {"sft": SFTBaselineConfig, "dpo": DPOStageConfig, "rl": RLBaselineConfig}
+TRAINERS = {"sft": train_sft, "dpo": train_dpo, "rl": train_rl}
 
 
 def train_baseline(
@@ -39,39 +41,27 @@ def train_baseline(
 ) -> dict:
     """Train baseline ``name`` ("sft", "dpo", "rl") on ``pairs``; ``cfg`` defaults to its config."""
     if name not in CONFIGS:
-        hint = (
-            " (Transfer Q* is a decoder: qadapter.tqstar.TransferQStar)"
-            if name in ("tqstar", "transfer-q*")
-            else ""
-        )
-        raise ValueError(
-            f"unknown baseline {name!r}{hint}; choose one of {sorted(CONFIGS)}"
-        )
+        decoder = name in ("tqstar", "transfer-q*")
+        hint = " (Transfer Q* is a decoder: qadapter.tqstar.TransferQStar)" if decoder else ""
+        raise ConfigError(f"unknown baseline {name!r}{hint}; choose one of {sorted(CONFIGS)}")
     cfg = CONFIGS[name]() if cfg is None else cfg
     if not isinstance(cfg, CONFIGS[name]):
-        raise TypeError(
+        raise ConfigError(
             f"baseline {name!r} takes a {CONFIGS[name].__name__}, got {type(cfg).__name__}"
         )
+    common = {"callbacks": callbacks, "progress": progress}
     if name == "rl":
-        return train_rl(
-            base,
-            pairs,
-            output_dir,
-            cfg,
-            reward=reward,
-            callbacks=callbacks,
-            progress=progress,
-        )
+        return train_rl(base, pairs, output_dir, cfg, reward=reward, **common)
     if reward is not None:
-        raise ValueError(
+        raise ConfigError(
             f"baseline {name!r} trains on the pairs and takes no reward; drop reward="
         )
-    train = train_sft if name == "sft" else train_dpo
-    return train(base, pairs, output_dir, cfg, callbacks=callbacks, progress=progress)
+    return TRAINERS[name](base, pairs, output_dir, cfg, **common)
 
 
 __all__ = [
     "CONFIGS",
+    "TRAINERS",
     "RLBaselineConfig",
     "SFTBaselineConfig",
     "DPOStageConfig",

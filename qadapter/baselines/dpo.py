@@ -12,13 +12,12 @@ import json
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..config import ConfigError
 from ..data.pairs import PreferencePair
 from ..dpo import DPOStageConfig, align_base
 from .lora import LORA_ALPHA, LORA_DROPOUT, LORA_R, private_copy
 
-DPOBaselineConfig = (
-    DPOStageConfig  # beta 0.1, lr 5e-5, batch 8, max_length 256, LoRA 16/16/0.05
-)
+DPOBaselineConfig = DPOStageConfig  # beta 0.1, lr 5e-5, batch 8, max_length 256, LoRA 16/16/0.05
 
 
 def train_dpo(
@@ -36,7 +35,7 @@ def train_dpo(
         (LORA_R, LORA_ALPHA, LORA_DROPOUT),
     )
     if got != want:
-        raise ValueError(
+        raise ConfigError(
             f"DPO baseline: LoRA (r, alpha, dropout) = {got} differs from Q-Adapter's {want}; "
             "the comparison needs the same adapter size"
         )
@@ -56,7 +55,5 @@ def train_dpo(
         "steps": out["steps"],
         **out["metrics"],
     }
-    (Path(out["path"]) / "qadapter-baseline.json").write_text(
-        json.dumps(record, indent=2) + "\n"
-    )
+    (Path(out["path"]) / "qadapter-baseline.json").write_text(json.dumps(record, indent=2) + "\n")
     return out

@@ -14,12 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..adapter import AdapterConfig
+from ..adapter import lora_config as adapter_lora_config
+from ..config import AdapterConfig
 from ..models import HASH_FILE, Base, files_hash
 
-_QADAPTER = (
-    AdapterConfig()
-)  # the baselines use Q-Adapter's own LoRA size (paper appendix C)
+_QADAPTER = AdapterConfig()  # the baselines use Q-Adapter's own LoRA size (paper appendix C)
 LORA_R, LORA_ALPHA, LORA_DROPOUT = (
     _QADAPTER.lora_r,
     _QADAPTER.lora_alpha,
@@ -27,19 +26,9 @@ LORA_R, LORA_ALPHA, LORA_DROPOUT = (
 )
 
 
-def lora_config(
-    r: int = LORA_R, alpha: int = LORA_ALPHA, dropout: float = LORA_DROPOUT
-):
-    """PEFT LoRA on all linear layers of a causal LM (the output head excluded, as PEFT does)."""
-    from peft import LoraConfig
-
-    return LoraConfig(
-        r=r,
-        lora_alpha=alpha,
-        lora_dropout=dropout,
-        target_modules=_QADAPTER.target_modules,
-        task_type="CAUSAL_LM",
-    )
+def lora_config(r: int = LORA_R, alpha: int = LORA_ALPHA, dropout: float = LORA_DROPOUT):
+    """PEFT LoRA config of Q-Adapter's adapter code path (all linear layers but the output head)."""
+    return adapter_lora_config(AdapterConfig(lora_r=r, lora_alpha=alpha, lora_dropout=dropout))
 
 
 def private_copy(base: Base) -> Base:
@@ -54,9 +43,7 @@ def log_relay(callbacks: Sequence[Callable[[dict], None]]):
     class Relay(TrainerCallback):
         def on_log(self, args, state, control, logs=None, **kwargs):
             if logs:
-                record = {
-                    k: float(v) for k, v in logs.items() if isinstance(v, (int, float))
-                }
+                record = {k: float(v) for k, v in logs.items() if isinstance(v, (int, float))}
                 record["step"] = state.global_step
                 for cb in callbacks:
                     cb(record)
@@ -87,9 +74,7 @@ def save_merged(
         "parent_hash": base.content_hash,
         **meta,
     }
-    (tmp / "qadapter-baseline.json").write_text(
-        json.dumps(record, indent=2, default=str) + "\n"
-    )
+    (tmp / "qadapter-baseline.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
     final = out / "model"
     shutil.rmtree(final, ignore_errors=True)
     tmp.rename(final)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..config import BIG, ConfigError, _f, check_fields
 from ..data.pairs import PreferencePair
 from .lora import (
     LORA_ALPHA,
@@ -35,34 +36,29 @@ Score = Callable[[list, list], list]
 
 @dataclass(frozen=True)
 class RLBaselineConfig:
-    lr: float = 5e-5  # AdamW learning rate, linear decay
-    beta: float = 0.05  # KL(pi || pi1) weight inside the reward (TRL's default)
-    num_generations: int = 4  # completions per prompt (the leave-one-out group)
-    prompts_per_step: int = (
-        2  # prompts per optimizer step (num_generations completions each)
-    )
-    micro_batch_size: int = 4  # completions per forward pass
-    max_completion_length: int = 64  # sampled response tokens
-    max_prompt_length: int = (
-        192  # prompts keep their last tokens (as in qadapter.data.tokenize)
-    )
-    temperature: float = 1.0  # sampling temperature of the completions
-    epochs: int = 1  # passes over the prompts
-    max_steps: int = -1  # -1: all epochs
-    lora_r: int = LORA_R
-    lora_alpha: int = LORA_ALPHA
-    lora_dropout: float = LORA_DROPOUT
-    seed: int = 0
-    bf16: bool = False  # CUDA
+    lr: float = _f(5e-5, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
+    beta: float = _f(0.05, "KL(pi || pi1) weight inside the reward (TRL's default)", lo=0.0, hi=1e4)
+    num_generations: int = _f(4, "completions per prompt (leave-one-out group)", lo=2, hi=BIG)
+    prompts_per_step: int = _f(2, "prompts per optimizer step", lo=1, hi=BIG)
+    micro_batch_size: int = _f(4, "completions per forward pass", lo=1, hi=BIG)
+    max_completion_length: int = _f(64, "sampled response tokens", lo=1, hi=10**7)
+    # prompts keep their last user turn beyond this (counted)
+    max_prompt_length: int = _f(192, "max prompt tokens", lo=1, hi=10**7)
+    temperature: float = _f(1.0, "sampling temperature", lo=0.0, hi=1e4, lo_open=True)
+    epochs: int = _f(1, "passes over the prompts", lo=1, hi=10**5)
+    max_steps: int = _f(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
+    lora_r: int = _f(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
+    lora_alpha: int = _f(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
+    lora_dropout: float = _f(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
+    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = _f(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
-        if self.num_generations < 2:
-            raise ValueError(
-                "RL baseline: num_generations must be >= 2 (leave-one-out), "
-                f"got {self.num_generations}"
-            )
+        check_fields(self)
+        if self.max_steps == 0:
+            raise ConfigError("RL baseline: max_steps must be >= 1, or -1 for all epochs; got 0")
         if (self.prompts_per_step * self.num_generations) % self.micro_batch_size:
-            raise ValueError(
+            raise ConfigError(
                 f"RL baseline: prompts_per_step * num_generations "
                 f"({self.prompts_per_step * self.num_generations}) must be a multiple of "
                 f"micro_batch_size ({self.micro_batch_size})"
@@ -75,8 +71,7 @@ def trl_reward(score: Score) -> Callable:
     def reward(prompts, completions, **kwargs) -> list[float]:
         texts = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
         msgs = [
-            list(p) if isinstance(p, list) else [{"role": "user", "content": p}]
-            for p in prompts
+            list(p) if isinstance(p, list) else [{"role": "user", "content": p}] for p in prompts
         ]
         values = [float(v) for v in score(msgs, texts)]
         if len(values) != len(texts):

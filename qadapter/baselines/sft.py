@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..config import BIG, ConfigError, _f, check_fields
 from ..data.pairs import PreferencePair
 from ..data.tokenize import tokenize_pair
 from .lora import (
@@ -28,24 +29,26 @@ from .lora import (
 
 @dataclass(frozen=True)
 class SFTBaselineConfig:
-    lr: float = 2e-4  # AdamW learning rate, linear decay (a usual LoRA SFT rate)
-    epochs: int = 1
-    batch_size: int = 8  # sequences per optimizer step
-    micro_batch_size: int = 4
-    max_length: int = 256  # prompt + response tokens, as Q-Adapter's smol profile
-    max_prompt_length: int | None = (
-        None  # default max_length // 2 (qadapter.data.tokenize)
-    )
-    max_steps: int = -1  # -1: all epochs
-    lora_r: int = LORA_R
-    lora_alpha: int = LORA_ALPHA
-    lora_dropout: float = LORA_DROPOUT
-    seed: int = 0
-    bf16: bool = False  # CUDA
+    lr: float = _f(2e-4, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
+    epochs: int = _f(1, "passes over the pairs", lo=1, hi=10**5)
+    batch_size: int = _f(8, "sequences per optimizer step", lo=1, hi=BIG)
+    micro_batch_size: int = _f(4, "sequences per forward pass", lo=1, hi=BIG)
+    max_length: int = _f(256, "max tokens of prompt + response (smol profile)", lo=8, hi=10**7)
+    # default max_length // 2 (qadapter.data.tokenize)
+    max_prompt_length: int | None = _f(None, "max prompt tokens", lo=1, hi=10**7)
+    max_steps: int = _f(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
+    lora_r: int = _f(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
+    lora_alpha: int = _f(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
+    lora_dropout: float = _f(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
+    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = _f(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
+        check_fields(self)
+        if self.max_steps == 0:
+            raise ConfigError("SFT baseline: max_steps must be >= 1, or -1 for all epochs; got 0")
         if self.batch_size % self.micro_batch_size:
-            raise ValueError(
+            raise ConfigError(
                 f"SFT baseline: batch_size ({self.batch_size}) must be a multiple of "
                 f"micro_batch_size ({self.micro_batch_size})"
             )
