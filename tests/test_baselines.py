@@ -14,6 +14,7 @@ from qadapter.baselines.rl import prompt_rows, trl_reward
 from qadapter.baselines.sft import check_completion_only, sft_rows
 from qadapter.data.tokenize import encode_prompt, encode_response
 from qadapter.dpo import DPOStageConfig
+from qadapter.errors import QAdapterError
 from qadapter.models import load_base, state_dict_hash
 
 
@@ -194,3 +195,13 @@ def test_train_baseline_rejects_bad_names_configs_and_rewards(tmp_path, toy_pair
         train_baseline("dpo", base, toy_pairs, tmp_path, reward=starts_with_letter)
     with pytest.raises(ValueError, match="differs from Q-Adapter's"):
         train_baseline("dpo", base, toy_pairs, tmp_path, DPOStageConfig(lora_r=8))
+
+
+def test_missing_trl_is_one_line_saying_what_to_install(monkeypatch, tmp_path, toy_pairs):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "trl", None)  # import trl -> ImportError
+    with pytest.raises(
+        QAdapterError, match=r"need TRL, which is not installed; pip install 'qadapter\[dpo\]'"
+    ):
+        train_baseline("sft", load_base("tiny"), toy_pairs, tmp_path)

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 
 from ..adapter import lora_config as adapter_lora_config
 from ..config import AdapterConfig
+from ..errors import QAdapterError
 from ..models import HASH_FILE, Base, files_hash
 
 _QADAPTER = AdapterConfig()  # the baselines use Q-Adapter's own LoRA size (paper appendix C)
@@ -29,6 +30,18 @@ LORA_R, LORA_ALPHA, LORA_DROPOUT = (
 def lora_config(r: int = LORA_R, alpha: int = LORA_ALPHA, dropout: float = LORA_DROPOUT):
     """PEFT LoRA config of Q-Adapter's adapter code path (all linear layers but the output head)."""
     return adapter_lora_config(AdapterConfig(lora_r=r, lora_alpha=alpha, lora_dropout=dropout))
+
+
+def trl():
+    """TRL (optional extra ``dpo``), or one line saying how to install it."""
+    try:
+        import trl as module
+    except ImportError:
+        raise QAdapterError(
+            "the SFT, DPO and RL baselines need TRL, which is not installed; "
+            "pip install 'qadapter[dpo]'"
+        ) from None
+    return module
 
 
 def private_copy(base: Base) -> Base:

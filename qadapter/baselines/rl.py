@@ -29,6 +29,7 @@ from .lora import (
     lora_config,
     private_copy,
     save_merged,
+    trl,
 )
 
 Score = Callable[[list, list], list]
@@ -124,7 +125,6 @@ def train_rl(
     """
     import torch
     from datasets import Dataset
-    from trl import RLOOConfig, RLOOTrainer
 
     if reward is None:
         raise ValueError(
@@ -133,6 +133,7 @@ def train_rl(
         )
     if not pairs:
         raise ValueError("RL baseline: no prompts to train on")
+    RLOOConfig, RLOOTrainer = trl().RLOOConfig, trl().RLOOTrainer
     work = private_copy(base)
     rows, duplicates, cut = prompt_rows(work.tokenizer, pairs, cfg.max_prompt_length)
     completions = cfg.prompts_per_step * cfg.num_generations

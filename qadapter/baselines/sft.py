@@ -24,6 +24,7 @@ from .lora import (
     lora_config,
     private_copy,
     save_merged,
+    trl,
 )
 
 
@@ -103,10 +104,10 @@ def train_sft(
     """
     import torch
     from datasets import Dataset
-    from trl import SFTConfig, SFTTrainer
 
     if not pairs:
         raise ValueError("SFT baseline: no preference pairs to train on")
+    SFTConfig, SFTTrainer = trl().SFTConfig, trl().SFTTrainer
     work = private_copy(base)
     rows, truncated = sft_rows(
         work.tokenizer,
