@@ -13,7 +13,11 @@ each step pays for full rollouts: the worst case), batch 1:
   transformer over prompt + response (no KV reuse, as a reward model sees each text afresh) and
   a random linear head on the last hidden state, i.e. what a same-size reward model costs.
 
-Prints tokens/s of each (median over ``--repeats`` rounds, interleaved) and the ratios to ``base``.
+Prints tokens/s of each (median over ``--repeats`` rounds, interleaved) and the ratios to ``base``,
+twice: per wall-clock second, and per second of this process's CPU time (``time.process_time``).
+On a shared, saturated machine the wall-clock numbers follow the other tenants' load; the CPU-time
+ratio is the cost ratio an idle machine with the same thread count would show (run with
+``OMP_NUM_THREADS=1`` there, so no thread spins while waiting for a core).
 """
 
 from __future__ import annotations
@@ -43,9 +47,7 @@ def lexical_reward(prompts, responses):
     """Free reward: polite words minus refusal words."""
     good, bad = ("please", "safe", "help"), ("can't", "cannot", "won't")
     return [
-        float(
-            sum(r.lower().count(w) for w in good) - sum(r.lower().count(w) for w in bad)
-        )
+        float(sum(r.lower().count(w) for w in good) - sum(r.lower().count(w) for w in bad))
         for r in responses
     ]
 
@@ -53,9 +55,7 @@ def lexical_reward(prompts, responses):
 def rm_sized_reward(base):
     """A reward with a same-size reward model's cost: backbone forward + linear head."""
     tok, backbone = base.tokenizer, base.model.model
-    head = torch.randn(
-        base.model.config.hidden_size, generator=torch.Generator().manual_seed(0)
-    )
+    head = torch.randn(base.model.config.hidden_size, generator=torch.Generator().manual_seed(0))
 
     @torch.inference_mode()
     def score(prompts, responses):
@@ -65,9 +65,9 @@ def rm_sized_reward(base):
         ]
         ids, mask = left_pad(rows, tok.pad_token_id)
         pos = (mask.cumsum(-1) - 1).clamp(min=0)
-        hidden = backbone(
-            input_ids=ids, attention_mask=mask, position_ids=pos
-        ).last_hidden_state[:, -1]
+        hidden = backbone(input_ids=ids, attention_mask=mask, position_ids=pos).last_hidden_state[
+            :, -1
+        ]
         return (hidden.float() @ head).tolist()
 
     return score
@@ -126,22 +126,26 @@ def main() -> None:
     for dec in decoders.values():
         dec.generate_text(base.tokenizer, [PROMPTS[0]], warm)
     rates = {k: [] for k in runners}
+    cpu_rates = {k: [] for k in runners}
     for r in range(args.repeats):
         msgs = prompts[r % len(prompts)]
         for name, go in runners.items():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             go(msgs)
             rates[name].append(n / (time.perf_counter() - t))
+            cpu_rates[name].append(n / (time.process_time() - c))
     med = {k: statistics.median(v) for k, v in rates.items()}
+    cpu_med = {k: statistics.median(v) for k, v in cpu_rates.items()}
     print(
         f"base={args.base} batch=1 new_tokens={n} k={args.k} rollout={args.rollout} "
         f"repeats={args.repeats} threads={torch.get_num_threads()}"
     )
     for name in runners:
         spread = f"[{min(rates[name]):.2f}-{max(rates[name]):.2f}]"
-        ratio = med[name] / med["base"]
+        ratio, cpu_ratio = med[name] / med["base"], cpu_med[name] / cpu_med["base"]
         print(
-            f"{name:16s} {med[name]:7.2f} tok/s {spread:>14s}   ratio vs base {ratio:.3f}"
+            f"{name:16s} {med[name]:7.2f} tok/s {spread:>14s}   ratio vs base {ratio:.3f}   "
+            f"per CPU-second {cpu_med[name]:7.2f} tok/s, ratio {cpu_ratio:.3f}"
         )
 
 
