@@ -33,7 +33,7 @@ from typing import Callable, Sequence
 import torch
 from transformers import DynamicCache
 
-from .config import BIG, ConfigError, _f, check_fields
+from .config import BIG, ConfigError, check_fields, setting
 from .data.tokenize import encode_prompt, left_pad
 
 Score = Callable[[list, list], list]
@@ -41,16 +41,18 @@ Score = Callable[[list, list], list]
 
 @dataclass(frozen=True)
 class TQStarConfig:
-    k: int = _f(4, "candidates per step: the top-k tokens of pi1", lo=1, hi=BIG)
-    rollout: int = _f(
+    k: int = setting(4, "candidates per step: the top-k tokens of pi1", lo=1, hi=BIG)
+    rollout: int = setting(
         8, "greedy pi1 tokens after each candidate (0: score the prefix)", lo=0, hi=BIG
     )
     # reward scale: log pi1 + reward / alpha; math.inf gives pi1's greedy decoding
     alpha: float = field(default=1.0, metadata={"help": "reward scale (> 0; inf: pi1 greedy)"})
-    max_new_tokens: int = _f(128, "new tokens at most", lo=0, hi=10**7)
-    greedy: bool = _f(True, "argmax over candidates; false: sample softmax(total / temperature)")
-    temperature: float = _f(1.0, "sampling temperature over the candidates", lo=0.0, hi=1e4)
-    seed: int | None = _f(None, "sampling seed", lo=0, hi=2**63 - 1)
+    max_new_tokens: int = setting(128, "new tokens at most", lo=0, hi=10**7)
+    greedy: bool = setting(
+        True, "argmax over candidates; false: sample softmax(total / temperature)"
+    )
+    temperature: float = setting(1.0, "sampling temperature over the candidates", lo=0.0, hi=1e4)
+    seed: int | None = setting(None, "sampling seed", lo=0, hi=2**63 - 1)
 
     def __post_init__(self) -> None:
         check_fields(self, skip=frozenset({"alpha"}))

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..config import BIG, ConfigError, _f, check_fields
+from ..config import BIG, ConfigError, check_fields, setting
 from ..data.pairs import PreferencePair
 from .lora import (
     LORA_ALPHA,
@@ -37,22 +37,24 @@ Score = Callable[[list, list], list]
 
 @dataclass(frozen=True)
 class RLBaselineConfig:
-    lr: float = _f(5e-5, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
-    beta: float = _f(0.05, "KL(pi || pi1) weight inside the reward (TRL's default)", lo=0.0, hi=1e4)
-    num_generations: int = _f(4, "completions per prompt (leave-one-out group)", lo=2, hi=BIG)
-    prompts_per_step: int = _f(2, "prompts per optimizer step", lo=1, hi=BIG)
-    micro_batch_size: int = _f(4, "completions per forward pass", lo=1, hi=BIG)
-    max_completion_length: int = _f(64, "sampled response tokens", lo=1, hi=10**7)
+    lr: float = setting(5e-5, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
+    beta: float = setting(
+        0.05, "KL(pi || pi1) weight inside the reward (TRL's default)", lo=0.0, hi=1e4
+    )
+    num_generations: int = setting(4, "completions per prompt (leave-one-out group)", lo=2, hi=BIG)
+    prompts_per_step: int = setting(2, "prompts per optimizer step", lo=1, hi=BIG)
+    micro_batch_size: int = setting(4, "completions per forward pass", lo=1, hi=BIG)
+    max_completion_length: int = setting(64, "sampled response tokens", lo=1, hi=10**7)
     # prompts keep their last user turn beyond this (counted)
-    max_prompt_length: int = _f(192, "max prompt tokens", lo=1, hi=10**7)
-    temperature: float = _f(1.0, "sampling temperature", lo=0.0, hi=1e4, lo_open=True)
-    epochs: int = _f(1, "passes over the prompts", lo=1, hi=10**5)
-    max_steps: int = _f(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
-    lora_r: int = _f(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
-    lora_alpha: int = _f(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
-    lora_dropout: float = _f(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
-    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
-    bf16: bool = _f(False, "bf16 compute (CUDA)")
+    max_prompt_length: int = setting(192, "max prompt tokens", lo=1, hi=10**7)
+    temperature: float = setting(1.0, "sampling temperature", lo=0.0, hi=1e4, lo_open=True)
+    epochs: int = setting(1, "passes over the prompts", lo=1, hi=10**5)
+    max_steps: int = setting(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
+    lora_r: int = setting(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
+    lora_alpha: int = setting(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
+    lora_dropout: float = setting(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
+    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = setting(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
         check_fields(self)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..config import BIG, ConfigError, _f, check_fields
+from ..config import BIG, ConfigError, check_fields, setting
 from ..data.pairs import PreferencePair
 from ..data.tokenize import tokenize_pair
 from .lora import (
@@ -30,19 +30,19 @@ from .lora import (
 
 @dataclass(frozen=True)
 class SFTBaselineConfig:
-    lr: float = _f(2e-4, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
-    epochs: int = _f(1, "passes over the pairs", lo=1, hi=10**5)
-    batch_size: int = _f(8, "sequences per optimizer step", lo=1, hi=BIG)
-    micro_batch_size: int = _f(4, "sequences per forward pass", lo=1, hi=BIG)
-    max_length: int = _f(256, "max tokens of prompt + response (smol profile)", lo=8, hi=10**7)
+    lr: float = setting(2e-4, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
+    epochs: int = setting(1, "passes over the pairs", lo=1, hi=10**5)
+    batch_size: int = setting(8, "sequences per optimizer step", lo=1, hi=BIG)
+    micro_batch_size: int = setting(4, "sequences per forward pass", lo=1, hi=BIG)
+    max_length: int = setting(256, "max tokens of prompt + response (smol profile)", lo=8, hi=10**7)
     # default max_length // 2 (qadapter.data.tokenize)
-    max_prompt_length: int | None = _f(None, "max prompt tokens", lo=1, hi=10**7)
-    max_steps: int = _f(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
-    lora_r: int = _f(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
-    lora_alpha: int = _f(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
-    lora_dropout: float = _f(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
-    seed: int = _f(0, "random seed", lo=0, hi=2**32 - 1)
-    bf16: bool = _f(False, "bf16 compute (CUDA)")
+    max_prompt_length: int | None = setting(None, "max prompt tokens", lo=1, hi=10**7)
+    max_steps: int = setting(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
+    lora_r: int = setting(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
+    lora_alpha: int = setting(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
+    lora_dropout: float = setting(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
+    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = setting(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
         check_fields(self)
