@@ -127,8 +127,11 @@ def retry_after_s(value: str | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        when = email.utils.parsedate_to_datetime(value) if value else None
-        return None if when is None else max(0.0, when.timestamp() - time.time())
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None  # unreadable: fall back to exponential backoff
+        return max(0.0, when.timestamp() - time.time())
 
 
 class OpenAIJudge:

@@ -24,6 +24,7 @@ import logging
 import math
 import shutil
 import time
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
@@ -121,6 +122,7 @@ class RewardModel:
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = [0.0] * len(ids)
         pad = self.tokenizer.pad_token_id
+        device = next(self.model.parameters()).device
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
             width = max(len(ids[i]) for i in chunk)
@@ -129,9 +131,10 @@ class RewardModel:
             for row, i in enumerate(chunk):
                 input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
                 mask[row, : len(ids[i])] = 1
-            rewards = (
-                self.model(input_ids=input_ids, attention_mask=mask).logits[:, 0].float()
-            )  # (B,)
+            logits = self.model(
+                input_ids=input_ids.to(device), attention_mask=mask.to(device)
+            ).logits
+            rewards = logits[:, 0].float().cpu()  # (B,)
             for row, i in enumerate(chunk):
                 out[i] = float(rewards[row])
         return out
@@ -238,33 +241,10 @@ def lora_config(model, cfg: RewardModelConfig):
     )
 
 
-def _train_into(
-    base,
-    pairs,
-    cfg: RewardModelConfig,
-    target: Path,
-    *,
-    key: str,
-    data_hash: str,
-    progress: bool,
-) -> None:
-    from datasets import Dataset
-    from trl import RewardConfig, RewardTrainer
+def _reward_config(cfg: RewardModelConfig, work: Path, progress: bool):
+    from trl import RewardConfig
 
-    tok = base.tokenizer
-    rows, truncated = [], 0
-    for p in pairs:
-        t = tokenize_pair(tok, p, max_length=cfg.max_length)
-        truncated += t.truncated
-        rows.append(
-            {
-                "chosen_ids": list(t.prompt_ids + t.chosen_ids),
-                "rejected_ids": list(t.prompt_ids + t.rejected_ids),
-            }
-        )
-    work = target.with_name(target.name + ".tmp")
-    shutil.rmtree(work, ignore_errors=True)
-    args = RewardConfig(
+    return RewardConfig(
         output_dir=str(work / "trainer"),
         learning_rate=cfg.lr,
         num_train_epochs=cfg.epochs,
@@ -283,6 +263,40 @@ def _train_into(
         disable_tqdm=not progress,
         lr_scheduler_type="linear",
     )
+
+
+def _train_into(
+    base,
+    pairs,
+    cfg: RewardModelConfig,
+    target: Path,
+    *,
+    key: str,
+    data_hash: str,
+    progress: bool,
+) -> None:
+    from datasets import Dataset
+    from trl import RewardTrainer
+
+    tok = base.tokenizer
+    rows, truncated = [], 0
+    for p in pairs:
+        t = tokenize_pair(tok, p, max_length=cfg.max_length)
+        truncated += t.truncated
+        rows.append(
+            {
+                "chosen_ids": list(t.prompt_ids + t.chosen_ids),
+                "rejected_ids": list(t.prompt_ids + t.rejected_ids),
+            }
+        )
+    work = target.with_name(target.name + ".tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    # transformers 5 renames gradient_checkpointing (a FutureWarning); TRL's config still sets it
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=".*gradient_checkpointing", category=FutureWarning
+        )
+        args = _reward_config(cfg, work, progress)
     lora = lora_config(base.model, cfg)
     started = time.perf_counter()
     model = sequence_classifier(base, cfg.seed)
