@@ -18,7 +18,9 @@ Conventions (stored and computed exactly as AlpacaEval does, written here from i
   a draw is preference == 1.5, a loss (``n_wins_base``) is preference < 1.5;
 * unparsed verdicts (``preference`` None) are left out of every mean and counted in ``n_unparsed``;
   ``n_total = n_wins + n_wins_base + n_draws`` counts the judged items only;
-* ``avg_length`` is the mean length in characters of the model's outputs (all items).
+* ``avg_length`` is the mean length in characters of the model's outputs (all items);
+* ``length_controlled_win_rate`` is the project's own two-parameter length control
+  (:mod:`qadapter.evaluate.length_control`), not AlpacaEval's official LC win rate.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ from pathlib import Path
 from typing import Sequence
 
 from .judges.base import JudgeItem, PairwiseJudge, render_conversation
+from .length_control import length_controlled_win_rate
 
 LEADERBOARD_COLUMNS = (
     "generator",
     "win_rate",
     "standard_error",
     "discrete_win_rate",
+    "length_controlled_win_rate",
     "n_wins",
     "n_wins_base",
     "n_draws",
@@ -159,12 +163,17 @@ def leaderboard_row(annotations: Sequence[dict], *, mode: str) -> dict:
         raise ValueError(
             f"leaderboard_row: annotations mix generators {sorted(generators)}; one at a time"
         )
-    stats = winrate_stats([a["preference"] for a in annotations])
-    avg_length = sum(len(a["output_2"]) for a in annotations) / len(annotations)
+    preferences = [a["preference"] for a in annotations]
+    stats = winrate_stats(preferences)
+    model_lengths = [len(a["output_2"]) for a in annotations]
+    lc = length_controlled_win_rate(
+        preferences, model_lengths, [len(a["output_1"]) for a in annotations]
+    )
     return {
         "generator": generators.pop(),
         **stats,
-        "avg_length": avg_length,
+        "length_controlled_win_rate": lc,
+        "avg_length": sum(model_lengths) / len(model_lengths),
         "mode": mode,
     }
 

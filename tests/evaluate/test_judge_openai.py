@@ -127,7 +127,7 @@ def config(srv, tmp_path, **overrides):
         base_url=f"http://127.0.0.1:{srv.server_address[1]}/v1",
         model="stub-judge",
         api_key_env="QA_TEST_JUDGE_CRED",
-        timeout_s=2.0,
+        timeout_s=3.0,
         backoff_s=0.01,
         max_retries=3,
         requests_per_second=1000.0,

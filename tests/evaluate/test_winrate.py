@@ -332,3 +332,53 @@ def test_judge_subset_with_a_reward_model_judge_maps_rewards_back_and_warns(tmp_
         assert r["preference"] == pytest.approx(1 + 1 / (1 + math.exp(r_ref - r_model)), abs=1e-5)
     assert result["trusted"] is False and "not trusted" in result["warnings"][0]
     assert json.loads((tmp_path / "rm" / "judge.json").read_text())["trusted"] is False
+
+
+def test_length_control_removes_a_pure_length_bias():
+    from qadapter.evaluate.length_control import length_controlled_win_rate
+
+    # the judge prefers the longer answer 80% of the time, whoever wrote it; the model is longer
+    # on 75% of the items: raw win rate .75 * 80 + .25 * 20 = 65, at equal length 50
+    n = 200
+    longer = [i % 4 != 0 for i in range(n)]
+    prefs = [1.8 if lo else 1.2 for lo in longer]
+    model_len = [110 if lo else 90 for lo in longer]
+    ref_len = [100] * n
+    assert winrate_stats(prefs)["win_rate"] == pytest.approx(65.0)
+    assert length_controlled_win_rate(prefs, model_len, ref_len) == pytest.approx(50.0, abs=0.5)
+    # no length difference at all: the LC win rate is the win rate
+    flat = [2.0 if i % 3 else 1.0 for i in range(n)]
+    raw = winrate_stats(flat)["win_rate"]
+    assert length_controlled_win_rate(flat, ref_len, ref_len) == pytest.approx(raw, abs=0.5)
+    assert math.isnan(length_controlled_win_rate([None], [1], [2]))
+
+
+def test_length_model_fit_is_the_regularized_optimum():
+    from qadapter.evaluate.length_control import RIDGE, fit_length_model, length_features
+
+    rng = random.Random(5)
+    m = [rng.randint(20, 400) for _ in range(60)]
+    r = [rng.randint(20, 400) for _ in range(60)]
+    y = [rng.choice([0.0, 0.5, 1.0, rng.random()]) for _ in range(60)]
+    x = length_features(m, r)
+    d = [a - b for a, b in zip(m, r)]
+    mean = sum(d) / 60
+    std = math.sqrt(sum((v - mean) ** 2 for v in d) / 60)
+    assert x == pytest.approx([math.tanh(v / std) for v in d])
+    theta, phi = fit_length_model(y, x)
+
+    def objective(t, f):
+        total = RIDGE / 2 * (t * t + f * f)
+        for yi, xi in zip(y, x):
+            s = 1 / (1 + math.exp(-(t + f * xi)))
+            total -= yi * math.log(s) + (1 - yi) * math.log(1 - s)
+        return total
+
+    g0 = RIDGE * theta + sum(1 / (1 + math.exp(-(theta + phi * xi))) - yi for yi, xi in zip(y, x))
+    g1 = RIDGE * phi + sum(
+        (1 / (1 + math.exp(-(theta + phi * xi))) - yi) * xi for yi, xi in zip(y, x)
+    )
+    assert abs(g0) < 1e-8 and abs(g1) < 1e-8
+    best = objective(theta, phi)
+    for dt, df in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
+        assert objective(theta + dt, phi + df) > best
