@@ -152,8 +152,20 @@ def test_a_judge_that_cannot_rank_held_out_pairs_is_flagged(trained, caplog):
     assert RewardModelJudge(rm, test_pairs=()).trusted is False  # nothing measured, nothing trusted
 
 
-def test_registry_builds_the_judge_from_the_cache(trained):
+def test_registry_builds_the_judge_from_the_cache(trained, monkeypatch):
     base, root, train, rm = trained
+    first = get_judge(
+        "reward-model",
+        base=base,
+        train_pairs=train,
+        test_pairs=toy_pairs(6, seed=3),
+        config=CFG,
+        cache_root=root,
+    )
+    assert first.describe()["test_metrics_cached"] is False
+    monkeypatch.setattr(
+        rm_module.RewardModel, "pairwise_accuracy", lambda *a: pytest.fail("re-scored")
+    )
     judge = get_judge(
         "reward-model",
         base=base,
@@ -163,6 +175,8 @@ def test_registry_builds_the_judge_from_the_cache(trained):
         cache_root=root,
     )
     assert judge.reward_model.meta["cache_hit"] is True and judge.trusted
+    assert judge.test_metrics["cached"] is True
+    assert judge.describe()["test_accuracy"] == first.describe()["test_accuracy"]
 
 
 def test_sequence_classifier_keeps_the_base_weights():

@@ -14,8 +14,10 @@ import json
 import logging
 import math
 from dataclasses import asdict
+from pathlib import Path
 from typing import Sequence
 
+from ...data.hashing import dataset_hash
 from ...data.pairs import PreferencePair
 from .base import JudgeItem, Verdict
 from .reward_model import RewardModel
@@ -45,6 +47,20 @@ def average_reward(score, prompts: Sequence[Sequence[dict]], responses: Sequence
     return mean_and_se(score(prompts, responses))
 
 
+def heldout_accuracy(reward_model: RewardModel, pairs: Sequence[PreferencePair]) -> dict:
+    """``reward_model.pairwise_accuracy(pairs)``, stored beside a cached reward model
+    (``test-<dataset hash>.json``) so that building the judge again does not re-score the pairs."""
+    directory = reward_model.meta.get("path")
+    digest = dataset_hash(pairs)
+    path = Path(directory) / f"test-{digest[:24]}.json" if directory and pairs else None
+    if path is not None and path.is_file():
+        return {**json.loads(path.read_text()), "cached": True}
+    metrics = {**reward_model.pairwise_accuracy(pairs), "data_hash": digest}
+    if path is not None:
+        path.write_text(json.dumps(metrics, indent=2) + "\n")
+    return {**metrics, "cached": False}
+
+
 class RewardModelJudge:
     """Pairwise judge from a :class:`RewardModel`: ``preference = 1 + sigmoid(r2 - r1)``.
 
@@ -62,7 +78,7 @@ class RewardModelJudge:
         min_accuracy: float = 0.6,
     ):
         self.reward_model, self.min_accuracy = reward_model, min_accuracy
-        self.test_metrics = reward_model.pairwise_accuracy(list(test_pairs))
+        self.test_metrics = heldout_accuracy(reward_model, list(test_pairs))
         acc = self.test_metrics["accuracy"]
         self.trusted = bool(acc >= min_accuracy)  # NaN (no test pairs) is not trusted
         if not self.trusted:
@@ -109,6 +125,7 @@ class RewardModelJudge:
             "test_accuracy": self.test_metrics["accuracy"],
             "test_pairs": self.test_metrics["n_pairs"],
             "test_margin": self.test_metrics["margin"],
+            "test_metrics_cached": self.test_metrics["cached"],
             "config": asdict(self.reward_model.cfg),
             **meta,
         }
