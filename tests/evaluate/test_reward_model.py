@@ -76,7 +76,9 @@ def test_learns_a_separable_preference_and_reports_held_out_accuracy(trained):
         and rm.meta["truncated_pairs"] == 1
         and rm.meta["cache_hit"] is False
     )
-    assert rm.meta["steps"] == math.ceil(17 / 4) * 2
+    assert rm.meta["steps"] == math.ceil(17 / 4) * 2 and rm.meta["epochs_done"] == pytest.approx(
+        2.0
+    )
 
 
 def test_second_call_is_a_cache_hit_and_other_inputs_are_not(trained, monkeypatch):

@@ -323,6 +323,7 @@ def _train_into(
         "train_pairs": len(rows),
         "truncated_pairs": truncated,
         "steps": result.global_step,
+        "epochs_done": float(trainer.state.epoch or 0.0),  # < epochs when max_steps stopped it
         "train_loss": result.training_loss,
         "train_wall_s": wall,
     }
