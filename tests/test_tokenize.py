@@ -1,9 +1,15 @@
-"""Response masks follow the chat template's boundary; truncation keeps prompt end and response start."""
+"""Response masks follow the chat template's boundary; truncation keeps prompt end, response start."""
 
 import torch
 
 from qadapter.data.pairs import PreferencePair
-from qadapter.data.tokenize import collate_pairs, encode_prompt, encode_response, left_pad, tokenize_pair
+from qadapter.data.tokenize import (
+    collate_pairs,
+    encode_prompt,
+    encode_response,
+    left_pad,
+    tokenize_pair,
+)
 from qadapter.models import tiny_tokenizer
 
 TOK = tiny_tokenizer()
@@ -29,10 +35,13 @@ def test_mask_scores_exactly_the_response_tokens_including_the_first():
         scored = actions[row][mask[row]].tolist()
         assert scored == list(response)  # every response token, first one and EOS included
         assert mask[row].sum().item() == len(response)
-        first = len(tp.prompt_ids) - 1  # the state ending at the last prompt token takes the first response action
+        # the state ending at the last prompt token takes the first response action
+        first = len(tp.prompt_ids) - 1
         assert mask[row, first] and not mask[row, first - 1]
     assert TOK.decode(actions[1][mask[1]].tolist()) == "No.<|im_end|>"
-    assert not mask[1, len(tp.prompt_ids) + len(tp.rejected_ids) - 1 :].any()  # padding is never scored
+    assert not mask[
+        1, len(tp.prompt_ids) + len(tp.rejected_ids) - 1 :
+    ].any()  # padding is never scored
 
 
 def test_long_prompt_never_leaks_into_the_mask():
@@ -46,7 +55,11 @@ def test_long_prompt_never_leaks_into_the_mask():
 
 
 def test_truncation_keeps_prompt_end_and_response_start_consistently():
-    p = pair(prompt="one two three four five six seven eight nine ten " * 4, chosen="alpha beta gamma delta " * 10, rejected="short")
+    p = pair(
+        prompt="one two three four five six seven eight nine ten " * 4,
+        chosen="alpha beta gamma delta " * 10,
+        rejected="short",
+    )
     full_prompt = encode_prompt(TOK, p.prompt)
     full_chosen = encode_response(TOK, p.chosen)
     tp = tokenize_pair(TOK, p, max_length=60, max_prompt_length=20)
