@@ -1,4 +1,7 @@
-"""Response masks follow the chat template's boundary; truncation keeps prompt end, response start."""
+"""Response masks follow the chat template's boundary.
+
+Truncation keeps the prompt's end and the response's start.
+"""
 
 import torch
 
