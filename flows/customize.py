@@ -28,7 +28,7 @@ from prefect.runtime import flow_run  # noqa: E402
 
 from qadapter.secrets import redact  # noqa: E402
 from tasks import stages as T  # noqa: E402
-from tasks import tracking  # noqa: E402
+from tasks import lifecycle, tracking  # noqa: E402
 from tasks.experiment import data_hashes, experiment  # noqa: E402
 
 
@@ -37,7 +37,11 @@ def _flow_run_url(run_id: str) -> str:
     return api.replace("/api", f"/runs/flow-run/{run_id}") if api else ""
 
 
-@flow(name="customize")
+@flow(
+    name="customize",
+    on_cancellation=[lifecycle.on_cancellation],
+    on_crashed=[lifecycle.on_crashed],
+)
 def customize(
     profile: Literal["smol", "paper", "tiny"] = "smol",
     base: Optional[str] = None,
