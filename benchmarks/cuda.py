@@ -120,7 +120,9 @@ def main() -> None:
                 print(f"{label}: skipped ({e})")
                 continue
         results[label] = train_run(base_dir, pairs, args, eight_bit, tmp / f"adapter-{label}")
-        print(f"{label} training: {json.dumps(results[label])}")
+        print(f"{label} training: {json.dumps(results[label])}", flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2) + "\n")
 
     results["decode"] = decode_run(base_dir, tmp / "adapter-decode", args)
     print(f"bf16 decoding: {json.dumps(results['decode'])}")

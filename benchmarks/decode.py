@@ -47,7 +47,7 @@ def random_adapter(base, directory: Path) -> None:
     g = torch.Generator().manual_seed(0)
     with torch.no_grad():
         for p in model.trainable_parameters():
-            p.add_(torch.randn(p.shape, generator=g) * 0.01)
+            p.add_(torch.randn(p.shape, generator=g).to(p.device, p.dtype) * 0.01)
     save_adapter(
         model,
         directory,
