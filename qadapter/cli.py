@@ -207,6 +207,7 @@ def cmd_info(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .data.check import add_data_parser
+    from .evaluate.eval_cli import add_eval_parser
 
     parser = Parser(
         prog="qadapter",
@@ -220,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train(sub)
     add_generate(sub)
     add_info(sub)
+    add_eval_parser(sub)
     add_data_parser(sub)
     return parser
 

@@ -398,6 +398,15 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
         "quarantine",
     ),
     ("data-no-subcommand", lambda c: ["data"], "required"),
+    # --- eval ---
+    ("eval-missing-target", lambda c: ["eval", str(c.tmp / "nope")], "no such directory"),
+    (
+        "eval-suite-bogus",
+        lambda c: ["eval", str(c.adapter), "--suite", "bogus"],
+        "invalid choice: 'bogus'",
+    ),
+    ("eval-limit-0", lambda c: ["eval", str(c.adapter), "--limit", "0"], "limit"),
+    ("eval-alpha-tilde-0", lambda c: ["eval", str(c.adapter), "--alpha-tilde", "0"], "alpha_tilde"),
     # --- top level ---
     ("no-command", lambda c: [], "required"),
     ("unknown-command", lambda c: ["frobnicate"], "invalid choice"),
