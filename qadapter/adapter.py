@@ -15,6 +15,13 @@ to the ~5M of the LoRA, which the paper's 6M-parameter count rules out.
 Q can also come from a separate, smaller model that shares the tokenizer (paper, section 3), with
 LoRA on it; only the ``logits`` head is offered there (a residual would need a third pass).
 The base pass always runs under ``torch.no_grad()``; base weights are never updated.
+
+Stacking (``qadapter.stack``): with ``parent=Stack(...)`` the frozen stack below takes the base's
+place. The base pass then returns the hidden states of every stack level (one forward of
+``depth + 1`` row groups over the shared weights) and the chunk functions read ``log pi^(k-1)``
+through the stack instead of ``log pi1``; the residual head still subtracts the base network's
+logits. Nothing in the training loop changes. ``save_adapter`` records the parent's reference and
+content hash; ``load_adapter`` loads and verifies the lineage.
 """
 
 from __future__ import annotations
@@ -27,15 +34,22 @@ from torch.utils.checkpoint import checkpoint
 
 from .config import AdapterConfig
 from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
-from .meta import META_FILE, META_VERSION, AdapterError, read_meta, write_meta
+from .meta import (
+    ADAPTER_CONFIG,
+    ADAPTER_WEIGHTS,
+    META_FILE,
+    META_VERSION,
+    AdapterError,
+    read_meta,
+    resolve_parent,
+    verified_lineage,
+    write_meta,
+)
 
 __all__ = [
     "HEADS", "META_FILE", "AdapterConfig", "AdapterError", "QAdapter", "check_adapter_files",
     "check_base", "load_adapter", "lora_config", "read_meta", "save_adapter",
 ]  # fmt: skip
-
-ADAPTER_WEIGHTS = "adapter_model.safetensors"
-ADAPTER_CONFIG = "adapter_config.json"
 
 
 def lora_config(cfg: AdapterConfig) -> LoraConfig:
@@ -56,15 +70,16 @@ def _backbone(lm):
 
 
 def _terms_chunk(
-    h_q, h_b, actions, q_head, base_head, head: str, alpha0: float, alpha_tilde: float
+    h_q, h_f, actions, q_head, frozen_policy, head: str, alpha0: float, alpha_tilde: float
 ):
-    """Q(s, a) of the taken actions and V(s) for n states.   h_q, h_b: (n, H); actions: (n,).
+    """Q(s, a) of the taken actions and V(s) for n states.
 
+    h_q: (n, H) adapter hidden states; h_f: (G, n, H) the frozen levels' (G = 1 without a
+    parent); actions: (n,). ``frozen_policy(h_f)`` -> (base logits, log pi^(k-1)), (n, V) each.
     The loss.py functions of eq. 6 and 9 on one chunk of states (so training runs the tested math).
     """
     with torch.no_grad():
-        base_logits = base_head(h_b)  # (n, V)
-        base_lp = base_logprobs_from_logits(base_logits)  # log pi1, (n, V)
+        base_logits, base_lp = frozen_policy(h_f)  # (n, V) each
     q = q_from_logits(head, q_head(h_q), base_logits)  # (n, V)
     values = soft_value(q, base_lp, alpha0=alpha0, alpha_tilde=alpha_tilde)  # V(s), (n,)
     return taken(q, actions), values  # (n,), (n,)
@@ -80,10 +95,21 @@ class QAdapter(torch.nn.Module):
         q_model=None,
         qnet: PeftModel | None = None,
         seed: int = 0,
+        parent=None,
     ):
         super().__init__()
         self.config = config
         self.shared = q_model is None
+        if parent is not None:
+            if not self.shared:
+                raise AdapterError(
+                    "a stacked adapter needs the base network as its Q network; drop the q_model"
+                )
+            if not parent.shares_weights_with(base_model):
+                raise AdapterError(
+                    "the parent stack runs on other weights than this base model; load it with "
+                    "Stack.load(parent_dir, base.model, base.content_hash) on the same base"
+                )
         for p in base_model.parameters():
             p.requires_grad_(False)
         if not self.shared:
@@ -106,6 +132,7 @@ class QAdapter(torch.nn.Module):
         # Registered outside the module tree on purpose: in shared mode it is the same object
         # that qnet wraps, and we must not count or save its parameters twice.
         object.__setattr__(self, "base_model", base_model)
+        object.__setattr__(self, "parent", parent)  # frozen qadapter.stack.Stack, or None
 
     # ---- passes -------------------------------------------------------------------------------
 
@@ -123,6 +150,24 @@ class QAdapter(torch.nn.Module):
             return _backbone(self.base_model)(
                 input_ids=input_ids, attention_mask=attention_mask
             ).last_hidden_state
+
+    def frozen_hidden(self, input_ids, attention_mask):
+        """Hidden states of the frozen levels, (G, B, L, H), without gradients: group 0 the base,
+        group j the j-th adapter of the parent stack (G = 1 without a parent)."""
+        if self.parent is not None:
+            return self.parent.hidden(input_ids, attention_mask)
+        return self.base_hidden(input_ids, attention_mask).unsqueeze(0)
+
+    def frozen_policy(self, h_f):
+        """(base logits f_0, log pi^(k-1)), (..., V) each, from frozen hidden states (G, ..., H).
+
+        log pi^(k-1) is log pi1 without a parent, else the stack's policy (eq. 6 level by level).
+        """
+        with torch.no_grad():
+            if self.parent is not None:
+                return self.parent.policy(h_f)
+            base_logits = self.base_head(h_f[0])
+            return base_logits, base_logprobs_from_logits(base_logits)
 
     def q_hidden(self, input_ids, attention_mask):
         """Hidden states of the Q network, (B, L, H), with gradients to the LoRA weights."""
@@ -156,18 +201,18 @@ class QAdapter(torch.nn.Module):
         action at t+1 is scored too. Vocabulary-sized tensors exist for one chunk of positions at
         a time; with ``checkpoint_chunks`` they are recomputed in backward instead of stored.
         """
-        h_b = self.base_hidden(input_ids, attention_mask)  # (B, L, H)
+        h_f = self.frozen_hidden(input_ids, attention_mask)  # (G, B, L, H)
         h_q = self.q_hidden(input_ids, attention_mask)  # (B, L, H)
         idx = action_mask.nonzero(as_tuple=True)
-        hq, hb, act = h_q[idx], h_b[idx], actions[idx]  # (N, H), (N, H), (N,)
+        hq, hf, act = h_q[idx], h_f[:, idx[0], idx[1]], actions[idx]  # (N, H), (G, N, H), (N,)
         q_parts, v_parts = [], []
         for i in range(0, hq.shape[0], chunk):
             args = (
                 hq[i : i + chunk],
-                hb[i : i + chunk],
+                hf[:, i : i + chunk],
                 act[i : i + chunk],
                 self.q_head,
-                self.base_head,
+                self.frozen_policy,
                 self.config.head,
                 alpha0,
                 alpha_tilde,
@@ -186,12 +231,13 @@ class QAdapter(torch.nn.Module):
         return q_taken, values
 
     def full_outputs(self, input_ids, attention_mask):
-        """Q values and log pi1 at every position, (B, L, V) each (tests and evaluation)."""
+        """Q values and log pi1 (log pi^(k-1) on a parent stack) at every position, (B, L, V) each
+        (tests and evaluation)."""
         with torch.no_grad():
-            base_logits = self.base_head(self.base_hidden(input_ids, attention_mask))  # (B, L, V)
+            base_logits, prev_lp = self.frozen_policy(self.frozen_hidden(input_ids, attention_mask))
         adapter_logits = self.q_head(self.q_hidden(input_ids, attention_mask))  # (B, L, V)
         q = q_from_logits(self.config.head, adapter_logits, base_logits)
-        return q, base_logprobs_from_logits(base_logits)
+        return q, prev_lp
 
     def trainable_parameters(self):
         return [p for p in self.qnet.parameters() if p.requires_grad]
@@ -201,17 +247,37 @@ class QAdapter(torch.nn.Module):
 
 
 def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
-    """Write the PEFT adapter (safetensors) and ``qadapter.json`` (hyper-parameters, lineage)."""
+    """Write the PEFT adapter (safetensors) and ``qadapter.json`` (hyper-parameters, lineage).
+
+    On a parent stack, ``parent`` (the stack top's directory, or the reference given in ``meta``)
+    and ``parent_hash`` (its content hash) are recorded; ``meta`` naming a parent the model was
+    not built on is refused.
+    """
     from dataclasses import asdict
 
     directory = Path(directory)
-    model.qnet.save_pretrained(directory, safe_serialization=True)
     record = {
         "format_version": META_VERSION,
         "head": model.config.head,
         "adapter": asdict(model.config),
         **meta,
     }
+    top = model.parent.top if model.parent is not None else None
+    ref = record.get("parent")
+    if top is None and ref:
+        raise AdapterError(
+            f"{directory}: metadata names parent {ref!r}, but the model was not trained on it; "
+            "build it with QAdapter(..., parent=Stack.load(parent_dir, ...))"
+        )
+    if top is not None:
+        ref = ref or str(top.directory.resolve())
+        if resolve_parent(ref, directory).resolve() != top.directory.resolve():
+            raise AdapterError(
+                f"{directory}: metadata names parent {ref!r}, but the model was trained on "
+                f"{top.directory}; pass that parent"
+            )
+        record.update(parent=ref, parent_hash=top.hash)
+    model.qnet.save_pretrained(directory, safe_serialization=True)
     write_meta(directory, record)
     return directory
 
@@ -256,13 +322,20 @@ def check_adapter_files(directory: str | Path) -> None:
 def load_adapter(
     directory: str | Path, base_model, base_hash: str, *, q_model=None, trainable: bool = False
 ) -> tuple[QAdapter, dict]:
-    """Rebuild a :class:`QAdapter` from a directory written by :func:`save_adapter`."""
+    """Rebuild a :class:`QAdapter` from a directory written by :func:`save_adapter`, on its
+    verified parent stack when it has one."""
     meta = read_meta(directory)
     check_base(meta, base_hash, str(directory))
     check_adapter_files(directory)
+    parent = None
+    if meta.get("parent"):
+        from .stack import Stack
+
+        chain = verified_lineage(directory)  # root first; chain[-2] is the parent
+        parent = Stack.load(chain[-2][0], base_model, base_hash)
     cfg = (
         AdapterConfig(**meta["adapter"]) if "adapter" in meta else AdapterConfig(head=meta["head"])
     )
     target = base_model if q_model is None else q_model
     qnet = PeftModel.from_pretrained(target, str(directory), is_trainable=trainable)
-    return QAdapter(base_model, cfg, q_model=q_model, qnet=qnet), meta
+    return QAdapter(base_model, cfg, q_model=q_model, qnet=qnet, parent=parent), meta

@@ -6,6 +6,9 @@ values. Each step takes the last position's logits of both, forms eq. 6 and pick
 per-row position ids.
 
 Two-model decoding normally runs as one doubled batch on the base weights (``qadapter.dual``).
+A stack of d adapters (``qadapter.stack``) runs d + 1 row groups the same way (group 0 the base,
+group j adapter j) and forms eq. 6 level by level; alpha0 / alpha_tilde overrides apply to the top
+adapter only.
 One exact shortcut: with the ``residual`` head, Q = f_q - f_b (adapter and base logits), so
 Q + alpha0 log pi1 = f_q + (alpha0 - 1) f_b - alpha0 logsumexp(f_b). The last term is constant in
 the action and cancels in the softmax; with alpha0 = 1 (the paper's default) the customized policy
@@ -27,8 +30,8 @@ from transformers import DynamicCache
 from .adapter import check_adapter_files, check_base, read_meta
 from .config import BIG, MethodConfig, check_fields, setting
 from .data.tokenize import encode_prompt, left_pad
-from .dual import RowSplit
-from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
+from .dual import RowGroups
+from .stack import policy_from_logits
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,9 @@ def select_tokens(
 class CustomizedDecoder:
     """Decoding from eq. 6. Three ways to get a step's logits, chosen by ``from_adapter``:
 
-    * ``q_net`` + ``rows`` (a :class:`qadapter.dual.RowSplit`): one model sharing the base weights
-      runs a doubled batch, base rows then adapter rows (:mod:`qadapter.dual`); one KV cache.
+    * ``q_net`` + ``rows`` (a :class:`qadapter.dual.RowGroups`): one model sharing the base weights
+      runs ``depth + 1`` row groups, base rows then each adapter's rows (:mod:`qadapter.dual`);
+      one KV cache. ``levels`` holds each adapter's method, bottom first (a stack when > 1).
     * ``q_net`` + ``base_net``: a separate Q model (LoRA merged) and the base, two KV caches.
     * ``q_net`` alone: the merged Q model (the exact alpha0 = 1 residual shortcut); no base pass.
     """
@@ -93,10 +97,18 @@ class CustomizedDecoder:
         eos_token_ids,
         pad_token_id: int,
         base_net: torch.nn.Module | None = None,
-        rows: RowSplit | None = None,
+        rows: RowGroups | None = None,
+        levels: tuple[MethodConfig, ...] | None = None,
     ):
         if base_net is not None and rows is not None:
             raise ValueError("pass base_net (two models) or rows (dual batch), not both")
+        self.levels = tuple(levels) if levels is not None else (method,)
+        if self.levels[-1] != method:
+            raise ValueError("the top level's method must be `method`")
+        if rows is not None and rows.count != len(self.levels) + 1:
+            raise ValueError(f"{rows.count} row groups for {len(self.levels)} levels")
+        if rows is None and len(self.levels) > 1:
+            raise ValueError("a stack decodes with row groups (rows)")
         self.q_net = q_net.eval()
         self.base_net = base_net.eval() if base_net is not None else None
         self.rows = rows
@@ -106,10 +118,14 @@ class CustomizedDecoder:
 
     @property
     def mode(self) -> str:
-        """ "dual", "pair" or "single" (for reports and tests)."""
-        return (
-            "dual" if self.rows is not None else "pair" if self.base_net is not None else "single"
-        )
+        """ "stack", "dual", "pair" or "single" (for reports and tests)."""
+        if self.rows is not None:
+            return "stack" if self.depth > 1 else "dual"
+        return "pair" if self.base_net is not None else "single"
+
+    @property
+    def depth(self) -> int:
+        return len(self.levels)
 
     @property
     def single_pass(self) -> bool:
@@ -138,12 +154,15 @@ class CustomizedDecoder:
 
         alpha0 / alpha_tilde default to the values the adapter was trained with; overriding them
         moves along the paper's trade-off without retraining (validated like training's values).
+        An adapter with a parent decodes its whole verified stack (the overrides apply to it, the
+        top level, only).
         ``q_model`` is the separate Q network's base model when the adapter was trained on one
         (``qadapter.json: q_model``).
         """
         from peft import PeftModel
 
-        from .dual import build_dual
+        from .dual import build_groups
+        from .stack import Stack
 
         meta = read_meta(adapter_dir)
         method = MethodConfig.from_meta(meta, alpha0=alpha0, alpha_tilde=alpha_tilde)
@@ -159,6 +178,10 @@ class CustomizedDecoder:
             else []
         )
         common = dict(method=method, eos_token_ids=eos, pad_token_id=base.tokenizer.pad_token_id)
+        if meta.get("parent"):
+            stack = Stack.load(adapter_dir, base.model, base.content_hash)
+            levels = (*stack.methods[:-1], method)
+            return cls(q_net=stack.lm, rows=stack.groups, levels=levels, **common)
         separate = meta.get("q_model") is not None
         if separate and q_model is None:
             raise ValueError(
@@ -173,37 +196,35 @@ class CustomizedDecoder:
         if separate:
             merged = PeftModel.from_pretrained(q_model, str(adapter_dir)).merge_and_unload()
             return cls(q_net=merged, base_net=base.model, **common)
-        dual, rows = build_dual(base.model, str(adapter_dir))
+        dual, rows = build_groups(base.model, [str(adapter_dir)])
         return cls(q_net=dual, rows=rows, **common)
 
-    def customized(self, base_logits: torch.Tensor | None, q_logits: torch.Tensor) -> torch.Tensor:
-        """Eq. 6 logits (up to a per-row constant) from the two networks' raw logits.   (B, V)"""
+    def customized(self, *logits: torch.Tensor | None) -> torch.Tensor:
+        """Eq. 6 logits (up to a per-row constant) from the streams' raw logits.   (B, V) each
+
+        ``(base, q)`` for one adapter (base None in single-pass mode); ``(base, f_1, .., f_d)``
+        for a stack, giving log pi^(d).
+        """
         if self.single_pass:  # residual head, alpha0 = 1: (f_q - f_b + log pi1) / at = f_q / at + c
-            return q_logits.float() / self.method.alpha_tilde
-        q = q_from_logits(self.method.head, q_logits, base_logits)
-        return customized_logprobs(
-            q,
-            base_logprobs_from_logits(base_logits),
-            alpha0=self.method.alpha0,
-            alpha_tilde=self.method.alpha_tilde,
-        )
+            return logits[-1].float() / self.method.alpha_tilde
+        return policy_from_logits(logits, self.levels)
 
     def _networks(self) -> list[torch.nn.Module]:
         return [self.q_net] if self.base_net is None else [self.q_net, self.base_net]
 
     def _step_logits(self, caches, ids, pos, mask):
-        """(base_logits or None, q_logits), each (B, V), for the last position of ``ids``."""
+        """Each stream's logits, (B, V), for the last position of ``ids``: (base or None, q), or
+        (base, f_1, .., f_d) with row groups."""
         kw = dict(position_ids=pos, use_cache=True, logits_to_keep=1)
         if self.rows is not None:
-            b = ids.shape[0]
-            self.rows.split = b
-            two = lambda t: torch.cat([t, t], dim=0)  # noqa: E731  rows: base, then adapter
-            kw["position_ids"] = two(pos)
+            b, g = ids.shape[0], self.rows.count
+            self.rows.n = b
+            rep = lambda t: t.repeat(g, 1)  # noqa: E731  groups: base, then adapters bottom-up
+            kw["position_ids"] = rep(pos)
             out = self.q_net(
-                input_ids=two(ids), attention_mask=two(mask), past_key_values=caches[0], **kw
+                input_ids=rep(ids), attention_mask=rep(mask), past_key_values=caches[0], **kw
             )
-            logits = out.logits[:, -1]
-            return logits[:b], logits[b:]
+            return tuple(out.logits[:, -1].view(g, b, -1).unbind(0))
         q = self.q_net(input_ids=ids, attention_mask=mask, past_key_values=caches[0], **kw).logits[
             :, -1
         ]
@@ -229,11 +250,11 @@ class CustomizedDecoder:
         eos = self.eos.to(device)
         position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
         caches = [DynamicCache() for _ in self._networks()]
-        base_logits, q_logits = self._step_logits(caches, input_ids, position_ids, attention_mask)
+        logits = self._step_logits(caches, input_ids, position_ids, attention_mask)
         finished = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=device)
         out = []
         for _ in range(cfg.max_new_tokens):
-            nxt = select_tokens(self.customized(base_logits, q_logits), cfg, gen)
+            nxt = select_tokens(self.customized(*logits), cfg, gen)
             nxt = torch.where(finished, torch.full_like(nxt, self.pad_token_id), nxt)
             out.append(nxt)
             if on_step is not None:
@@ -245,9 +266,7 @@ class CustomizedDecoder:
                 [attention_mask, attention_mask.new_ones((attention_mask.shape[0], 1))], dim=-1
             )
             position_ids = position_ids[:, -1:] + 1
-            base_logits, q_logits = self._step_logits(
-                caches, nxt.unsqueeze(-1), position_ids, attention_mask
-            )
+            logits = self._step_logits(caches, nxt.unsqueeze(-1), position_ids, attention_mask)
         return torch.stack(out, dim=1) if out else input_ids.new_zeros((input_ids.shape[0], 0))
 
     def generate_text(self, tokenizer, prompts, cfg: SamplingConfig, on_step=None) -> list[str]:

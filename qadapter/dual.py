@@ -1,10 +1,12 @@
-"""Base and adapter passes in one forward of a doubled batch, reading the base weights once.
+"""Several streams in one forward of a stacked batch, reading the shared base weights once.
 
-Rows ``[:split]`` of a batch run pi1; rows ``[split:]`` run the adapter network (base weights plus
-the LoRA delta ``scale * B A x``). The frozen weights are shared with the base model (no copy);
-only the per-layer LoRA factors are extra. On a CPU a batch-2 GEMV costs about what a batch-1 GEMV
-costs (both read the same weight matrix), so one doubled forward replaces two forwards: this is
-what lifts two-model decoding from ~0.5x to ~0.8x of the base model's own ``generate``.
+A batch of ``G * n`` rows is ``G`` row groups of ``n`` rows each. Group 0 runs the base pi1; group
+``j >= 1`` runs adapter ``j`` of a stack: the base weights plus that adapter's LoRA delta
+``scale_j * B_j A_j x`` (``qadapter.stack``). A single adapter is the case ``G = 2`` (base rows,
+then adapter rows). The frozen weights are shared with the base model (no copy); only the
+per-layer LoRA factors are extra. On a CPU a batch-G GEMV costs about what a batch-1 GEMV costs
+(all rows read the same weight matrix), so one forward replaces G forwards: this is what lifts
+two-model decoding from ~0.5x to ~0.8x of the base model's own ``generate``.
 """
 
 from __future__ import annotations
@@ -15,57 +17,104 @@ import torch
 from peft import PeftModel
 from peft.tuners.lora import LoraLayer
 
-
-class RowSplit:
-    """Where the adapter rows start in the current batch; shared by all wrapped layers."""
-
-    def __init__(self) -> None:
-        self.split = 0
+from .meta import AdapterError
 
 
-class RowLoRALinear(torch.nn.Module):
-    """y = W x for every row, plus scale * B (A x) for rows >= split.   x: (N, T, in)"""
+class RowGroups:
+    """Rows per group of the current batch (``n``) and the group count; shared by all layers."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.n = 0
+
+
+class GroupLoRALinear(torch.nn.Module):
+    """y = W x for every row, plus scale_j B_j (A_j x) for the rows of group j >= 1.
+
+    x: (G * n, ..., in) with groups contiguous along dim 0. ``a``: (G - 1, in, r), ``b``:
+    (G - 1, r, out), the scale folded into ``b``; ranks are zero-padded to the largest (exact: the
+    padded columns add zeros) and a level without LoRA on this layer has zero factors.
+    """
 
     def __init__(
-        self,
-        base_layer: torch.nn.Module,
-        lora_a: torch.Tensor,
-        lora_b_scaled: torch.Tensor,
-        rows: RowSplit,
+        self, base_layer: torch.nn.Module, a: torch.Tensor, b: torch.Tensor, groups: RowGroups
     ):
         super().__init__()
         self.base_layer = base_layer
-        self.register_buffer(
-            "lora_a_t", lora_a.detach().t().contiguous(), persistent=False
-        )  # (in, r)
-        self.register_buffer(
-            "lora_b_t", lora_b_scaled.detach().t().contiguous(), persistent=False
-        )  # (r, out)
-        self.rows = rows
+        self.register_buffer("a", a.contiguous(), persistent=False)  # (G-1, in, r)
+        self.register_buffer("b", b.contiguous(), persistent=False)  # (G-1, r, out)
+        self.groups = groups
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.base_layer(x)
-        s = self.rows.split
-        y[s:] += (x[s:] @ self.lora_a_t.to(x.dtype)) @ self.lora_b_t.to(x.dtype)
+        n, g = self.groups.n, self.a.shape[0]
+        if x.shape[0] != (g + 1) * n:
+            raise RuntimeError(f"batch of {x.shape[0]} rows is not {g + 1} groups of {n}")
+        rest = x[n:]  # (g * n, ..., in)
+        xs = rest.reshape(g, -1, rest.shape[-1])  # (g, n * ..., in)
+        delta = torch.bmm(torch.bmm(xs, self.a.to(x.dtype)), self.b.to(x.dtype))  # (g, n*.., out)
+        y[n:] += delta.reshape(*rest.shape[:-1], delta.shape[-1])
         return y
 
 
-def build_dual(base_model: torch.nn.Module, adapter_dir: str) -> tuple[torch.nn.Module, RowSplit]:
-    """A causal LM on ``base_model``'s weights; rows >= ``RowSplit.split`` carry the adapter."""
+def plain_shell(base_model: torch.nn.Module) -> torch.nn.Module:
+    """New module objects over ``base_model``'s weight tensors (no copy), without LoRA layers.
+
+    A base that PEFT has already wrapped in place (a ``QAdapter`` being trained) is unwrapped in
+    the shell only: each LoRA layer is replaced by its frozen base layer.
+    """
     shared = {id(t): t for t in list(base_model.parameters()) + list(base_model.buffers())}
-    shell = copy.deepcopy(base_model, shared)  # new module objects, the same weight tensors
-    peft = PeftModel.from_pretrained(shell, adapter_dir)
-    lm = peft.get_base_model()
-    rows = RowSplit()
-    for name, module in list(lm.named_modules()):
+    shell = copy.deepcopy(base_model, shared)
+    for name, module in list(shell.named_modules()):
+        if isinstance(module, LoraLayer):
+            parent, _, child = name.rpartition(".")
+            setattr(shell.get_submodule(parent), child, module.get_base_layer())
+    return shell
+
+
+def lora_factors(
+    base_model: torch.nn.Module, adapter_dir: str
+) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """``{layer name: (A (r, in), scale * B (out, r))}`` of a PEFT LoRA adapter directory.
+
+    Read through PEFT itself (on a throw-away shell), so its rank/alpha patterns and rsLoRA
+    scaling are the ones PEFT applies. Names are relative to the causal LM.
+    """
+    peft = PeftModel.from_pretrained(plain_shell(base_model), str(adapter_dir))
+    out = {}
+    for name, module in peft.get_base_model().named_modules():
         if not isinstance(module, LoraLayer):
             continue
         if getattr(module, "use_dora", {}).get("default", False):
-            raise NotImplementedError("DoRA adapters are not supported by dual decoding")
-        a = module.lora_A["default"].weight
-        b = module.lora_B["default"].weight * module.scaling["default"]
-        parent_name, _, child = name.rpartition(".")
-        setattr(
-            lm.get_submodule(parent_name), child, RowLoRALinear(module.get_base_layer(), a, b, rows)
-        )
-    return lm.eval(), rows
+            raise AdapterError(
+                f"{adapter_dir}: DoRA adapters are not supported by qadapter decoding"
+            )
+        a = module.lora_A["default"].weight.detach()
+        b = module.lora_B["default"].weight.detach() * module.scaling["default"]
+        out[name] = (a, b)
+    return out
+
+
+def build_groups(
+    base_model: torch.nn.Module, adapter_dirs: list[str]
+) -> tuple[torch.nn.Module, RowGroups]:
+    """A causal LM on ``base_model``'s weights whose row group j >= 1 carries adapter j - 1."""
+    levels = [lora_factors(base_model, str(d)) for d in adapter_dirs]
+    lm = plain_shell(base_model)
+    groups = RowGroups(len(levels) + 1)
+    names = sorted({name for level in levels for name in level})
+    for name in names:
+        layer = lm.get_submodule(name)
+        out_f, in_f = layer.weight.shape
+        r = max(level[name][0].shape[0] for level in levels if name in level)
+        like = layer.weight
+        a = torch.zeros(len(levels), in_f, r, dtype=like.dtype, device=like.device)
+        b = torch.zeros(len(levels), r, out_f, dtype=like.dtype, device=like.device)
+        for j, level in enumerate(levels):
+            if name in level:
+                la, lb = level[name]
+                a[j, :, : la.shape[0]] = la.t()
+                b[j, : lb.shape[1], :] = lb.t()
+        parent, _, child = name.rpartition(".")
+        setattr(lm.get_submodule(parent), child, GroupLoRALinear(layer, a, b, groups))
+    return lm.eval(), groups

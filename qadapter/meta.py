@@ -3,21 +3,34 @@
 Every write goes through :func:`write_meta` (validated, then written to a temporary file, fsynced
 and renamed into place); :func:`update_meta` is read-validate-merge-write on top of it. Every read
 goes through :func:`read_meta`, which checks the schema: required fields and their types, the
-method's ranges (those of :class:`qadapter.config.MethodConfig`), a known head. :func:`lineage`
-follows ``parent`` links and stops with an error on a loop.
+method's ranges (those of :class:`qadapter.config.MethodConfig`), a known head.
+
+Lineage (stacked adapters, ``qadapter.stack``): ``parent`` names the adapter this one was trained
+on top of by reference (a directory path, relative paths read from the child's directory, or a
+``scheme:/...`` reference such as ``models:/NAME/VERSION`` that a resolver registered with
+:func:`register_resolver` turns into a directory), and ``parent_hash`` is that parent's
+:func:`adapter_hash`. :func:`lineage` follows the references (an error on a loop);
+:func:`verified_lineage` also refuses a missing parent or one whose content hash differs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Callable
 
 from .config import ConfigError, MethodConfig
 from .errors import QAdapterError
 
 META_FILE = "qadapter.json"
 META_VERSION = 1
+ADAPTER_WEIGHTS = "adapter_model.safetensors"
+ADAPTER_CONFIG = "adapter_config.json"
+# the qadapter.json fields that decide an adapter's policy (with the two PEFT files above): what
+# a child's parent_hash covers. Other fields (held-out metrics, notes) may change freely.
+POLICY_FIELDS = ("head", "alpha0", "alpha_tilde", "base_hash", "parent_hash")
 
 _NUMBER = (int, float)
 _STR = (str,)
@@ -32,6 +45,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "beta": (_NUMBER + (type(None),), False),
     "reg_reduction": (_STR, False),
     "parent": (_STR + (type(None),), False),
+    "parent_hash": (_STR + (type(None),), False),
     "q_model": (_STR + (type(None),), False),
     "q_model_hash": (_STR + (type(None),), False),
     "format_version": ((int,), False),
@@ -113,17 +127,82 @@ def update_meta(directory: str | Path, **fields) -> dict:
     return record
 
 
-def lineage(directory: str | Path) -> list[str]:
-    """Parent adapters of ``directory``, nearest first, following ``parent`` links.
+# ---- lineage -----------------------------------------------------------------------------------
 
-    Stops at the first parent that cannot be read (moved away: its recorded path is kept).
+Resolver = Callable[[str], "str | Path"]
+_RESOLVERS: dict[str, Resolver] = {}
+
+
+def register_resolver(scheme: str, resolver: Resolver | None) -> None:
+    """Resolve ``scheme:/...`` parent references (e.g. ``models``) with ``resolver(ref) -> dir``.
+
+    ``None`` removes the scheme's resolver. The resolver raises (or returns a directory that
+    :func:`read_meta` then checks) when the reference cannot be found.
+    """
+    if resolver is None:
+        _RESOLVERS.pop(scheme, None)
+    else:
+        _RESOLVERS[scheme] = resolver
+
+
+def _scheme(ref: str) -> str | None:
+    head, sep, _ = ref.partition(":/")
+    return head if sep and head.isidentifier() and len(head) > 1 else None
+
+
+def resolve_parent(ref: str, child: str | Path) -> Path:
+    """The directory a ``parent`` reference names; relative paths are read from ``child``."""
+    scheme = _scheme(ref)
+    if scheme is not None:
+        if scheme not in _RESOLVERS:
+            raise AdapterError(
+                f"{child}: parent {ref!r} is a {scheme}:/ reference and no resolver is registered "
+                f"for it; call qadapter.meta.register_resolver({scheme!r}, ...) or download the "
+                "parent and point 'parent' at its directory"
+            )
+        return Path(_RESOLVERS[scheme](ref))
+    path = Path(ref)
+    return path if path.is_absolute() else Path(child) / path
+
+
+def adapter_hash(directory: str | Path) -> str:
+    """sha256 of an adapter's policy: its PEFT weights and config files, then the
+    :data:`POLICY_FIELDS` of its ``qadapter.json`` (canonical JSON). Hex digest."""
+    directory = Path(directory)
+    meta = read_meta(directory)
+    h = hashlib.sha256()
+    for name in (ADAPTER_WEIGHTS, ADAPTER_CONFIG):
+        path = directory / name
+        if not path.is_file():
+            raise AdapterError(
+                f"{directory}: {name} is missing; the adapter directory is incomplete "
+                "(re-run training, or restore it from its MLflow run)"
+            )
+        h.update(name.encode() + b"\0")
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    policy = {k: meta.get(k) for k in POLICY_FIELDS}
+    h.update(json.dumps(policy, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def lineage(directory: str | Path) -> list[str]:
+    """Parent references of ``directory``, nearest first, following ``parent`` links.
+
+    Stops at the first parent that cannot be read (moved away: its recorded reference is kept).
     Raises :class:`AdapterError` when the links form a loop.
     """
     seen = {Path(directory).resolve()}
     chain: list[str] = []
+    here: str | Path = directory
     parent = read_meta(directory).get("parent")
     while parent:
-        resolved = Path(parent).resolve()
+        try:
+            resolved = resolve_parent(parent, here).resolve()
+        except AdapterError:
+            chain.append(str(parent))
+            break
         if resolved in seen:
             loop = " -> ".join([str(directory), *chain, str(parent)])
             raise AdapterError(
@@ -131,8 +210,48 @@ def lineage(directory: str | Path) -> list[str]:
             )
         seen.add(resolved)
         chain.append(str(parent))
+        here = resolved
         try:
-            parent = read_meta(parent).get("parent")
+            parent = read_meta(resolved).get("parent")
         except AdapterError:
             break
     return chain
+
+
+def verified_lineage(directory: str | Path) -> list[tuple[Path, dict]]:
+    """``[(directory, meta)]`` from the root adapter (trained on the base) up to ``directory``.
+
+    Every ``parent`` must resolve to an adapter directory whose :func:`adapter_hash` equals the
+    child's ``parent_hash``, and all must share one base; otherwise :class:`AdapterError`.
+    """
+    lineage(directory)  # a loop is reported as one
+    chain = [(Path(directory), read_meta(directory))]
+    while chain[-1][1].get("parent"):
+        child, meta = chain[-1]
+        ref = meta["parent"]
+        if not meta.get("parent_hash"):
+            raise AdapterError(
+                f"{child}: parent {ref!r} has no parent_hash in {META_FILE}, so it cannot be "
+                "verified; retrain the adapter on its parent (qadapter.stack)"
+            )
+        path = resolve_parent(ref, child)
+        if not (path / META_FILE).is_file():
+            raise AdapterError(
+                f"{child}: parent adapter {ref!r} not found (looked in {path}); restore it "
+                f"there or fix the 'parent' field of {META_FILE}"
+            )
+        got = adapter_hash(path)
+        if got != meta["parent_hash"]:
+            raise AdapterError(
+                f"{child}: parent {ref!r} has content hash {got[:12]}, but the adapter was "
+                f"trained on {meta['parent_hash'][:12]}; restore the original parent"
+            )
+        parent_meta = read_meta(path)
+        if parent_meta["base_hash"] != meta["base_hash"]:
+            raise AdapterError(
+                f"{child}: parent {ref!r} was trained on another base "
+                f"({parent_meta['base_hash'][:12]} vs {meta['base_hash'][:12]}); "
+                "a stack shares one base"
+            )
+        chain.append((path, parent_meta))
+    return chain[::-1]
