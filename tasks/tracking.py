@@ -10,15 +10,19 @@ every string logged (params, tags, dataset sources, errors) passes ``qadapter.se
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import os
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 from qadapter.secrets import redact
 
 REPO = Path(__file__).resolve().parents[1]
 EXPERIMENT = "qadapter-hh"
 REGISTERED_MODEL = "hh-qadapter"
+log = logging.getLogger(__name__)
 
 os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -43,14 +47,124 @@ def client():
     return MlflowClient(tracking_uri=tracking_uri())
 
 
+def through_server(uri: str) -> bool:
+    """True when tracking goes through an MLflow tracking server (HTTP), not a local store."""
+    return uri.split("://", 1)[0].lower() in ("http", "https")
+
+
+def artifact_location(name: str, uri: str) -> str:
+    """Where a new experiment keeps its artifacts.
+
+    Through a server: ``mlflow-artifacts:/NAME``, i.e. uploads and downloads go over HTTP to the
+    server (``mlflow server --serve-artifacts``), which alone holds the storage credentials; a
+    worker on another host needs none. Without a server (``sqlite:///...``): the directory or
+    store URI in ``QADAPTER_MLFLOW_ARTIFACTS``, else ``<state>/mlartifacts``.
+    """
+    if through_server(uri):
+        return f"mlflow-artifacts:/{name}"
+    root = os.environ.get("QADAPTER_MLFLOW_ARTIFACTS")
+    if root and "://" in root:
+        return f"{root.rstrip('/')}/{name}"
+    return (Path(root) if root else state_dir() / "mlartifacts").resolve().as_uri()
+
+
+# The MLflow UI (3.x) opens an experiment in its GenAI (traces) view unless the experiment says
+# it is model development; this tag is what the UI's own "experiment type" selector writes.
+EXPERIMENT_KIND = ("mlflow.experimentKind", "custom_model_development")
+# A saved view of the runs table (the UI's "saved views" / share-link format, MLflow 3.17:
+# experiment tag ``mlflow.sharedViewState.<key>`` holding {name, createdAt, updatedAt, state},
+# ``state`` being the JSON of the table's URL facets and UI state). Opened by
+# ``#/experiments/<id>/runs?viewStateShareKey=<key>`` (``runs_view_url``).
+VIEW_KEY = "qadapter-key-columns"
+VIEW_TAG = f"mlflow.sharedViewState.{VIEW_KEY}"
+# The columns that answer "did it work": parent-run metrics and the parameter swept most often.
+KEY_COLUMNS = (
+    ("metrics", "heldout.accuracy"),
+    ("metrics", "heldout.accuracy_init"),
+    ("metrics", "heldout.kl_mean"),
+    ("metrics", "winrate.harmless"),
+    ("metrics", "winrate.helpful"),
+    ("metrics", "probe.delta"),
+    ("params", "train.method.alpha0"),
+    ("params", "profile"),
+)
+
+
+def column_key(kind: str, name: str) -> str:
+    """The UI's canonical column key, e.g. metrics.`heldout.accuracy`."""
+    return f"{kind}.`{name}`"
+
+
+def runs_view_state() -> str:
+    """The saved-view tag value: parent runs newest first, with KEY_COLUMNS shown."""
+    state = {
+        "searchFilter": "",
+        "orderByKey": "attributes.start_time",
+        "orderByAsc": False,
+        "startTime": "ALL",
+        "lifecycleFilter": "Active",
+        "modelVersionFilter": "All Runs",
+        "datasetsFilter": [],
+        "selectedColumns": [column_key(k, n) for k, n in KEY_COLUMNS],
+    }
+    return json.dumps(
+        {
+            "name": "qadapter: key columns",
+            "createdAt": 0,
+            "updatedAt": 0,
+            "state": json.dumps(state, separators=(",", ":")),
+        },
+        separators=(",", ":"),
+    )
+
+
+def _ui_tags(c, exp) -> None:
+    """Model-training mode and the key-columns view, on a new or an older experiment."""
+    tags = exp.tags or {}
+    want = {EXPERIMENT_KIND[0]: EXPERIMENT_KIND[1], VIEW_TAG: runs_view_state()}
+    for k, v in want.items():
+        if tags.get(k) != v and not (k == EXPERIMENT_KIND[0] and k in tags):
+            c.set_experiment_tag(exp.experiment_id, k, v)
+
+
+def ui_url(server: str, fragment: str) -> str:
+    """A URL of the MLflow UI (a hash-routed single-page app) on ``server``."""
+    return f"{server.rstrip('/')}/#/{fragment.lstrip('/')}"
+
+
+def runs_view_url(server: str, experiment_id: str) -> str:
+    """The experiment's runs table with the key-columns view applied."""
+    return ui_url(server, f"experiments/{experiment_id}/runs?viewStateShareKey={VIEW_KEY}")
+
+
+def run_url(server: str, experiment_id: str, run_id: str) -> str:
+    return ui_url(server, f"experiments/{experiment_id}/runs/{run_id}")
+
+
+def model_version_url(server: str, name: str, version: str | int) -> str:
+    return ui_url(server, f"models/{quote(name, safe='')}/versions/{version}")
+
+
 def experiment_id(c, name: str = EXPERIMENT) -> str:
     exp = c.get_experiment_by_name(name)
     if exp is not None:
+        _ui_tags(c, exp)
+        loc = exp.artifact_location
+        if through_server(tracking_uri()) and not loc.startswith("mlflow-artifacts:"):
+            log.warning(
+                "MLflow experiment %r (created earlier) keeps artifacts at %s, not through the "
+                "tracking server: this process writes there directly; rename or delete the "
+                "experiment to get one that uploads through the server",
+                name,
+                redact(loc),
+            )
         return exp.experiment_id
-    artifact_root = os.environ.get("QADAPTER_MLFLOW_ARTIFACTS")
-    if artifact_root is None and tracking_uri().startswith("sqlite:"):
-        artifact_root = (state_dir() / "mlartifacts").as_uri()
-    return c.create_experiment(name, artifact_location=artifact_root)
+    exp_id = c.create_experiment(
+        name,
+        artifact_location=artifact_location(name, tracking_uri()),
+        tags={EXPERIMENT_KIND[0]: EXPERIMENT_KIND[1], VIEW_TAG: runs_view_state()},
+    )
+    return exp_id
 
 
 def git_commit() -> str:
@@ -78,6 +192,7 @@ def flatten(d: dict, prefix: str = "") -> dict:
 
 def start_parent(tags: dict, params: dict) -> str:
     c = client()
+    _reconcile_orphans(c)
     run = c.create_run(
         experiment_id(c),
         tags={k: redact(str(v)) for k, v in tags.items()},
@@ -86,6 +201,26 @@ def start_parent(tags: dict, params: dict) -> str:
     for k, v in flatten(params).items():
         c.log_param(run.info.run_id, k[:250], str(v)[:6000])
     return run.info.run_id
+
+
+def _reconcile_orphans(c) -> None:
+    """End runs left RUNNING by dead flow runs (``tasks.lifecycle.reconcile``); best effort:
+    a tracking or Prefect API hiccup here must not stop a new flow run."""
+    from tasks import lifecycle
+
+    try:
+        out = lifecycle.reconcile(c)
+    except Exception as e:  # noqa: BLE001 (logged, the flow goes on)
+        log.warning(
+            "could not check for orphaned MLflow runs: %s", redact(f"{type(e).__name__}: {e}")
+        )
+        return
+    if out["mlflow_runs_killed"]:
+        log.warning(
+            "marked %d MLflow run(s) of ended flow runs KILLED: %s",
+            len(out["mlflow_runs_killed"]),
+            ", ".join(out["mlflow_runs_killed"]),
+        )
 
 
 def end_run(run_id: str, error: BaseException | None = None) -> None:

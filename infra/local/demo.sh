@@ -11,13 +11,24 @@ cd "$QADAPTER_REPO"
 "$PREFECT_BIN" --no-prompt deploy --all >"$QADAPTER_RUN_DIR/deploy.log" 2>&1 \
   || { echo "demo: error: prefect deploy failed; see $QADAPTER_RUN_DIR/deploy.log" >&2; exit 1; }
 start=$(date +%s)
-"$PREFECT_BIN" deployment run customize/hh --watch --watch-timeout 3600 "$@"
+out="$QADAPTER_RUN_DIR/demo-run.log"
+rc=0
+"$PREFECT_BIN" deployment run customize/hh --watch --watch-timeout 3600 "$@" 2>&1 | tee "$out" \
+  || rc=$?
 took=$(( $(date +%s) - start ))
+flow_run_id="$(grep -oE 'UUID: [0-9a-f-]{36}' "$out" | head -1 | cut -d' ' -f2 || true)"
+echo
+echo "customize/hh: $((took / 60)) min $((took % 60)) s (prefect deployment run --watch)."
+if [ -n "$flow_run_id" ]; then
+  "$PYTHON_BIN" "$here/answer.py" "$flow_run_id" || rc=1
+else
+  echo "demo: error: no flow run id in the output of prefect deployment run ($out)" >&2
+  rc=1
+fi
 cat <<TXT
 
-customize/hh finished in $((took / 60)) min $((took % 60)) s.
-  Prefect UI (flow run, summary and results artifacts): $PREFECT_UI_URL
-  MLflow UI (experiment qadapter-hh, model hh-qadapter): $MLFLOW_TRACKING_URI
-  Adapters and intermediate models:                      $QADAPTER_STATE_DIR/runs/
+  Adapters and intermediate models: $QADAPTER_STATE_DIR/runs/
+  MLflow UI: choose "Model training" (not GenAI) if it asks; runs are under the Runs tab.
 Stop the stack with: make down
 TXT
+exit "$rc"

@@ -23,7 +23,16 @@ export QADAPTER_MLFLOW_ARTIFACTS="${QADAPTER_MLFLOW_ARTIFACTS:-$QADAPTER_STATE_D
 export QADAPTER_RUN_DIR="$QADAPTER_STATE_DIR/run"   # pid files and logs
 export QADAPTER_WORK_POOL="${QADAPTER_WORK_POOL:-local}"
 
-# Executables: whatever is on PATH (the Makefile puts .venv/bin first), else the repo's venv.
+# The repository's virtualenv (`make setup`) goes first on PATH, so that after
+# `source infra/local/env.sh` the commands of the README (`prefect`, `mlflow`, `qadapter`) work.
+if [ -d "$QADAPTER_REPO/.venv/bin" ]; then
+    case ":$PATH:" in
+        *":$QADAPTER_REPO/.venv/bin:"*) ;;
+        *) export PATH="$QADAPTER_REPO/.venv/bin:$PATH" ;;
+    esac
+fi
+
+# Executables: whatever is on PATH (the venv above, or the Makefile's), else the repo's venv.
 _qa_bin() {
     if command -v "$1" >/dev/null 2>&1; then command -v "$1"
     elif [ -x "$QADAPTER_REPO/.venv/bin/$1" ]; then echo "$QADAPTER_REPO/.venv/bin/$1"
@@ -31,6 +40,7 @@ _qa_bin() {
 }
 PREFECT_BIN="${PREFECT_BIN:-$(_qa_bin prefect)}"
 MLFLOW_BIN="${MLFLOW_BIN:-$(_qa_bin mlflow)}"
+PYTHON_BIN="${PYTHON_BIN:-$(_qa_bin python)}"
 
 # Prefect: private home and SQLite database under the state dir; clients talk to our server.
 export PREFECT_HOME="$QADAPTER_STATE_DIR/prefect"

@@ -94,8 +94,11 @@ else
     rm -f "$QADAPTER_RUN_DIR/worker.pid"
     say "starting a process worker for pool '$QADAPTER_WORK_POOL' (log: $QADAPTER_RUN_DIR/worker.log)"
     # The worker (and every flow run it spawns) gets MLFLOW_TRACKING_URI, QADAPTER_STATE_DIR,
-    # QADAPTER_REPO (the deployments' pull step) and PREFECT_API_URL from env.sh's exports.
-    start_bg worker "$PREFECT_BIN" --no-prompt worker start --pool "$QADAPTER_WORK_POOL" \
+    # QADAPTER_REPO (the deployments' pull step) and PREFECT_API_URL from env.sh's exports, but
+    # not the server's artifact destination: flows upload artifacts through the MLflow server
+    # (experiments created with an mlflow-artifacts:/ location), as a worker on another host must.
+    start_bg worker env -u QADAPTER_MLFLOW_ARTIFACTS \
+        "$PREFECT_BIN" --no-prompt worker start --pool "$QADAPTER_WORK_POOL" \
         --type process --name "qadapter-local-$(hostname)" --install-policy never
 fi
 wait_until worker "Prefect worker" worker_online
@@ -114,6 +117,16 @@ ensure_server mlflow "MLflow server" "$QADAPTER_MLFLOW_PORT" "$(qa_mlflow_health
     --backend-store-uri "$QADAPTER_MLFLOW_BACKEND" \
     --serve-artifacts --artifacts-destination "$QADAPTER_MLFLOW_ARTIFACTS"
 
+# --- runs left behind by a stopped stack -------------------------------------------------------
+# A flow run whose process died with the stack (make down mid-run, a reboot) is marked Crashed,
+# and MLflow runs still RUNNING for flow runs that have ended are marked KILLED.
+if fixed="$(cd "$QADAPTER_REPO" && "$PYTHON_BIN" -m tasks.lifecycle reconcile \
+        2>>"$QADAPTER_RUN_DIR/reconcile.log")"; then
+    [ -z "$fixed" ] || printf '%s\n' "$fixed" | tee -a "$QADAPTER_RUN_DIR/reconcile.log" \
+        | sed 's/^/up.sh: /'
+else
+    say "warning: could not check for runs left RUNNING; read $QADAPTER_RUN_DIR/reconcile.log"
+fi
 echo
 echo "Prefect UI:  $PREFECT_UI_URL      (API: $PREFECT_API_URL, work pool: $QADAPTER_WORK_POOL)"
 echo "MLflow UI:   $MLFLOW_TRACKING_URI"
