@@ -3,20 +3,22 @@ worker and MLflow server on free loopback ports; results read back through the M
 the Prefect API."""
 
 import json
+import re
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from infra import local_stack  # noqa: E402
+from infra import INFRA, REPO, local_stack  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
 
 def api(stack, path: str, body: dict) -> list:
-    import urllib.request
-
     req = urllib.request.Request(
         f"{stack.prefect_api_url}/{path}",
         data=json.dumps(body).encode(),
@@ -82,3 +84,156 @@ def test_deployment_run_end_to_end(tmp_path):
             ).read_text()
         )
         assert meta["base_model"].endswith("model") and meta["data"]["pairs"] == 16
+
+        # Artifacts went through the server (HTTP): the experiment's location is the server's
+        # mlflow-artifacts:/ scheme, the worker had no artifact path, and the files are in the
+        # server's artifact root.
+        exp = c.get_experiment(parent.info.experiment_id)
+        assert exp.artifact_location == "mlflow-artifacts:/qadapter-hh"
+        assert qa.info.artifact_uri.startswith("mlflow-artifacts:/qadapter-hh/")
+        served = stack.state_dir / "mlartifacts" / "qadapter-hh" / qa.info.run_id / "artifacts"
+        assert json.loads((served / "adapter" / "qadapter.json").read_text()) == meta
+
+        # The demo's answer: key numbers and direct links built from the servers' addresses.
+        answer = subprocess.run(
+            [sys.executable, str(INFRA / "answer.py"), runs[0]["id"]],
+            env=stack.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert answer.returncode == 0, answer.stdout + answer.stderr
+        text = answer.stdout
+        assert f"held-out preference accuracy {parent.data.metrics['heldout.accuracy']:.3f}" in text
+        prefect_ui = stack.prefect_api_url.removesuffix("/api")
+        exp_id = parent.info.experiment_id
+        expected = [
+            f"{prefect_ui}/runs/flow-run/{runs[0]['id']}",
+            f"{stack.mlflow_uri}/#/experiments/{exp_id}/runs/{parent.info.run_id}",
+            f"{stack.mlflow_uri}/#/models/hh-qadapter/versions/{versions[0].version}",
+            f"{stack.mlflow_uri}/#/experiments/{exp_id}/runs?viewStateShareKey=qadapter-key-columns",
+        ]
+        assert re.findall(r"http://\S+", text) == expected, text
+        for url in expected:  # the pages exist (the part after # is routed in the browser)
+            with urllib.request.urlopen(url.split("#")[0], timeout=30) as r:  # noqa: S310
+                assert r.status == 200
+
+
+def wait_for(what: str, check, timeout: float = 600, every: float = 1.0):
+    """Poll check() until it returns something truthy (progress, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+def start_run(stack, *params: str) -> str:
+    args = [a for p in params for a in ("--param", p)]
+    out = stack.prefect("deployment", "run", "customize/hh-tiny", *args, timeout=120)
+    return re.search(r"UUID: ([0-9a-f-]{36})", out.stdout).group(1)
+
+
+def flow_run(stack, flow_run_id: str) -> dict:
+    with urllib.request.urlopen(
+        f"{stack.prefect_api_url}/flow_runs/{flow_run_id}", timeout=30
+    ) as r:
+        return json.loads(r.read())
+
+
+def mlflow_runs(c, flow_run_id: str) -> list:
+    """The parent run of a flow run and its child runs."""
+    exps = [e.experiment_id for e in c.search_experiments()]
+    parents = c.search_runs(exps, f"tags.`prefect.flow_run_id` = '{flow_run_id}'")
+    kids = [
+        r
+        for p in parents
+        for r in c.search_runs(exps, f"tags.`mlflow.parentRunId` = '{p.info.run_id}'")
+    ]
+    return parents + kids
+
+
+def none_running(runs: list) -> list:
+    """The runs, when there are some and none is RUNNING; else []."""
+    return runs if runs and all(r.info.status != "RUNNING" for r in runs) else []
+
+
+def training_in_progress(c, flow_run_id: str) -> bool:
+    """The qadapter stage has logged a training step: the run is in the middle of its work."""
+    for r in mlflow_runs(c, flow_run_id):
+        if r.data.tags.get("stage") == "qadapter" and "loss" in r.data.metrics:
+            return r.info.status == "RUNNING"
+    return False
+
+
+def test_cancel_or_stop_mid_run_leaves_no_run_running(tmp_path):
+    """Issue 13 item 5 on the real stack: a flow run cancelled in the middle of training ends
+    Cancelled with its MLflow runs KILLED; a flow run stopped by `make down` in the middle of
+    training is not "Running" after `make up`, and none of its MLflow runs is RUNNING."""
+    from mlflow import MlflowClient
+
+    long_run = "epochs=5000"  # ~20,000 tiny steps: stopped long before it ends
+    with local_stack(tmp_path) as stack:
+        stack.prefect("deploy", "--all", timeout=300)
+        c = MlflowClient(stack.mlflow_uri)
+
+        # 1. Cancellation (Prefect UI "Cancel", or the CLI).
+        first = start_run(stack, long_run)
+        wait_for("training of the first run", lambda: training_in_progress(c, first))
+        stack.prefect("flow-run", "cancel", first, timeout=120)
+        state = wait_for(
+            "the cancelled run to end",
+            lambda: (s := flow_run(stack, first)["state_type"]) in ("CANCELLED", "CRASHED") and s,
+            timeout=300,
+        )
+        assert state == "CANCELLED"
+        ended = wait_for(
+            "the cancellation hook to end the MLflow runs",
+            lambda: none_running(mlflow_runs(c, first)),
+            timeout=120,
+        )
+        by_stage = {r.data.tags.get("stage", "parent"): r.info.status for r in ended}
+        assert by_stage["parent"] == "KILLED" and by_stage["qadapter"] == "KILLED", by_stage
+        assert by_stage["helpful-base"] == "FINISHED", by_stage
+
+        # 2. `make down` in the middle of training, then `make up`.
+        second = start_run(stack, long_run, "alpha0=2.0")
+        wait_for("training of the second run", lambda: training_in_progress(c, second))
+        down = subprocess.run(
+            ["bash", str(INFRA / "down.sh")],
+            env=stack.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert down.returncode == 0, down.stdout + down.stderr
+        assert "1 flow run(s) in progress are stopped" in down.stderr, down.stderr
+        assert second in down.stderr
+        up = subprocess.run(
+            ["bash", str(INFRA / "up.sh")],
+            env=stack.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=420,
+        )
+        assert up.returncode == 0, up.stdout + up.stderr
+        fr = flow_run(stack, second)
+        assert fr["state_type"] not in ("RUNNING", "PENDING"), fr["state_type"]
+        runs = mlflow_runs(c, second)
+        assert {r.data.tags.get("stage", "parent") for r in runs} >= {"parent", "qadapter"}
+        assert [r.info.status for r in runs if r.info.status == "RUNNING"] == [], [
+            (r.data.tags.get("stage"), r.info.status) for r in runs
+        ]
+        everything = c.search_runs([e.experiment_id for e in c.search_experiments()])
+        assert not [r.info.run_id for r in everything if r.info.status == "RUNNING"]
+        print(
+            f"stopped by make down: flow run {fr['state_name']}, MLflow "
+            f"{sorted((r.data.tags.get('stage', 'parent'), r.info.status) for r in runs)}",
+            file=sys.stderr,
+        )
