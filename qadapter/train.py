@@ -17,9 +17,11 @@ watch checkpoint files being written and checkpoints completing (the tests' faul
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,6 +34,18 @@ from .checkpoint import CHECKPOINTS, CheckpointError, complete_checkpoints, rest
 from .config import TrainConfig
 from .data.pairs import PreferencePair
 from .data.tokenize import collate_pairs
+from .distributed import (
+    DistributedError,
+    configure_deepspeed,
+    full_parameters,
+    is_deepspeed,
+    loss_scale,
+    make_accelerator,
+    micro_step,
+    per_rank_steps,
+    rank_share,
+    reduce_sums,
+)
 from .errors import TrainingError
 from .lock import output_lock
 from .objective import pair_terms, to_device, token_lengths, tokenize_all
@@ -86,23 +100,21 @@ def linear_schedule(optimizer, warmup: int, total: int):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+class _Objective(torch.nn.Module):
+    """The module Accelerate wraps (DDP, DeepSpeed): a collated batch -> per-example loss (B,)
+    and metrics. The base pi1 pass inside runs without gradients (in shared mode the same modules
+    with LoRA disabled), so no gradient hook of the engine ever fires for it."""
+
+    def __init__(self, model: QAdapter, cfg: TrainConfig):
+        super().__init__()
+        self.model, self.cfg = model, cfg
+
+    def forward(self, batch: dict):
+        return pair_terms(self.model, batch, self.cfg)
+
+
 def _callbacks(callbacks) -> list[TrainCallback]:
     return [cb if isinstance(cb, TrainCallback) else _StepFunction(cb) for cb in callbacks]
-
-
-def _accelerator(precision: str):
-    """An Accelerator for this run's precision. Accelerate keeps its state per process; a second
-    run asking for another precision (a pipeline, a notebook) re-creates that state."""
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
-
-    mixed = "bf16" if precision == "bf16" else "no"
-    cpu = not torch.cuda.is_available()
-    try:
-        return Accelerator(mixed_precision=mixed, cpu=cpu)
-    except ValueError:  # "AcceleratorState has already been initialized and cannot be changed"
-        AcceleratorState._reset_state()
-        return Accelerator(mixed_precision=mixed, cpu=cpu)
 
 
 def _with_base_identity(model: QAdapter, meta: dict) -> dict:
@@ -146,14 +158,23 @@ def train(
         )
     hooks = _callbacks(callbacks)
     meta = _with_base_identity(model, meta)
-    with output_lock(output_dir) as _:
+    accelerator = make_accelerator(cfg.precision)
+    main = accelerator.is_main_process
+    world, rank = accelerator.num_processes, accelerator.process_index
+    share, accumulation = per_rank_steps(cfg.batch_size, cfg.micro_batch_size, world)
+    if is_deepspeed(accelerator) and cfg.checkpoint_every:
+        raise DistributedError(
+            "checkpoints under DeepSpeed are not supported (ZeRO shards the optimizer state); "
+            "pass --checkpoint-every 0, or launch with torchrun (DDP) for resumable runs"
+        )
+    # only rank 0 holds the output lock and writes; the others wait for it at the barriers
+    with output_lock(output_dir) if main else contextlib.nullcontext():
         out = Path(output_dir)
         if resume is True and not complete_checkpoints(out):
             raise CheckpointError(
                 f"--resume: no complete checkpoint in {out / CHECKPOINTS}; "
                 "run without --resume to start from step 0"
             )
-        accelerator = _accelerator(cfg.precision)
         device = accelerator.device
         torch.manual_seed(cfg.seed)
         random.seed(cfg.seed)
@@ -175,13 +196,27 @@ def train(
         scheduler = linear_schedule(optimizer, cfg.warmup_steps, total)
 
         step = 0
-        if resume:
+        if resume:  # every rank loads the same full state (any world size resumes)
             step = restore(out, model.qnet, optimizer, scheduler) or 0
         resumed_from = step
+        configure_deepspeed(accelerator, cfg.micro_batch_size, accumulation, cfg.grad_clip)
+        objective = _Objective(model, cfg)
+        wrapped, opt, sched = accelerator.prepare(objective, optimizer, scheduler)
+        scale = loss_scale(accelerator, accumulation)
+        # padding micro-batches (weight 0) keep every rank's collectives in step; one plain
+        # process runs only the micro-batches that hold examples, as before
+        pad = world > 1 or is_deepspeed(accelerator)
         model.qnet.train()
+        if main and progress:
+            print(
+                f"q-adapter: {world} process(es), {accelerator.distributed_type.value}: effective "
+                f"batch {cfg.batch_size} = micro {cfg.micro_batch_size} x accumulation "
+                f"{accumulation} x world {world}",
+                file=sys.stderr,
+            )
 
         pad_id = tokenizer.pad_token_id
-        bar = progress_bar(total, "q-adapter", enabled=progress, initial=step, unit="step")
+        bar = progress_bar(total, "q-adapter", enabled=progress and main, initial=step, unit="step")
         metrics: dict = {}
         t0 = time.time()
         tokens = 0
@@ -189,65 +224,76 @@ def train(
             epoch, in_epoch = divmod(step, steps_per_epoch)
             order = epoch_order(len(data), cfg.seed, epoch)
             chunk_ids = order[in_epoch * cfg.batch_size : (in_epoch + 1) * cfg.batch_size]
-            n_examples = len(chunk_ids)
+            n_examples = len(chunk_ids)  # the step's examples over all ranks
+            mine = rank_share(chunk_ids, rank, share)
+            n_micro = accumulation if pad else math.ceil(len(mine) / cfg.micro_batch_size)
             sums: dict[str, float] = {}
-            for i in range(0, n_examples, cfg.micro_batch_size):
-                micro = [data[j] for j in chunk_ids[i : i + cfg.micro_batch_size]]
-                batch = to_device(collate_pairs(micro, pad_id), device)
-                with accelerator.autocast():
-                    loss, m = pair_terms(model, batch, cfg)
-                accelerator.backward(loss.sum() / n_examples)
-                tokens += int(batch["attention_mask"].sum())
+            for i in range(n_micro):
+                ids = mine[i * cfg.micro_batch_size : (i + 1) * cfg.micro_batch_size]
+                n_pad = cfg.micro_batch_size - len(ids) if pad else 0
+                weight = [1.0] * len(ids) + [0.0] * n_pad
+                ids = ids + [chunk_ids[0]] * n_pad
+                batch = to_device(collate_pairs([data[j] for j in ids], pad_id), device)
+                w = torch.tensor(weight, device=device)  # (b,)
+                with micro_step(accelerator, wrapped, last=i == n_micro - 1):
+                    with accelerator.autocast():
+                        loss, m = wrapped(batch)
+                    accelerator.backward((loss * w).sum() * scale / n_examples)
+                real = torch.cat([w, w]) > 0  # rows: b chosen, then b rejected
+                tokens += int(batch["attention_mask"][real].sum())
                 for k, v in {"loss": loss.detach(), **m}.items():
-                    sums[k] = sums.get(k, 0.0) + float(v.sum())
-            metrics = {k: v / n_examples for k, v in sums.items()}
+                    sums[k] = sums.get(k, 0.0) + float((v.detach() * w).sum())
+            metrics = {k: v / n_examples for k, v in reduce_sums(accelerator, sums).items()}
             if not math.isfinite(metrics["loss"]):
                 raise TrainingError(
                     f"loss became {metrics['loss']} at step {step + 1} (epoch {epoch + 1}); lower "
                     "--lr or raise --alpha-tilde, and resume from the last checkpoint with --resume"
                 )
             grad_norm = (
-                accelerator.clip_grad_norm_(params, cfg.grad_clip)
-                if cfg.grad_clip > 0
-                else torch.tensor(0.0)
+                accelerator.clip_grad_norm_(params, cfg.grad_clip) if cfg.grad_clip > 0 else None
             )
-            metrics["lr"] = scheduler.get_last_lr()[0]
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
+            metrics["lr"] = sched.get_last_lr()[0]
+            opt.step()  # DeepSpeed stepped inside the last backward; these are no-ops there
+            sched.step()
+            opt.zero_grad(set_to_none=True)
             step += 1
             elapsed = max(1e-9, time.time() - t0)
             metrics.update(
                 step=step,
                 epoch=epoch + 1,
-                grad_norm=float(grad_norm),
-                tokens_per_s=tokens / elapsed,
+                grad_norm=float(grad_norm) if grad_norm is not None else 0.0,
+                tokens_per_s=reduce_sums(accelerator, {"t": tokens})["t"] / elapsed,
+                world_size=world,
+                effective_batch=cfg.micro_batch_size * accumulation * world,
             )
-            for cb in hooks:
-                cb.on_step(dict(metrics))
-            bar.update(1)
-            bar.set_postfix(
-                loss=f"{metrics['loss']:.4f}",
-                acc=f"{metrics['accuracy']:.2f}",
-                margin=f"{metrics['margin']:.2f}",
-            )
-            if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total:
-
-                def on_file(path: Path) -> None:
-                    for cb in hooks:
-                        cb.on_checkpoint_file(path)
-
-                path = save_checkpoint(
-                    out,
-                    step,
-                    model.qnet,
-                    optimizer,
-                    scheduler,
-                    cfg.keep_checkpoints,
-                    on_file=on_file,
-                )
+            if main:
                 for cb in hooks:
-                    cb.on_checkpoint(step, path)
+                    cb.on_step(dict(metrics))
+                bar.update(1)
+                bar.set_postfix(
+                    loss=f"{metrics['loss']:.4f}",
+                    acc=f"{metrics['accuracy']:.2f}",
+                    margin=f"{metrics['margin']:.2f}",
+                )
+            if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total:
+                if main:
+
+                    def on_file(path: Path) -> None:
+                        for cb in hooks:
+                            cb.on_checkpoint_file(path)
+
+                    path = save_checkpoint(
+                        out,
+                        step,
+                        model.qnet,
+                        optimizer,
+                        scheduler,
+                        cfg.keep_checkpoints,
+                        on_file=on_file,
+                    )
+                    for cb in hooks:
+                        cb.on_checkpoint(step, path)
+                accelerator.wait_for_everyone()
         bar.close()
 
         model.qnet.eval()
@@ -261,11 +307,16 @@ def train(
             "final_metrics": metrics,
             "resumed_from_step": resumed_from,
             "token_lengths": lengths,
+            "world_size": world,
+            "distributed_type": accelerator.distributed_type.value,
             "parent": None,
             **meta,
         }
-        save_adapter(model, out, record)
-        shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)
+        with full_parameters(accelerator, params):
+            if main:
+                save_adapter(model, out, record)
+                shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)
+        accelerator.wait_for_everyone()
         seconds = time.time() - t0
     return TrainResult(
         output_dir=out,
