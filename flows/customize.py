@@ -1,4 +1,4 @@
-"""``customize``: helpful-base DPO -> harmless Q-Adapter -> evaluate -> generations, in MLflow.
+"""``customize``: helpful-base DPO -> harmless Q-Adapter -> evaluate -> generations -> judge.
 
     prefect deployment run customize/hh                       # the smol profile (embedded SmolLM2)
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
@@ -8,8 +8,11 @@ Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment
 profile's value; values are validated by the configuration dataclasses before any stage runs.
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
 child run per stage; the adapter is registered as a new version of ``hh-qadapter``. If anything
-fails, the parent run ends FAILED with the error. A markdown summary and a results table are
-published as Prefect artifacts. Stage results are cached as JSON next to the MLflow store.
+fails, the parent run ends FAILED with the error. The parent run carries the metrics of
+docs/pipeline.md (``heldout.*``, ``probe.delta``, ``kl.general``, ``winrate.*``, ``judge.*``,
+``behaviour.*``) and the judge's ``annotations.json`` / ``leaderboard.csv``. A markdown summary, a
+results table, the leaderboard and the generations are published as Prefect artifacts.
+Stage results are cached as JSON next to the MLflow store.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact  #
 from prefect.runtime import flow_run  # noqa: E402
 
 from qadapter.secrets import redact  # noqa: E402
+from tasks import lifecycle, report, tracking  # noqa: E402
 from tasks import stages as T  # noqa: E402
-from tasks import lifecycle, tracking  # noqa: E402
 from tasks.experiment import data_hashes, experiment  # noqa: E402
 
 
@@ -56,6 +59,10 @@ def customize(
     max_steps: Optional[int] = None,
     harmless_pairs: Optional[int] = None,
     skip_base_stage: Optional[bool] = None,
+    judge: Literal["reward-model", "openai"] = "reward-model",
+    judge_base_url: Optional[str] = None,
+    judge_model: Optional[str] = None,
+    judge_api_key_env: Optional[str] = None,
     force: bool = False,
 ) -> dict:
     logger = get_run_logger()
@@ -73,6 +80,10 @@ def customize(
         epochs=epochs,
         max_length=max_length,
         max_steps=max_steps,
+        judge=judge,
+        judge_base_url=judge_base_url,
+        judge_model=judge_model,
+        judge_api_key_env=judge_api_key_env,
     )
     hashes = data_hashes(cfg)
     run_id = str(flow_run.get_id() or "local")
@@ -102,33 +113,34 @@ def customize(
         qa = T.qadapter.with_options(**opts)(cfg, hashes, hb, parent)
         ev = T.evaluate.with_options(**opts)(cfg, hashes, hb, qa, parent)
         gen = T.generations.with_options(**opts)(cfg, hashes, hb, qa, parent)
-        # (a judge stage, scoring `gen` with LLM judges and win rates, goes here)
+        jd = T.judge.with_options(**opts)(cfg, hashes, hb, qa, parent)
         c = tracking.client()
-        for name, rec in (
-            ("helpful-base", hb),
-            ("qadapter", qa),
-            ("evaluate", ev),
-            ("generations", gen),
-        ):
+        records = {"helpful-base": hb, "qadapter": qa, "evaluate": ev, "generations": gen}
+        for name, rec in {**records, "judge": jd}.items():
             c.set_tag(parent, f"stage.{name}.run_id", rec["mlflow_run_id"])
-        for k in ("accuracy", "accuracy_init", "kl_mean", "kl_mean_init", "margin"):
-            c.log_metric(parent, f"heldout.{k}", float(ev[k]))
+        for k, v in report.parent_metrics(ev, jd).items():
+            c.log_metric(parent, k, v)
+        c.set_tag(parent, "judge.trusted", str(jd["trusted"]).lower())
         c.set_tag(parent, "model_version", f"{tracking.REGISTERED_MODEL}/{qa['model_version']}")
-        summary = _summary(cfg, hashes, hb, qa, ev, parent)
+        c.log_artifact(parent, jd["paths"]["annotations"], "judge")
+        c.log_artifact(parent, jd["paths"]["leaderboard"], "judge")
         create_markdown_artifact(
-            summary, key="customize-summary", description="Q-Adapter customization summary"
+            report.summary(cfg, hashes, hb, qa, ev, jd, parent),
+            key="customize-summary",
+            description="Q-Adapter customization summary",
         )
         create_table_artifact(
-            [
-                {"metric": k, "trained": ev[k], "untrained": ev.get(f"{k}_init")}
-                for k in ("accuracy", "margin", "kl_mean")
-            ],
-            key="customize-results",
-            description="held-out metrics",
+            report.results_rows(ev, jd), key="customize-results", description="results"
         )
         create_table_artifact(
-            [{k: r[k][:300] for k in ("prompt", "base", "customized")} for r in gen["rows"]],
+            jd["leaderboard"],
+            key="customize-leaderboard",
+            description=f"win rates vs pi1, judge {cfg.judge}",
+        )
+        create_table_artifact(
+            report.generation_rows(gen["rows"]),
             key="customize-generations",
+            description="held-out prompts: pi1 and the customized model",
         )
         tracking.end_run(parent)
     except BaseException as e:
@@ -139,38 +151,9 @@ def customize(
         "adapter_dir": qa["adapter_dir"],
         "model_version": qa["model_version"],
         "evaluate": ev,
+        "judge": jd,
         "base_path": hb["base_path"],
     }
-
-
-def _summary(cfg, hashes, hb, qa, ev, parent) -> str:
-    base_line = (
-        "skipped (the base is pi1)"
-        if hb["skipped"]
-        else f"DPO on {hb['pairs']} helpful pairs, {hb['steps']} steps -> `{hb['base_path']}`"
-    )
-    qa_line = (
-        f"{qa['pairs']} harmless pairs, {qa['steps']} steps, alpha0={cfg.train.alpha0}, "
-        f"alpha_tilde={cfg.train.alpha_tilde}; registered `{tracking.REGISTERED_MODEL}` "
-        f"v{qa['model_version']}"
-    )
-    ev_line = (
-        f"held-out accuracy {ev['accuracy']:.3f} (untrained {ev['accuracy_init']:.3f}) on "
-        f"{ev['pairs']} pairs; KL(pi~ or pi1) {ev['kl_mean']:.4f} "
-        f"(untrained {ev['kl_mean_init']:.4f})"
-    )
-    return f"""# Q-Adapter customization ({cfg.profile})
-
-| stage | result |
-| --- | --- |
-| helpful-base | {base_line} |
-| qadapter | {qa_line} |
-| evaluate | {ev_line} |
-
-Data hashes: harmless `{hashes["harmless"][:16]}`, helpful `{str(hashes["helpful"])[:16]}`.
-MLflow parent run `{parent}`.
-Adapter: `{qa["adapter_dir"]}`.
-"""
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """Shared task plumbing: stage keys, work directories, retry policy.
 
-A stage's key hashes the stage name, the code version and the stage's inputs: the experiment
-configuration, the content hashes of its data, and the identity of its upstream artifacts (the
-base's content hash, the adapter's key). The same key names the Prefect cache entry and the
+A stage's key hashes the stage name, the code version and exactly the inputs the stage reads
+(``KEY_INPUTS``): helpful-base the base name, the helpful data hash and the DPO settings;
+qadapter pi1's content hash, the harmless data hashes and the training settings (method and
+optimisation); evaluate / generations / judge the adapter's key, pi1's hash, their own data and
+their own settings. So two runs differing only in alpha0 share the helpful-base stage.
+The same key names the Prefect cache entry and the
 stage's work directory, so a cached stage is skipped, and a retried one finds its own checkpoints.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -60,24 +64,82 @@ def workdir(key: str) -> Path:
     return path
 
 
-def _downstream(p: dict) -> dict:
+def _adapter_identity(p: dict) -> dict:
+    """What every stage after training reads: pi1's content hash and the adapter's key."""
+    return {"base": p["base"]["base_hash"], "adapter": p["adapter"]["key"]}
+
+
+def _helpful_base(p: dict) -> dict:
+    cfg = p["cfg"]
     return {
-        "cfg": p["cfg"].to_dict(),
-        "data": p["data_hashes"],
+        "base": cfg.base,
+        "skip": cfg.skip_base_stage,
+        "data": p["data_hashes"]["helpful"],
+        "dpo": None if cfg.skip_base_stage else asdict(cfg.dpo),
+    }
+
+
+def _qadapter(p: dict) -> dict:
+    cfg, data = p["cfg"], p["data_hashes"]
+    return {
         "base": p["base"]["base_hash"],
-        "adapter": p["adapter"]["key"],
+        "data": data["harmless"],
+        "test": data["harmless_test"],  # recorded in the adapter's lineage
+        "train": cfg.train.to_dict(),  # method (alpha0, ...) and optimisation settings
+    }
+
+
+def _evaluate(p: dict) -> dict:
+    cfg = p["cfg"]
+    return {
+        **_adapter_identity(p),
+        "test": p["data_hashes"]["harmless_test"],
+        "kl_pairs": cfg.kl_pairs,
+        "probe_limit": cfg.probe_limit,
+        "probe_max_gen_toks": cfg.probe_max_gen_toks,
+        "scoring": cfg.train.to_dict(),  # held-out scoring uses the method's settings
+    }
+
+
+def _generations(p: dict) -> dict:
+    cfg = p["cfg"]
+    return {
+        **_adapter_identity(p),
+        "test": p["data_hashes"]["harmless_test"],
+        "n": cfg.generation_prompts,
+        "max_new_tokens": cfg.max_new_tokens,
+        "seed": cfg.train.seed,
+    }
+
+
+def _judge(p: dict) -> dict:
+    cfg, data = p["cfg"], p["data_hashes"]
+    return {
+        **_adapter_identity(p),
+        "data": {k: data[k] for k in sorted(data) if k.startswith("judge_")},
+        "judge": judge_settings(cfg),
+    }
+
+
+def judge_settings(cfg) -> dict:
+    """The judge-stage settings that change its result (never the API key: only its env name)."""
+    return {
+        "judge": cfg.judge,
+        "base_url": cfg.judge_base_url if cfg.judge == "openai" else None,
+        "model": cfg.judge_model if cfg.judge == "openai" else None,
+        "reward_model": asdict(cfg.reward_model) if cfg.judge == "reward-model" else None,
+        "prompts": cfg.judge_prompts,
+        "max_new_tokens": cfg.judge_max_new_tokens,
+        "seed": cfg.train.seed,
     }
 
 
 KEY_INPUTS: dict[str, Callable[[dict], dict]] = {
-    "helpful-base": lambda p: {"cfg": p["cfg"].to_dict(), "data": p["data_hashes"]},
-    "qadapter": lambda p: {
-        "cfg": p["cfg"].to_dict(),
-        "data": p["data_hashes"],
-        "base": p["base"]["base_hash"],
-    },
-    "evaluate": _downstream,
-    "generations": _downstream,
+    "helpful-base": _helpful_base,
+    "qadapter": _qadapter,
+    "evaluate": _evaluate,
+    "generations": _generations,
+    "judge": _judge,
 }
 
 

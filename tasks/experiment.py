@@ -15,6 +15,7 @@ from pathlib import Path
 from qadapter.config import BIG, PROFILE_BASES, ConfigError, TrainConfig, check_fields, setting
 from qadapter.config import profile as train_profile
 from qadapter.dpo import DPOStageConfig
+from qadapter.evaluate.judges.reward_model import RewardModelConfig
 
 REPO = Path(__file__).resolve().parents[1]
 MINI_HH = REPO / "data" / "hh-mini"
@@ -34,11 +35,28 @@ class Experiment:
     kl_pairs: int = setting(16, "held-out pairs for the KL drift (full-vocab passes)", lo=1, hi=BIG)
     generation_prompts: int = setting(8, "held-out prompts answered side by side", lo=1, hi=BIG)
     max_new_tokens: int = setting(96, "new tokens per generated response", lo=1, hi=BIG)
+    # evaluate: the general probe (lm-eval) on pi1 and pi~, forgetting metrics
+    probe_limit: int | None = setting(None, "probe items per task (None: all)", lo=1, hi=BIG)
+    probe_max_gen_toks: int | None = setting(None, "cap on probe generations", lo=1, hi=BIG)
+    # judge: win rates (customized vs pi1) on held-out harmless and helpful prompts
+    judge: str = setting("reward-model", "pairwise judge", choices=("reward-model", "openai"))
+    judge_base_url: str | None = setting(None, "openai judge: the endpoint's base URL")
+    judge_model: str | None = setting(None, "openai judge: the model name")
+    judge_api_key_env: str = setting("OPENAI_API_KEY", "openai judge: env var holding the key")
+    judge_prompts: int = setting(32, "held-out prompts judged per subset", lo=1, hi=BIG)
+    judge_max_new_tokens: int = setting(96, "new tokens per judged response", lo=1, hi=BIG)
+    reward_pairs: int | None = setting(None, "train pairs per reward model", lo=1, hi=BIG)
+    reward_model: RewardModelConfig = RewardModelConfig()
     dpo: DPOStageConfig = DPOStageConfig()
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if self.judge == "openai" and not (self.judge_base_url and self.judge_model):
+            raise ConfigError(
+                "judge=openai needs judge_base_url and judge_model (the key comes from the "
+                f"environment variable {self.judge_api_key_env}); or use judge=reward-model"
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -60,6 +78,12 @@ EXPERIMENTS: dict[str, Experiment] = {
         kl_pairs=4,
         generation_prompts=2,
         max_new_tokens=8,
+        probe_limit=2,
+        probe_max_gen_toks=4,
+        judge_prompts=4,
+        judge_max_new_tokens=6,
+        reward_pairs=8,
+        reward_model=RewardModelConfig(batch_size=4, micro_batch_size=2, max_length=64),
         dpo=DPOStageConfig(
             batch_size=4, micro_batch_size=2, max_length=96, max_steps=2, save_steps=1, lr=1e-3
         ),
@@ -76,6 +100,13 @@ EXPERIMENTS: dict[str, Experiment] = {
         kl_pairs=16,
         generation_prompts=8,
         max_new_tokens=96,
+        # sized for the 20-minute demo on a 2-core CPU
+        probe_limit=16,
+        probe_max_gen_toks=64,
+        judge_prompts=24,
+        judge_max_new_tokens=64,
+        reward_pairs=160,
+        reward_model=RewardModelConfig(lora_layers=8, max_length=256),
         dpo=DPOStageConfig(batch_size=8, micro_batch_size=2, max_length=256, save_steps=2),
         train=train_profile("smol"),
     ),
@@ -88,6 +119,8 @@ EXPERIMENTS: dict[str, Experiment] = {
         kl_pairs=64,
         generation_prompts=128,
         max_new_tokens=256,
+        judge_prompts=256,
+        judge_max_new_tokens=256,
         dpo=DPOStageConfig(
             batch_size=64, micro_batch_size=1, max_length=512, save_steps=50, bf16=True
         ),
@@ -109,6 +142,22 @@ def experiment(name: str, **overrides) -> Experiment:
     return replace(cfg, train=cfg.train.with_overrides(**rest), **mine)
 
 
+def judge_data(cfg: Experiment) -> dict:
+    """Per subset (harmless, helpful): reward-model train pairs and held-out test pairs.
+
+    Test pairs: ``max(judge_prompts, eval_pairs)`` of the subset's test split (the reward model's
+    trust check); the first ``judge_prompts`` distinct prompts among them are judged.
+    """
+    from qadapter.stages import stage_data
+
+    n_test = max(cfg.judge_prompts, cfg.eval_pairs or 0)
+    seed = cfg.train.seed
+    return {
+        "harmless": stage_data(cfg.harmless_source, cfg.reward_pairs, n_test, seed),
+        "helpful": stage_data(cfg.helpful_source, cfg.reward_pairs, n_test, seed),
+    }
+
+
 def data_hashes(cfg: Experiment) -> dict:
     """Content hashes of exactly the pairs each stage will use: the stages' cache keys."""
     from qadapter.stages import stage_data
@@ -119,8 +168,14 @@ def data_hashes(cfg: Experiment) -> dict:
         else stage_data(cfg.helpful_source, cfg.helpful_pairs, 0, cfg.dpo.seed)
     )
     harmless = stage_data(cfg.harmless_source, cfg.harmless_pairs, cfg.eval_pairs, cfg.train.seed)
+    judged = judge_data(cfg)
     return {
         "helpful": helpful["train_hash"] if helpful else None,
         "harmless": harmless["train_hash"],
         "harmless_test": harmless["test_hash"],
+        **{
+            f"judge_{subset}_{part}": d[f"{part}_hash"]
+            for subset, d in judged.items()
+            for part in ("train", "test")
+        },
     }

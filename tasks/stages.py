@@ -1,11 +1,14 @@
-"""The stage tasks: each opens a child MLflow run, calls one ``qadapter.stages`` function, logs.
+"""The stage tasks: each opens a child MLflow run, calls the library, logs.
 
 Results are persisted as JSON (``result_serializer="json"``: the records are small JSON-able dicts;
-nothing cached is ever unpickled). A ``judge`` stage (LLM judges, win rates) slots in after
-``generations`` with the same shape: key inputs in ``tasks.common.KEY_INPUTS``, a task here.
+nothing cached is ever unpickled). Each stage's cache key covers exactly the inputs it reads
+(``tasks.common.KEY_INPUTS``). Training stages report progress to the Prefect run log
+(``tasks.watch``); library warnings are kept out of it.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from prefect import task
 
@@ -14,6 +17,7 @@ from qadapter import stages
 from .common import cache_key, key_of, retry_delays, retry_on_outside_errors, workdir
 from .experiment import Experiment
 from .tracking import StageRun
+from .watch import StageProgress, quiet_libraries, run_logger, total_steps
 
 RESULTS = dict(persist_result=True, result_serializer="json")
 RETRIES = dict(
@@ -36,14 +40,17 @@ def helpful_base(cfg: Experiment, data_hashes: dict, parent_run: str) -> dict:
         if cfg.skip_base_stage:
             record = stages.unaligned(cfg.base)
         else:
-            record = stages.align(
-                cfg.base,
-                cfg.helpful_source,
-                cfg.helpful_pairs,
-                cfg.dpo,
-                workdir(key),
-                callbacks=[run.metrics],
-            )
+            d = cfg.dpo
+            steps = total_steps(cfg.helpful_pairs, d.batch_size, d.epochs, d.max_steps)
+            with quiet_libraries():
+                record = stages.align(
+                    cfg.base,
+                    cfg.helpful_source,
+                    cfg.helpful_pairs,
+                    cfg.dpo,
+                    workdir(key),
+                    callbacks=[run.metrics, StageProgress("helpful-base", steps or None)],
+                )
             run.dataset(
                 "helpful", record["data_hash"], cfg.helpful_source, "train", record["pairs"]
             )
@@ -67,15 +74,18 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 "pairs": cfg.harmless_pairs,
             }
         )
-        record = stages.customize(
-            base["base_path"],
-            cfg.harmless_source,
-            cfg.harmless_pairs,
-            cfg.eval_pairs,
-            cfg.train,
-            workdir(key),
-            callbacks=[run.metrics],
-        )
+        t = cfg.train
+        steps = total_steps(cfg.harmless_pairs, t.batch_size, t.epochs, t.max_steps)
+        with quiet_libraries():
+            record = stages.customize(
+                base["base_path"],
+                cfg.harmless_source,
+                cfg.harmless_pairs,
+                cfg.eval_pairs,
+                cfg.train,
+                workdir(key),
+                callbacks=[run.metrics, StageProgress("qadapter", steps or None)],
+            )
         run.dataset("harmless", record["data_hash"], cfg.harmless_source, "train", record["pairs"])
         run.summary(record["metrics"], "final.")
         run.artifacts(record["adapter_dir"], "adapter")
@@ -97,10 +107,15 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
 def evaluate(
     cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_run: str
 ) -> dict:
+    """Held-out preference accuracy and KL, then the general probe on pi1 and pi~ (forgetting)."""
+    from qadapter.evaluate.forgetting import forgetting_report
+
     key = key_of(
         "evaluate", {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
     )
-    with StageRun(parent_run, "evaluate", key) as run:
+    log = run_logger()
+    with StageRun(parent_run, "evaluate", key) as run, quiet_libraries():
+        run.params({"probe_limit": cfg.probe_limit, "probe_max_gen_toks": cfg.probe_max_gen_toks})
         record = stages.evaluate(
             base["base_path"],
             adapter["adapter_dir"],
@@ -108,6 +123,12 @@ def evaluate(
             cfg.eval_pairs,
             cfg.train,
             kl_pairs=cfg.kl_pairs,
+        )
+        log.info(
+            "held-out accuracy %.3f (untrained %.3f), KL %.4f; general probe next",
+            record["accuracy"],
+            record["accuracy_init"],
+            record["kl_mean"],
         )
         run.dataset(
             "harmless-test",
@@ -117,17 +138,39 @@ def evaluate(
             record["pairs"],
         )
         run.summary(record, "heldout.")
-        return {**record, "mlflow_run_id": run.run_id}
+        out = workdir(key) / "forgetting"
+        forgetting = forgetting_report(
+            base["base_path"],
+            adapter["adapter_dir"],
+            cfg.probe_limit,
+            max_gen_toks=cfg.probe_max_gen_toks,
+            output_dir=out,
+        )
+        log.info(
+            "general probe %.1f -> %.1f (delta %.2f +- %.2f points), KL(general) %.4f, %.0f s",
+            forgetting["probe.base"],
+            forgetting["probe.customized"],
+            forgetting["probe.delta"],
+            forgetting["probe.delta_se"],
+            forgetting["kl.general"],
+            forgetting["wall_s"],
+        )
+        run.summary(forgetting)
+        run.artifacts(out, "forgetting")
+        return {**record, "forgetting": forgetting, "mlflow_run_id": run.run_id}
 
 
 @task(name="generations", cache_key_fn=cache_key("generations"), **RESULTS)
 def generations(
     cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_run: str
 ) -> dict:
+    from qadapter.evaluate.judges import render_conversation
+    from qadapter.stages import stage_data
+
     key = key_of(
         "generations", {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
     )
-    with StageRun(parent_run, "generations", key) as run:
+    with StageRun(parent_run, "generations", key) as run, quiet_libraries():
         rows = stages.generations(
             base["base_path"],
             adapter["adapter_dir"],
@@ -136,5 +179,62 @@ def generations(
             cfg.max_new_tokens,
             cfg.train.seed,
         )
+        # the library gives the last user turn; the whole conversation is what a reader needs
+        test = stage_data(cfg.harmless_source, 0, cfg.generation_prompts, cfg.train.seed)["test"]
+        for row, pair in zip(rows, test, strict=True):
+            row["conversation"] = render_conversation(pair.prompt)
         run.table(rows, "generations.json")
         return {"rows": rows, "mlflow_run_id": run.run_id}
+
+
+@task(name="judge", cache_key_fn=cache_key("judge"), **RETRIES, **RESULTS)
+def judge(cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_run: str) -> dict:
+    """Win rates (customized vs pi1) on harmless and helpful held-out prompts, behaviour metric."""
+    from qadapter.models import load_base
+
+    from . import judging
+    from .common import judge_settings
+    from .experiment import judge_data
+    from .tracking import tracking_uri
+
+    key = key_of(
+        "judge", {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
+    )
+    log = run_logger()
+    with StageRun(parent_run, "judge", key) as run, quiet_libraries():
+        run.params(judge_settings(cfg))
+        data = judge_data(cfg)
+        out_dir = workdir(key)
+        pi1 = load_base(base["base_path"])
+        results = judging.run_subsets(cfg, pi1, adapter["adapter_dir"], data, out_dir, log)
+        metrics = judging.metrics_of(results)
+        beh = judging.behaviour(results)
+        if beh is None:
+            log.warning("behaviour metric unavailable: qadapter.evaluate.behaviour is missing")
+        else:
+            metrics.update(beh["metrics"])
+            run.table(beh["rows"], "behaviour.json")
+        trusted = all(r["trusted"] is not False for r in results.values())
+        run.summary(metrics)
+        run.c.set_tag(run.run_id, "judge.trusted", str(trusted).lower())
+        paths = judging.write_combined(out_dir, results)
+        for subset, res in results.items():
+            run.artifacts(Path(res["paths"]["judge"]), f"judge/{subset}")
+            run.c.log_table(
+                run.run_id,
+                data=judging.table_columns(res["annotations"]),
+                artifact_file=f"judgments_{subset}.json",
+            )
+        run.artifacts(Path(paths["annotations"]))
+        run.artifacts(Path(paths["leaderboard"]))
+        genai = judging.genai_evaluation(run.run_id, results, tracking_uri())
+        return {
+            "metrics": metrics,
+            "genai": genai,
+            "trusted": trusted,
+            "warnings": [w for r in results.values() for w in r["warnings"]],
+            "leaderboard": judging.leaderboard(results),
+            "paths": paths,
+            "n_prompts": {s: r["n_prompts"] for s, r in results.items()},
+            "mlflow_run_id": run.run_id,
+        }

@@ -23,11 +23,63 @@ def runs_by_stage(client, parent_id):
     return parent, {r.data.tags["stage"]: r for r in children}
 
 
-def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
+def varied_responses(monkeypatch):
+    """The tiny random model answers every prompt with newlines (empty after stripping), so every
+    judged pair would be a tie. Give both sides distinct, prompt-dependent texts on top of the
+    real generation, so the judge's graded preferences (and the arithmetic after) are not trivial.
+    """
+    import qadapter.evaluate.responses as responses
+
+    real = responses.generate_responses
+
+    def varied(base, adapter_dir, prompts, **kw):
+        out = real(base, adapter_dir, prompts, **kw)
+        words = [p[-1]["content"].split()[:4] for p in prompts]
+        out["reference"] = [
+            f"Sure, {' '.join(w)} {r}".strip() for w, r in zip(words, out["reference"])
+        ]
+        out["customized"] = [
+            ("I can't help with that." if i % 2 else f"Yes: {' '.join(w[::-1])} {c}").strip()
+            for i, (w, c) in enumerate(zip(words, out["customized"]))
+        ]
+        return out
+
+    monkeypatch.setattr(responses, "generate_responses", varied)
+
+
+def prefect_api(coro_fn):
+    import asyncio
+
     from prefect import get_client
 
-    from flows.customize import customize
+    async def go():
+        async with get_client() as pc:
+            return await coro_fn(pc)
 
+    return asyncio.run(go())
+
+
+def task_states(flow_run_id: str) -> dict:
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    runs = prefect_api(
+        lambda pc: pc.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    )
+    return {r.name.rsplit("-", 1)[0]: r.state.name for r in runs}
+
+
+def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp_path):
+    import csv
+
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.customize import customize
+    from qadapter.evaluate.winrate import winrate_stats
+
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))  # reward models
+    varied_responses(monkeypatch)
     out = customize(profile="tiny")
     c = MlflowClient()
     parent, stages = runs_by_stage(c, out["parent_run"])
@@ -37,7 +89,7 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
         and parent.data.tags["prefect.flow_run_id"]
         and len(parent.data.tags["git.commit"]) >= 7
     )
-    assert set(stages) == {"helpful-base", "qadapter", "evaluate", "generations"}
+    assert set(stages) == {"helpful-base", "qadapter", "evaluate", "generations", "judge"}
     assert all(r.info.status == "FINISHED" for r in stages.values())
 
     qa = stages["qadapter"]
@@ -58,7 +110,59 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
         and versions[0].run_id == qa.info.run_id
     )
     assert versions[0].tags["data_hash"] == read_meta(out["adapter_dir"])["data"]["hash"]
-    assert float(parent.data.metrics["heldout.accuracy"]) == out["evaluate"]["accuracy"]
+    pm = parent.data.metrics
+    assert float(pm["heldout.accuracy"]) == out["evaluate"]["accuracy"]
+
+    # forgetting: parent == evaluate child == forgetting.json written by the library
+    ev_run = stages["evaluate"]
+    forgetting = json.loads(
+        open(c.download_artifacts(ev_run.info.run_id, "forgetting/forgetting.json")).read()
+    )
+    for k in ("probe.delta", "probe.delta_se", "kl.general", "probe.base"):
+        assert pm[k] == pytest.approx(forgetting[k]) == pytest.approx(ev_run.data.metrics[k])
+    assert forgetting["probe.mc.n"] == 2 and forgetting["kl.general"] > 0  # tiny: probe_limit 2
+
+    # win rates: parent == judge child == leaderboard.csv == recomputed from annotations.json
+    jd_run = stages["judge"]
+    ann = json.loads(open(c.download_artifacts(out["parent_run"], "judge/annotations.json")).read())
+    board = list(
+        csv.DictReader(open(c.download_artifacts(out["parent_run"], "judge/leaderboard.csv")))
+    )
+    assert [r["subset"] for r in board] == ["harmless", "helpful"]
+    for row in board:
+        subset = row["subset"]
+        prefs = [a["preference"] for a in ann if a["subset"] == subset]
+        assert len(prefs) == 4  # judge_prompts = 4 distinct held-out prompts per subset
+        assert len(set(prefs)) > 1 and 1.0 < min(prefs) < max(prefs) < 2.0  # graded, not ties
+        wr = 100 * sum(p - 1 for p in prefs) / len(prefs)
+        assert pm[f"winrate.{subset}"] == pytest.approx(wr) == pytest.approx(float(row["win_rate"]))
+        assert pm[f"winrate.{subset}_se"] == pytest.approx(winrate_stats(prefs)["standard_error"])
+        assert jd_run.data.metrics[f"winrate.{subset}"] == pm[f"winrate.{subset}"]
+        acc = out["judge"]["metrics"][f"judge.{subset}.accuracy"]
+        assert pm[f"judge.{subset}.accuracy"] == acc and 0.0 <= acc <= 1.0
+    trusted = all(
+        out["judge"]["metrics"][f"judge.{s}.accuracy"] >= 0.6 for s in ("harmless", "helpful")
+    )
+    assert parent.data.tags["judge.trusted"] == str(trusted).lower()
+    # per-item judgments: an MLflow table and a GenAI evaluation of the judge's child run
+    table = json.loads(
+        open(c.download_artifacts(jd_run.info.run_id, "judgments_harmless.json")).read()
+    )
+    assert len(table["data"]) == 4
+    all_prefs = [a["preference"] for a in ann]
+    assert jd_run.data.metrics["preference/mean"] == pytest.approx(sum(all_prefs) / len(all_prefs))
+    assert jd_run.data.metrics["customized_wins/mean"] == pytest.approx(
+        sum(p > 1.5 for p in all_prefs) / len(all_prefs)
+    )
+    if "behaviour.declined" in out["judge"]["metrics"]:  # qadapter.evaluate.behaviour present
+        from qadapter.evaluate.refusal import classify
+
+        risky = [a for a in ann if a["subset"] == "harmless"]
+        counted = [a for a in risky if classify(a["output_1"]).label == "answer"]
+        declined = [a for a in counted if classify(a["output_2"]).label in ("decline", "redirect")]
+        assert counted and pm["behaviour.declined"] == pytest.approx(len(declined) / len(counted))
+        assert "behaviour.answered" in pm
+
     gens = json.loads(
         open(c.download_artifacts(stages["generations"].info.run_id, "generations.json")).read()
     )
@@ -69,29 +173,46 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env):
     ]
     assert results and any("adapter_dir" in json.dumps(r) for r in results)
 
-    async def artifacts_of_flow():
-        async with get_client() as pc:
-            from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-            return await pc.read_artifacts(
-                artifact_filter=ArtifactFilter(
-                    key=ArtifactFilterKey(any_=["customize-summary", "customize-results"])
-                )
-            )
-
-    import asyncio
-
-    keys = {a.key for a in asyncio.run(artifacts_of_flow())}
-    assert keys == {"customize-summary", "customize-results"}
+    keys = [
+        "customize-summary",
+        "customize-results",
+        "customize-leaderboard",
+        "customize-generations",
+    ]
+    arts = prefect_api(
+        lambda pc: pc.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys))
+        )
+    )
+    by_key = {a.key: a for a in arts}
+    assert set(by_key) == set(keys)
+    summary = by_key["customize-summary"].data
+    assert "KL(pi~ || pi1)" in summary and "KL(pi~ or pi1)" not in summary
+    board_art = json.loads(by_key["customize-leaderboard"].data)
+    assert [r["subset"] for r in board_art] == ["harmless", "helpful"]
+    assert board_art[0]["win_rate"] == round(pm["winrate.harmless"], 2)
+    gen_art = json.loads(by_key["customize-generations"].data)
+    assert list(gen_art[0]) == ["conversation", "pi1", "customized"]
+    assert len({r["conversation"] for r in gen_art}) == len(gen_art)  # de-duplicated prompts
 
     # same inputs: every stage comes from the cache (same child runs, no new model version)
     again = customize(profile="tiny")
     parent2 = c.get_run(again["parent_run"])
     assert parent2.data.tags["stage.qadapter.run_id"] == qa.info.run_id
+    assert parent2.data.metrics["winrate.harmless"] == pm["winrate.harmless"]
     assert len(c.search_model_versions("name='hh-qadapter'")) == 1
-    # a changed hyper-parameter misses the cache of the stages it affects
+    # only alpha0 changed: helpful-base is reused (Prefect: Cached), Q-Adapter and after re-run
     changed = customize(profile="tiny", alpha0=0.5)
     assert changed["model_version"] == 2
+    states = task_states(c.get_run(changed["parent_run"]).data.tags["prefect.flow_run_id"])
+    assert states["helpful-base"] == "Cached" and states["qadapter"] == "Completed"
+    assert states["judge"] == "Completed"
+    helpful_runs = c.search_runs(
+        [parent.info.experiment_id], filter_string="tags.stage = 'helpful-base'"
+    )
+    assert len(helpful_runs) == 1  # trained once for both alpha0 values
+    # reward models are cached by data hash: the second judge run trained none
+    assert len(list((tmp_path / "cache" / "reward-models").glob("*/reward_model.json"))) == 2
     # force recomputes
     forced = customize(profile="tiny", force=True)
     assert forced["model_version"] == 3

@@ -1,0 +1,260 @@
+"""The judge stage's work: win rates on both subsets, the behaviour metric, and how they are logged.
+
+Per subset (``harmless``: risky held-out prompts; ``helpful``: helpful held-out prompts) one
+``qadapter.evaluate.winrate.judge_subset`` call generates pi1's and the customized model's greedy
+replies and judges them (``reward-model``: one reward model per subset, trained on that subset's
+train pairs and cached by (base, data, config) hash under the reward-model cache; ``openai``: an
+OpenAI-compatible endpoint, key from the environment). The behaviour metric reuses those same
+replies (no second generation).
+
+Metric names (the parent run carries them; docs/pipeline.md explains them):
+``winrate.<subset>``, ``winrate.<subset>_se``, ``winrate.<subset>_discrete``,
+``judge.<subset>.accuracy`` (the reward model's own held-out pairwise accuracy),
+``behaviour.declined`` / ``_se`` (risky prompts where pi1 complies: share of customized replies
+that decline or redirect), ``behaviour.answered`` / ``_se`` (helpful prompts pi1 answers: share
+still answered), ``behaviour.declined_judge`` (the same prompts, judged by the harmless reward
+model: customized reply scores higher than pi1's).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+SUBSETS = ("harmless", "helpful")
+
+
+def reward_cache() -> Path:
+    """Reward models are cached with the models (``$QADAPTER_CACHE/reward-models``): trained once
+    per (base, data, config), reused by every later run, whatever its state dir."""
+    from qadapter.models import cache_dir
+
+    return cache_dir() / "reward-models"
+
+
+def judge_kwargs(cfg, subset_data: dict) -> dict:
+    if cfg.judge == "reward-model":
+        return {
+            "train_pairs": subset_data["train"],
+            "config": cfg.reward_model,
+            "cache_root": reward_cache(),
+        }
+    return {
+        "base_url": cfg.judge_base_url,
+        "model": cfg.judge_model,
+        "api_key_env": cfg.judge_api_key_env,
+    }
+
+
+def run_subsets(cfg, base, adapter_dir: str, data: dict, out_dir: Path, log) -> dict:
+    """``{subset: judge_subset result}`` for both subsets, with the prompts judged."""
+    from qadapter.evaluate.responses import unique_prompts
+    from qadapter.evaluate.winrate import judge_subset
+
+    results = {}
+    for subset in SUBSETS:
+        test = data[subset]["test"]
+        log.info("judge %s: %d held-out prompts, judge %s", subset, cfg.judge_prompts, cfg.judge)
+        res = judge_subset(
+            base.name,
+            adapter_dir,
+            test,
+            cfg.judge,
+            out_dir / subset,
+            seed=cfg.train.seed,
+            max_new_tokens=cfg.judge_max_new_tokens,
+            judge_kwargs=judge_kwargs(cfg, data[subset]),
+            base=base,
+            limit=cfg.judge_prompts,
+        )
+        res["prompts"] = unique_prompts(test)[0][: res["n_prompts"]]
+        for warning in res["warnings"]:
+            log.warning("judge %s: %s", subset, warning)
+        log.info(
+            "judge %s: win rate %.1f%% +- %.1f over %d prompts (judge accuracy %s)",
+            subset,
+            res["row"]["win_rate"],
+            res["row"]["standard_error"],
+            res["row"]["n_total"],
+            _fmt(res["judge"].get("test_accuracy")),
+        )
+        results[subset] = res
+    return results
+
+
+def _fmt(x) -> str:
+    return "n/a" if not isinstance(x, (int, float)) or math.isnan(x) else f"{x:.3f}"
+
+
+def sides(res: dict) -> tuple[list, list, list]:
+    """(prompts, pi1 replies, customized replies) of one subset, in the annotations' order."""
+    rows = res["annotations"]
+    return res["prompts"], [a["output_1"] for a in rows], [a["output_2"] for a in rows]
+
+
+def reward_lookup(res: dict):
+    """A behaviour judge answering from the judged rewards (no re-scoring): customized > pi1."""
+    from qadapter.evaluate.judges import render_conversation
+
+    rewards = {}
+    for a in res["annotations"]:
+        if "judge_reward_1" not in a:
+            return None
+        ref, mod = (
+            (a["judge_reward_2"], a["judge_reward_1"])
+            if a["swapped"]
+            else (
+                a["judge_reward_1"],
+                a["judge_reward_2"],
+            )
+        )
+        rewards[(a["instruction"], a["output_1"], a["output_2"])] = (ref, mod)
+
+    def judge(prompts, base_replies, custom_replies):
+        keys = [
+            (render_conversation(p), b, c) for p, b, c in zip(prompts, base_replies, custom_replies)
+        ]
+        return [rewards[k][1] > rewards[k][0] for k in keys]
+
+    return judge
+
+
+def behaviour(results: dict) -> dict | None:
+    """The behaviour metric from the judged replies (None until ``qadapter.evaluate.behaviour``
+    is available)."""
+    try:
+        from qadapter.evaluate.behaviour import behaviour_metrics
+    except ImportError:
+        return None
+    risky, helpful = sides(results["harmless"]), sides(results["helpful"])
+    out = behaviour_metrics(*risky, *helpful, judge=reward_lookup(results["harmless"]))
+    flat = out["flat"]
+    named = {
+        "behaviour.declined": flat["behaviour.steer"],
+        "behaviour.declined_se": flat["behaviour.steer_se"],
+        "behaviour.answered": flat["behaviour.keep"],
+        "behaviour.answered_se": flat["behaviour.keep_se"],
+        "behaviour.declined_n": float(out["steer"]["total"]),
+        "behaviour.answered_n": float(out["keep"]["total"]),
+    }
+    if "behaviour.steer_judge" in flat:
+        named["behaviour.declined_judge"] = flat["behaviour.steer_judge"]
+    return {"metrics": named, "rows": out["risky_rows"] + out["helpful_rows"]}
+
+
+def metrics_of(results: dict) -> dict:
+    out = {}
+    for subset, res in results.items():
+        row = res["row"]
+        out[f"winrate.{subset}"] = float(row["win_rate"])
+        out[f"winrate.{subset}_se"] = float(row["standard_error"])
+        out[f"winrate.{subset}_discrete"] = float(row["discrete_win_rate"])
+        out[f"winrate.{subset}_n"] = float(row["n_total"])
+        acc = res["judge"].get("test_accuracy")
+        if isinstance(acc, (int, float)):
+            out[f"judge.{subset}.accuracy"] = float(acc)
+    return out
+
+
+def leaderboard(results: dict) -> list[dict]:
+    """One row per subset, rounded for display (the CSV keeps full precision)."""
+    rows = []
+    for subset, res in results.items():
+        r = res["row"]
+        rows.append(
+            {
+                "subset": subset,
+                "generator": r["generator"],
+                "judge": r["mode"],
+                "win_rate": round(r["win_rate"], 2),
+                "standard_error": round(r["standard_error"], 2),
+                "discrete_win_rate": round(r["discrete_win_rate"], 2),
+                "wins/losses/draws": f"{r['n_wins']}/{r['n_wins_base']}/{r['n_draws']}",
+                "unparsed": r["n_unparsed"],
+                "judge_accuracy": _round(res["judge"].get("test_accuracy"), 3),
+                "trusted": res["judge"].get("trusted"),
+            }
+        )
+    return rows
+
+
+def _round(x, digits):
+    return round(x, digits) if isinstance(x, float) and not math.isnan(x) else x
+
+
+def table_columns(annotations: list[dict]) -> dict:
+    """Per-item judgments as ``mlflow.log_table`` columns (strings and numbers only)."""
+    keys = ("instruction", "output_1", "output_2", "preference", "swapped", "raw_completion")
+    return {
+        k: [
+            a[k] if isinstance(a[k], (int, float, str)) or a[k] is None else str(a[k])
+            for a in annotations
+        ]
+        for k in keys
+    }
+
+
+def genai_evaluation(run_id: str, results: dict, tracking_uri: str) -> dict:
+    """Per-item judgments as an MLflow GenAI evaluation of the stage's child run.
+
+    ``mlflow.genai.evaluate`` over the fixed outputs (no ``predict_fn``): inputs = the prompt,
+    outputs = the customized reply, expectations = pi1's reply and the judge's preference; one
+    scorer per quantity returns the precomputed value. The fluent API is used only here, inside
+    ``mlflow.start_run(run_id=...)`` of this stage's own run (MLflow keeps the active run per
+    thread, so stages in other worker threads are unaffected).
+    """
+    import contextlib
+    import io
+
+    import mlflow
+    from mlflow.genai.scorers import scorer
+
+    @scorer
+    def preference(expectations) -> float:
+        return float(expectations["preference"])
+
+    @scorer
+    def customized_wins(expectations) -> float:
+        return float(expectations["preference"] > 1.5)
+
+    data = [
+        {
+            "inputs": {"subset": subset, "prompt": a["instruction"]},
+            "outputs": a["output_2"],
+            "expectations": {"pi1": a["output_1"], "preference": a["preference"]},
+        }
+        for subset, res in results.items()
+        for a in res["annotations"]
+        if a["preference"] is not None
+    ]
+    if not data:
+        return {}
+    os.environ.setdefault("MLFLOW_GENAI_EVAL_MAX_WORKERS", "1")
+    mlflow.set_tracking_uri(tracking_uri)
+    with contextlib.redirect_stdout(io.StringIO()), mlflow.start_run(run_id=run_id):
+        out = mlflow.genai.evaluate(data=data, scorers=[preference, customized_wins])
+    return {k: float(v) for k, v in out.metrics.items()}
+
+
+def write_combined(out_dir: Path, results: dict) -> dict:
+    """``annotations.json`` (both subsets, each row with its subset) and ``leaderboard.csv``."""
+    import csv
+
+    from qadapter.evaluate.winrate import LEADERBOARD_COLUMNS
+
+    annotations = [
+        {"subset": subset, **a} for subset, res in results.items() for a in res["annotations"]
+    ]
+    paths = {
+        "annotations": out_dir / "annotations.json",
+        "leaderboard": out_dir / "leaderboard.csv",
+    }
+    paths["annotations"].write_text(json.dumps(annotations, indent=2, ensure_ascii=False) + "\n")
+    with open(paths["leaderboard"], "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=("subset", *LEADERBOARD_COLUMNS), extrasaction="ignore")
+        w.writeheader()
+        for subset, res in results.items():
+            w.writerow({"subset": subset, **res["row"]})
+    return {k: str(v) for k, v in paths.items()}
