@@ -157,16 +157,26 @@ def add_info(sub) -> None:
 
 
 def cmd_info(args) -> int:
+    """Configuration and lineage; a stacked adapter's chain is verified level by level (its
+    parents' content hashes), and a broken chain ends in one error line after what could be read."""
     import json
 
     from .adapter import check_adapter_files
-    from .meta import lineage, read_meta
+    from .meta import AdapterError, adapter_hash, lineage, read_meta, verified_lineage
 
     meta = read_meta(args.adapter)
     check_adapter_files(args.adapter)
-    chain = lineage(args.adapter)
+    chain = lineage(args.adapter)  # a loop is an error here already
+    levels, problem = [], None
+    if chain:
+        try:
+            levels = verified_lineage(args.adapter)
+        except AdapterError as e:
+            problem = e
     if args.json:
         print(json.dumps(meta, indent=2, sort_keys=True))
+        if problem:
+            raise problem
         return 0
     data = meta.get("data") or {}
     lora = meta.get("adapter", {})
@@ -188,17 +198,32 @@ def cmd_info(args) -> int:
             f"last step    loss {fm.get('loss', nan):.4f}  accuracy {fm.get('accuracy', nan):.3f}  "
             f"margin {fm.get('margin', nan):.3f}"
         )
-    if "heldout" in meta:
+    if "heldout" in meta and "after" in meta["heldout"]:
         h = meta["heldout"]
         lines.append(
             f"held-out     accuracy {h['before']['accuracy']:.3f} -> {h['after']['accuracy']:.3f} "
             f"on {h['after']['pairs']} pairs"
         )
-    lines.append(
-        "lineage      "
-        + (" <- ".join([str(args.adapter)] + chain) if chain else f"{args.adapter} (no parent)")
-    )
+    if not chain:
+        lines.append(f"lineage      {args.adapter} (no parent)")
+    elif levels:
+        names = [str(args.adapter)] + [str(p.resolve()) for p, _ in levels[-2::-1]]
+        lines.append(
+            "lineage      "
+            + " <- ".join([*names, f"base {meta['base_model']}"])
+            + f"  (depth {len(levels)}, verified)"
+        )
+        for k, (path, m) in enumerate(levels, 1):
+            shown = args.adapter if k == len(levels) else path.resolve()
+            lines.append(
+                f"  level {k}  {shown}  hash {adapter_hash(path)[:12]}  head {m['head']}  "
+                f"alpha0={m['alpha0']}  alpha_tilde={m['alpha_tilde']}"
+            )
+    else:
+        lines.append("lineage      " + " <- ".join([str(args.adapter), *chain]) + "  (unverified)")
     print("\n".join(lines))
+    if problem:
+        raise problem
     return 0
 
 
