@@ -51,7 +51,11 @@ class Experiment:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        check_fields(self)
+        check_fields(self, skip=frozenset({"judge_base_url", "judge_model"}))
+        for name in ("judge_base_url", "judge_model"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise ConfigError(f"{name} must be a non-empty string; got {value!r}")
         if self.judge == "openai" and not (self.judge_base_url and self.judge_model):
             raise ConfigError(
                 "judge=openai needs judge_base_url and judge_model (the key comes from the "

@@ -38,27 +38,137 @@ def test_stage_tasks_fn_log_child_runs(tracked):
     )
 
 
-def test_stage_keys_follow_data_config_and_upstream():
+def test_stage_keys_cover_exactly_the_inputs_each_stage_reads():
     cfg = experiment("tiny")
-    hashes = {"helpful": "a", "harmless": "b", "harmless_test": "c"}
+    hashes = data_hashes(cfg)
     base = {"base_hash": "x"}
-    k = key_of("qadapter", {"cfg": cfg, "data_hashes": hashes, "base": base})
-    assert k == key_of(
-        "qadapter",
-        {
-            "cfg": cfg,
-            "data_hashes": dict(hashes),
-            "base": {"base_hash": "x", "other": 1},
-            "parent_run": "ignored",
-        },
+    adapter = {"key": "qadapter-1"}
+
+    def keys(c, h=hashes, b=base, a=adapter):
+        p = {"cfg": c, "data_hashes": h, "base": b, "adapter": a, "parent_run": "ignored"}
+        return {s: key_of(s, p) for s in ("helpful-base", "qadapter", "evaluate", "judge")}
+
+    k = keys(cfg)
+    assert k == keys(cfg, b={"base_hash": "x", "other": 1})  # only the base's identity counts
+    # alpha0 is read by Q-Adapter training only: helpful-base keeps its key
+    alpha = keys(experiment("tiny", alpha0=0.5))
+    assert alpha["helpful-base"] == k["helpful-base"] and alpha["qadapter"] != k["qadapter"]
+    # DPO settings and helpful data are read by helpful-base (and not by the later stages)
+    from dataclasses import replace
+
+    dpo = keys(replace(cfg, dpo=replace(cfg.dpo, lr=5e-4)))
+    assert dpo["helpful-base"] != k["helpful-base"]
+    assert dpo["qadapter"] == k["qadapter"] and dpo["judge"] == k["judge"]
+    helpful = keys(cfg, h={**hashes, "helpful": "other"})
+    assert helpful["helpful-base"] != k["helpful-base"] and helpful["qadapter"] == k["qadapter"]
+    harmless = keys(cfg, h={**hashes, "harmless": "B"})
+    assert harmless["qadapter"] != k["qadapter"] and harmless["helpful-base"] == k["helpful-base"]
+    # the judge's own settings: judge only; evaluate's: evaluate only
+    judged = keys(experiment("tiny", judge_prompts=3))
+    assert judged["judge"] != k["judge"] and judged["evaluate"] == k["evaluate"]
+    assert judged["qadapter"] == k["qadapter"]
+    probe = keys(experiment("tiny", probe_limit=3))
+    assert probe["evaluate"] != k["evaluate"] and probe["judge"] == k["judge"]
+    # everything after training follows the adapter and pi1
+    other = keys(cfg, a={"key": "qadapter-2"})
+    assert other["evaluate"] != k["evaluate"] and other["judge"] != k["judge"]
+    assert keys(cfg, b={"base_hash": "y"})["qadapter"] != k["qadapter"]
+
+
+def test_openai_judge_settings_validate_and_never_carry_the_key(monkeypatch):
+    from qadapter.config import ConfigError
+    from tasks.common import judge_settings
+
+    with pytest.raises(ConfigError, match="judge=openai needs judge_base_url and judge_model"):
+        experiment("tiny", judge="openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")
+    cfg = experiment(
+        "tiny", judge="openai", judge_base_url="http://127.0.0.1:1/v1", judge_model="m"
     )
-    assert k != key_of(
-        "qadapter", {"cfg": experiment("tiny", alpha0=0.5), "data_hashes": hashes, "base": base}
-    )
-    assert k != key_of(
-        "qadapter", {"cfg": cfg, "data_hashes": {**hashes, "harmless": "B"}, "base": base}
-    )
-    assert k != key_of("qadapter", {"cfg": cfg, "data_hashes": hashes, "base": {"base_hash": "y"}})
+    settings = judge_settings(cfg)
+    assert settings["base_url"] == "http://127.0.0.1:1/v1" and settings["reward_model"] is None
+    assert "sk-test-secret-123" not in repr(settings) + repr(cfg.to_dict())
+
+
+def test_progress_lines_and_rate():
+    import logging
+
+    from tasks.watch import StageProgress, eta_seconds, format_progress, total_steps
+
+    assert eta_seconds(5, 20, 10.0) == 30.0 and eta_seconds(0, 20, 1.0) is None
+    assert total_steps(16, 4, 2, None) == 8 and total_steps(17, 4, 1, 3) == 3
+    line = format_progress("qadapter", {"step": 5, "loss": 0.69314, "accuracy": 0.5}, 20, 10.0)
+    assert line == "qadapter step 5/20 loss 0.6931 accuracy 0.5 ETA 30 s"
+
+    class Capture(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit(self, record):
+            self.lines.append(record.getMessage())
+
+    log = logging.getLogger("test.progress")
+    log.setLevel(logging.INFO)
+    cap = Capture()
+    log.addHandler(cap)
+    p = StageProgress("dpo", 100, every_s=3600, logger=log)
+    for step in range(1, 101):
+        p({"step": step, "loss": 1.0 / step})
+    assert [x.split(" loss")[0] for x in cap.lines] == ["dpo step 1/100", "dpo step 100/100"]
+
+
+def test_quiet_libraries_hides_and_counts_warnings():
+    import logging
+    import warnings
+
+    from tasks.watch import quiet_libraries
+
+    seen = []
+    log = logging.getLogger("test.quiet")
+    log.setLevel(logging.INFO)
+    log.addHandler(type("H", (logging.Handler,), {"emit": lambda s, r: seen.append(r)})())
+    with quiet_libraries(log) as hidden:
+        warnings.warn("deprecated thing", FutureWarning)
+        warnings.warn("another", UserWarning)
+    assert hidden == ["FutureWarning", "UserWarning"]
+    assert [r.getMessage() for r in seen] == [
+        "2 library warnings hidden (logger qadapter.library, DEBUG level)"
+    ]
+
+
+def test_report_tables_round_dedupe_and_keep_values():
+    from tasks.report import generation_rows, parent_metrics, results_rows
+
+    ev = {
+        "accuracy": 0.61234567, "accuracy_init": 0.5, "margin": 0.123456, "margin_init": 0.0,
+        "kl_mean": 0.0123456, "kl_mean_init": 0.01,
+        "forgetting": {"probe.base": 40.0, "probe.customized": 38.75, "probe.delta": -1.25,
+                       "probe.delta_se": 0.5, "kl.general": 0.0234567},
+    }  # fmt: skip
+    jd = {
+        "metrics": {"winrate.harmless": 62.5, "winrate.harmless_se": 3.25,
+                    "winrate.helpful": 48.0, "winrate.helpful_se": 4.0,
+                    "behaviour.declined": 0.75, "behaviour.answered": 0.9},
+    }  # fmt: skip
+    pm = parent_metrics(ev, jd)
+    assert pm["heldout.accuracy"] == 0.61234567 and pm["probe.delta"] == -1.25
+    assert pm["kl.general"] == 0.0234567 and pm["winrate.helpful_se"] == 4.0
+    rows = {r["metric"]: r for r in results_rows(ev, jd)}
+    assert rows["held-out accuracy"]["customized"] == 0.6123
+    assert rows["KL(pi~ || pi1), general prompts"]["customized"] == 0.0235
+    assert rows["harmless win rate vs pi1 (%) +- s.e."]["customized"] == "62.5 +- 3.2"
+    assert rows["risky prompts declined (share)"]["customized"] == 0.75
+    gens = generation_rows(
+        [
+            {"prompt": "b", "conversation": "User: a\n\nAssistant: x\n\nUser: b",
+             "base": "one  two", "customized": "c" * 400},
+            {"prompt": "b", "conversation": "User: a\n\nAssistant: x\n\nUser: b",
+             "base": "dup", "customized": "dup"},
+        ]
+    )  # fmt: skip
+    assert len(gens) == 1 and gens[0]["conversation"].startswith("User: a")
+    assert gens[0]["pi1"] == "one two" and len(gens[0]["customized"]) == 280
 
 
 def test_tracking_masks_credentials_in_params_and_tags(tmp_path, monkeypatch):
