@@ -124,3 +124,58 @@ def test_down_stops_the_stack_under_load_with_a_parent_that_never_reaps(tmp_path
             f"down.sh under load: {elapsed:.1f} s, {len(zombies)} zombies counted as stopped",
             file=sys.stderr,
         )
+
+
+# A client on "another host": its own state dir, no artifact path, only the server's URL.
+_REMOTE_CLIENT = r"""
+import json, os, sys
+from pathlib import Path
+assert "QADAPTER_MLFLOW_ARTIFACTS" not in os.environ
+from tasks import tracking
+c = tracking.client()
+exp_id = tracking.experiment_id(c)
+parent = c.create_run(exp_id).info.run_id
+run = tracking.StageRun(parent, "qadapter", "k")
+adapter = Path(sys.argv[1])
+adapter.mkdir()
+(adapter / "qadapter.json").write_text(json.dumps({"alpha0": 2.0}))
+run.artifacts(adapter, "adapter")
+run.__exit__(None, None, None)
+tracking.end_run(parent)
+uri = c.get_run(run.run_id).info.artifact_uri
+print(json.dumps({"exp": exp_id, "run": run.run_id, "uri": uri}))
+"""
+
+
+@pytest.mark.integration
+def test_artifacts_are_uploaded_through_the_mlflow_server(tmp_path):
+    """Issue 13 item 6: tracking through the server, the experiment is created with an
+    mlflow-artifacts:/ location, so a client that knows nothing of the server's storage (its
+    own state dir, no QADAPTER_MLFLOW_ARTIFACTS) logs artifacts over HTTP; they appear under the
+    server's artifact root."""
+    from mlflow.tracking import MlflowClient
+
+    with local_stack(tmp_path) as stack:
+        env = {k: v for k, v in stack.env.items() if k != "QADAPTER_MLFLOW_ARTIFACTS"}
+        env["QADAPTER_STATE_DIR"] = str(tmp_path / "client-state")
+        out = subprocess.run(
+            [sys.executable, "-c", _REMOTE_CLIENT, str(tmp_path / "adapter")],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        exp = MlflowClient(stack.mlflow_uri).get_experiment(got["exp"])
+        assert exp.artifact_location == "mlflow-artifacts:/qadapter-hh"
+        assert got["uri"] == f"mlflow-artifacts:/qadapter-hh/{got['run']}/artifacts"
+        served = stack.state_dir / "mlartifacts" / "qadapter-hh" / got["run"] / "artifacts"
+        assert json.loads((served / "adapter" / "qadapter.json").read_text()) == {"alpha0": 2.0}
+        assert not list((tmp_path / "client-state").rglob("qadapter.json"))
+        # The worker the stack started does not get the server's artifact path either.
+        worker_pid = (stack.run_dir / "worker.pid").read_text().strip()
+        worker_env = Path(f"/proc/{worker_pid}/environ").read_bytes().split(b"\0")
+        assert not [e for e in worker_env if e.startswith(b"QADAPTER_MLFLOW_ARTIFACTS=")]
+        assert f"MLFLOW_TRACKING_URI={stack.mlflow_uri}".encode() in worker_env
