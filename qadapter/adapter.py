@@ -40,7 +40,9 @@ from .meta import (
     META_FILE,
     META_VERSION,
     AdapterError,
+    adapter_hash,
     read_meta,
+    reference_scheme,
     resolve_parent,
     verified_lineage,
     write_meta,
@@ -270,12 +272,16 @@ def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
             "build it with QAdapter(..., parent=Stack.load(parent_dir, ...))"
         )
     if top is not None:
+        # a registry reference (models:/...) is checked when the adapter is loaded; a directory
+        # can be checked now
         ref = ref or str(top.directory.resolve())
-        if resolve_parent(ref, directory).resolve() != top.directory.resolve():
-            raise AdapterError(
-                f"{directory}: metadata names parent {ref!r}, but the model was trained on "
-                f"{top.directory}; pass that parent"
-            )
+        named = resolve_parent(ref, directory) if reference_scheme(ref) is None else None
+        if named is not None and named.resolve() != top.directory.resolve():
+            if not (named / META_FILE).is_file() or adapter_hash(named) != top.hash:
+                raise AdapterError(
+                    f"{directory}: metadata names parent {ref!r}, but the model was trained on "
+                    f"{top.directory}; pass that parent"
+                )
         record.update(parent=ref, parent_hash=top.hash)
     model.qnet.save_pretrained(directory, safe_serialization=True)
     write_meta(directory, record)

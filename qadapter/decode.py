@@ -235,6 +235,30 @@ class CustomizedDecoder:
         ).logits[:, -1]
         return b, q
 
+    @torch.no_grad()
+    def extend_logprobs(self, cache, input_ids, attention_mask, position_ids, keep: int = 0):
+        """log pi~ (log pi^(depth) on a stack) of new tokens after the keys/values in ``cache``.
+
+        Row-group modes only; ``cache`` is one ``DynamicCache`` holding all groups' rows (group g
+        of a batch of B is rows g*B .. g*B + B - 1; reorder it with indices for every group).
+        input_ids, position_ids (B, T); attention_mask (B, past + T) -> (B, T, V), or (B, keep, V)
+        for the last ``keep`` positions only.
+        """
+        if self.rows is None:
+            raise ValueError("extend_logprobs needs the row-group decoder (mode dual or stack)")
+        b, g = input_ids.shape[0], self.rows.count
+        self.rows.n = b
+        rep = lambda t: t.repeat(g, 1)  # noqa: E731
+        logits = self.q_net(
+            input_ids=rep(input_ids),
+            attention_mask=rep(attention_mask),
+            position_ids=rep(position_ids),
+            past_key_values=cache,
+            use_cache=True,
+            logits_to_keep=keep,
+        ).logits  # (g * B, T, V)
+        return policy_from_logits(list(logits.view(g, b, *logits.shape[1:])), self.levels)
+
     @torch.inference_mode()
     def generate(
         self,

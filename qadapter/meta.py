@@ -145,14 +145,15 @@ def register_resolver(scheme: str, resolver: Resolver | None) -> None:
         _RESOLVERS[scheme] = resolver
 
 
-def _scheme(ref: str) -> str | None:
+def reference_scheme(ref: str) -> str | None:
+    """``models`` for ``models:/x/1``; None for a path (also a Windows drive ``C:/``)."""
     head, sep, _ = ref.partition(":/")
     return head if sep and head.isidentifier() and len(head) > 1 else None
 
 
 def resolve_parent(ref: str, child: str | Path) -> Path:
     """The directory a ``parent`` reference names; relative paths are read from ``child``."""
-    scheme = _scheme(ref)
+    scheme = reference_scheme(ref)
     if scheme is not None:
         if scheme not in _RESOLVERS:
             raise AdapterError(

@@ -276,3 +276,21 @@ def test_a_depth_one_adapter_keeps_the_two_group_dual_path(tmp_path):
     dec = CustomizedDecoder.from_adapter(d1, load_base("tiny"))
     assert dec.mode == "dual" and dec.rows.count == 2 and dec.depth == 1
     assert read_meta(d1).get("parent") is None and dec.levels == (dec.method,)
+
+
+def test_extend_logprobs_continues_a_cache_and_equals_the_recursion(tmp_path):
+    from transformers import DynamicCache
+
+    dirs = make_stack(tmp_path, 2)
+    base = load_base("tiny")
+    dec = CustomizedDecoder.from_adapter(dirs[-1], base)
+    p = prompts(base.tokenizer)[0]
+    ids = torch.tensor([p, p[::-1]])  # two rows of one length: positions agree with a full pass
+    mask = torch.ones_like(ids)
+    pos = torch.arange(ids.shape[1]).expand_as(ids)
+    split = ids.shape[1] - 3
+    cache = DynamicCache()
+    first = dec.extend_logprobs(cache, ids[:, :split], mask[:, :split], pos[:, :split])
+    rest = dec.extend_logprobs(cache, ids[:, split:], mask, pos[:, split:])
+    both = torch.cat([first, rest], dim=1).double()  # (B, L, V)
+    assert_close(both, by_hand(dirs, ids, mask)[-1], atol=2e-4, rtol=1e-4)
