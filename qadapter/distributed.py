@@ -32,8 +32,11 @@ class DistributedError(QAdapterError):
     """The launch does not give the processes or the engine it was asked for."""
 
 
-def deepspeed_requested() -> bool:
-    return os.environ.get("ACCELERATE_USE_DEEPSPEED", "false").lower() in ("1", "true", "yes")
+def deepspeed_requested(env=None) -> bool:
+    """Whether the launcher asked for DeepSpeed (``accelerate launch --use_deepspeed`` or a
+    DeepSpeed config set ACCELERATE_USE_DEEPSPEED)."""
+    env = os.environ if env is None else env
+    return env.get("ACCELERATE_USE_DEEPSPEED", "false").lower() in ("1", "true", "yes")
 
 
 def make_accelerator(precision: str):
@@ -82,7 +85,7 @@ def check_launch(accelerator, env: dict) -> None:
             "`accelerate launch --cpu --num_processes N` starts one process: use "
             "`torchrun --nproc_per_node N` or `accelerate launch --multi_gpu/--use_deepspeed`"
         )
-    if deepspeed_requested() and kind != "DEEPSPEED":
+    if deepspeed_requested(env) and kind != "DEEPSPEED":
         raise DistributedError(
             f"launched with --use_deepspeed but Accelerate runs {kind}; DeepSpeed was dropped "
             "(an Accelerator(cpu=True) does that); nothing was trained"

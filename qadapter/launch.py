@@ -43,8 +43,12 @@ def config_path(config: str | Path) -> Path:
     return path
 
 
-def _config_type(path: Path, cuda: bool) -> str:
+def _config_type(path: Path, launcher: str, cuda: bool) -> str:
     kind = str(yaml.safe_load(path.read_text()).get("distributed_type", "NO"))
+    if launcher == "deepspeed" and kind != "DEEPSPEED":
+        raise DistributedError(
+            f"launcher deepspeed needs a DeepSpeed config; {path.name} is {kind}"
+        )
     if kind == "MULTI_GPU" and not cuda:
         raise DistributedError(
             f"{path.name}: accelerate launch starts ONE process on a machine without CUDA; "
@@ -78,17 +82,11 @@ def command(
     if launcher == "torchrun":
         if config is not None:
             raise DistributedError("launcher torchrun takes no config; use accelerate/deepspeed")
-        env[EXPECT_TYPE] = "MULTI_GPU" if cuda else "MULTI_CPU"
-        if nproc == 1:
-            env[EXPECT_TYPE] = "NO"
+        env[EXPECT_TYPE] = "NO" if nproc == 1 else "MULTI_GPU" if cuda else "MULTI_CPU"
         run = [py, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}"]
         return [*run, *program, *args], env
     path = config_path(config or ("zero2" if launcher == "deepspeed" else "ddp"))
-    kind = _config_type(path, cuda)
-    if launcher == "deepspeed" and kind != "DEEPSPEED":
-        raise DistributedError(
-            f"launcher deepspeed needs a DeepSpeed config; {path.name} is {kind}"
-        )
+    kind = _config_type(path, launcher, cuda)
     env[EXPECT_TYPE] = kind if nproc > 1 or kind == "DEEPSPEED" else "NO"
     run = [py, "-m", "accelerate.commands.launch", "--config_file", str(path)]
     run += [f"--num_processes={nproc}"]

@@ -89,7 +89,8 @@ import torch  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
 from torch.testing import assert_close  # noqa: E402
 
-from qadapter.launch import command  # noqa: E402
+from qadapter import distributed as D  # noqa: E402
+from qadapter.launch import command, run_training  # noqa: E402
 from qadapter.meta import read_meta  # noqa: E402
 
 TIMEOUT = 900  # the first DeepSpeed run JIT-compiles its shared-memory op (~2 min)
@@ -169,3 +170,114 @@ def test_a_two_process_checkpoint_resumes_in_one_process(tmp_path, one_process):
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert read_meta(out)["resumed_from_step"] == 4
     check_same_adapter(out, one_process, 1, "NO")
+
+
+# ---- launch checks, sharding and command lines (fast) ------------------------------------------
+
+
+class FakeAccelerator:
+    def __init__(self, world, kind):
+        from accelerate.utils import DistributedType
+
+        self.num_processes = world
+        self.distributed_type = DistributedType(kind)
+
+
+@pytest.mark.parametrize(
+    "world, kind, env, says",
+    [
+        # torchrun + a plain Accelerator() on CPU: every process has a world of 1
+        (1, "NO", {"WORLD_SIZE": "2"}, "the launcher started 2 processes but Accelerate sees"),
+        # accelerate launch --cpu --num_processes 2: one process, no WORLD_SIZE
+        (1, "NO", {D.EXPECT_WORLD: "2"}, "2 processes were asked for but this run has 1"),
+        # Accelerator(cpu=True) under --use_deepspeed: DDP instead of DeepSpeed
+        (2, "MULTI_CPU", {"WORLD_SIZE": "2", "ACCELERATE_USE_DEEPSPEED": "true"}, "was dropped"),
+        (2, "MULTI_CPU", {"WORLD_SIZE": "2", D.EXPECT_TYPE: "DEEPSPEED"}, "launched for DEEPSPEED"),
+    ],
+)
+def test_silent_launch_failures_are_refused_in_one_line(world, kind, env, says):
+    with pytest.raises(D.DistributedError, match=says) as e:
+        D.check_launch(FakeAccelerator(world, kind), env)
+    assert "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "world, kind, env",
+    [
+        (1, "NO", {}),
+        (2, "MULTI_CPU", {"WORLD_SIZE": "2", D.EXPECT_WORLD: "2", D.EXPECT_TYPE: "MULTI_CPU"}),
+        (2, "DEEPSPEED", {"WORLD_SIZE": "2", "ACCELERATE_USE_DEEPSPEED": "true"}),
+    ],
+)
+def test_consistent_launches_pass(world, kind, env):
+    D.check_launch(FakeAccelerator(world, kind), env)
+
+
+def test_accelerate_launch_cpu_with_two_processes_is_refused(tmp_path):
+    """The real silent failure: `accelerate launch --cpu --num_processes 2` starts ONE process."""
+    argv = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes=2"]
+    env = {**os.environ, D.EXPECT_WORLD: "2", "PYTHONPATH": str(HERE.parents[1])}
+    done = subprocess.run(
+        [*argv, str(HERE), "worker", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "2 processes were asked for but this run has 1" in done.stderr
+    assert not (tmp_path / "o" / "adapter_model.safetensors").exists()
+
+
+@pytest.mark.parametrize("n, batch, micro, world", [(4, 4, 2, 2), (1, 4, 2, 2), (7, 8, 2, 4)])
+def test_rank_shares_cover_the_step_in_one_process_order(n, batch, micro, world):
+    step = [13 * i % 17 for i in range(n)]  # any order
+    share, accumulation = D.per_rank_steps(batch, micro, world)
+    assert share * world == batch and accumulation * micro == share
+    shares = [D.rank_share(step, r, share) for r in range(world)]
+    joined = []
+    for s in shares:  # brute force: rank r's slice starts where rank r-1's ended
+        assert len(s) <= share
+        joined.extend(s)
+    assert joined == step
+
+
+def test_batch_not_divisible_by_micro_times_world_is_one_line():
+    with pytest.raises(D.DistributedError, match=r"batch_size 6 must be a multiple of .*\(2 x 2\)"):
+        D.per_rank_steps(6, 2, 2)
+
+
+def test_command_lines():
+    argv, env = command("torchrun", 2, None, ["train", "-o", "x"], cuda=False)
+    assert argv[1:6] == ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m"]
+    assert argv[6:] == ["qadapter.cli", "train", "-o", "x"]
+    assert env == {D.EXPECT_WORLD: "2", D.EXPECT_TYPE: "MULTI_CPU"}
+    argv, env = command("deepspeed", 4, None, ["train"], cuda=True)
+    assert argv[1:5] == ["-m", "accelerate.commands.launch", "--config_file", argv[4]]
+    assert argv[4].endswith("infra/accelerate/zero2.yaml") and "--num_processes=4" in argv
+    assert env[D.EXPECT_TYPE] == "DEEPSPEED"
+    for name in ("zero1", "zero3-offload"):
+        assert command("deepspeed", 2, name, cuda=False)[1][D.EXPECT_TYPE] == "DEEPSPEED"
+    assert command("accelerate", 2, "ddp", cuda=True)[1][D.EXPECT_TYPE] == "MULTI_GPU"
+    assert command("none", 1)[0][1:3] == ["-m", "qadapter.cli"]
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (("mpirun", 2, None), "launcher 'mpirun': choose one of none, torchrun"),
+        (("none", 2, None), "launcher none runs one process, not 2"),
+        (("torchrun", 0, None), "process count must be a positive integer"),
+        (("accelerate", 2, "ddp"), "accelerate launch starts ONE process on a machine without"),
+        (("deepspeed", 2, "ddp"), "launcher deepspeed needs a DeepSpeed config"),
+        (("deepspeed", 2, "zero9"), "accelerate config 'zero9': no such file"),
+    ],
+)
+def test_bad_launches_are_one_line(args, says):
+    with pytest.raises(D.DistributedError, match=says):
+        command(*args, cuda=False)
+
+
+def test_run_training_needs_an_output_directory():
+    with pytest.raises(D.DistributedError, match="must name the output directory"):
+        run_training("none", 1, None, ["--data", "x"])
