@@ -108,18 +108,7 @@ stop() {
     rm -f "$f"
 }
 
-# in_progress: one line per flow run of this server that is pending, running or cancelling.
-in_progress() {
-    qa_pid prefect >/dev/null || return 0
-    curl -fsS --noproxy '*' --max-time 10 -X POST -H 'Content-Type: application/json' \
-        -d '{"flow_runs":{"state":{"type":{"any_":["PENDING","RUNNING","CANCELLING"]}}}}' \
-        "$PREFECT_API_URL/flow_runs/filter" 2>/dev/null \
-    | "$PYTHON_BIN" -c '
-import json, sys
-for r in json.load(sys.stdin):
-    print(f"{r[\"name\"]} ({r[\"state_name\"]}, id {r[\"id\"]})")' 2>/dev/null
-}
-runs="$(in_progress)"
+runs="$(qa_flow_runs_in_progress)"
 if [ -n "$runs" ]; then
     echo "down.sh: warning: $(printf '%s\n' "$runs" | wc -l) flow run(s) in progress are stopped" \
          "now; they end Crashed and their MLflow runs FAILED (rerun them later: cached stages" \

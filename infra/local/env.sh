@@ -112,3 +112,15 @@ qa_port_busy() {
 
 qa_prefect_health_url() { echo "$PREFECT_API_URL/health"; }
 qa_mlflow_health_url() { echo "$MLFLOW_TRACKING_URI/health"; }
+
+# qa_flow_runs_in_progress: one line per pending, running or cancelling flow run of our server.
+qa_flow_runs_in_progress() {
+    qa_pid prefect >/dev/null || return 0
+    curl -fsS --noproxy '*' --max-time 10 -X POST -H 'Content-Type: application/json' \
+        -d '{"flow_runs":{"state":{"type":{"any_":["PENDING","RUNNING","CANCELLING"]}}}}' \
+        "$PREFECT_API_URL/flow_runs/filter" 2>/dev/null \
+    | "$PYTHON_BIN" -c '
+import json, sys
+for r in json.load(sys.stdin):
+    print("%s (%s, id %s)" % (r["name"], r["state_name"], r["id"]))'  2>/dev/null
+}

@@ -24,5 +24,10 @@ echo "qadapter local stack (state: $QADAPTER_STATE_DIR)"
 show prefect "Prefect server" "$(qa_prefect_health_url)" "$PREFECT_UI_URL"
 show worker "Prefect worker" "" "pool '$QADAPTER_WORK_POOL'"
 show mlflow "MLflow server" "$(qa_mlflow_health_url)" "$MLFLOW_TRACKING_URI"
+runs="$(qa_flow_runs_in_progress)"
+if [ -n "$runs" ]; then
+    echo "  flow runs in progress:"
+    printf '%s\n' "$runs" | sed 's/^/    /'
+fi
 echo "  logs: $QADAPTER_RUN_DIR/*.log"
 exit "$all_ok"
