@@ -150,3 +150,16 @@ def key_of(stage: str, parameters: dict) -> str:
 def cache_key(stage: str):
     """A Prefect ``cache_key_fn`` for ``stage`` (the MLflow parent run id is not part of it)."""
     return lambda context, parameters: key_of(stage, parameters)
+
+
+def result_options(force: bool = False) -> dict:
+    """``with_options`` for stage tasks: JSON results next to the MLflow store (not ~/.prefect)."""
+    from prefect.filesystems import LocalFileSystem
+
+    results_dir = state_dir() / "prefect-results"
+    block = f"qadapter-results-{hashlib.sha256(str(results_dir).encode()).hexdigest()[:12]}"
+    LocalFileSystem(basepath=str(results_dir)).save(block, overwrite=True)
+    opts = {"result_storage": f"local-file-system/{block}", "result_serializer": "json"}
+    if force:
+        opts["refresh_cache"] = True
+    return opts

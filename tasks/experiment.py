@@ -183,3 +183,44 @@ def data_hashes(cfg: Experiment) -> dict:
             for part in ("train", "test")
         },
     }
+
+
+def baseline_config(cfg: Experiment, method: str):
+    """The compare flow's settings for a baseline on ``cfg``'s profile (None: nothing to set).
+
+    Same LoRA size as Q-Adapter (the baselines' defaults); sizes per profile: ``tiny`` a few
+    steps, ``smol`` one epoch (RL: 20 RLOO steps), ``paper`` the library defaults.
+    """
+    from qadapter.baselines import RLBaselineConfig, SFTBaselineConfig
+    from qadapter.tqstar import TQStarConfig
+
+    tiny = cfg.profile == "tiny"
+    if method == "sft":
+        return SFTBaselineConfig(
+            **(
+                dict(lr=1e-2, batch_size=4, micro_batch_size=2, max_length=96, max_steps=2)
+                if tiny
+                else {}
+            )
+        )
+    if method == "dpo":
+        small = dict(
+            lr=5e-3, batch_size=4, micro_batch_size=2, max_length=96, max_steps=2, save_steps=1
+        )
+        return DPOStageConfig(**(small if tiny else {}))
+    if method == "rl":
+        if tiny:
+            return RLBaselineConfig(
+                lr=1e-2,
+                num_generations=2,
+                prompts_per_step=2,
+                micro_batch_size=4,
+                max_completion_length=4,
+                max_steps=1,
+            )
+        return RLBaselineConfig(max_steps=20 if cfg.profile == "smol" else -1)
+    if method == "tqstar":
+        return TQStarConfig(
+            k=2 if tiny else 4, rollout=2 if tiny else 4, max_new_tokens=cfg.judge_max_new_tokens
+        )
+    return None
