@@ -39,6 +39,23 @@ def deepspeed_requested(env=None) -> bool:
     return env.get("ACCELERATE_USE_DEEPSPEED", "false").lower() in ("1", "true", "yes")
 
 
+def is_rank_zero(env=None) -> bool:
+    """True in a plain process and in rank 0 of a launched one (before any Accelerator exists:
+    the CLI uses it to let only rank 0 lock the output directory and write beside training)."""
+    env = os.environ if env is None else env
+    return int(env.get("RANK", "0")) == 0
+
+
+def local_device(env=None) -> str:
+    """The device this process should load models on before the Accelerator exists: the rank's
+    own GPU (``cuda:LOCAL_RANK``) under a launcher, else ``cuda`` or ``cpu``. Loading every rank on
+    ``cuda`` would put N copies on GPU 0 (and an 8-bit base cannot be moved afterwards)."""
+    env = os.environ if env is None else env
+    if not torch.cuda.is_available():
+        return "cpu"
+    return f"cuda:{int(env['LOCAL_RANK'])}" if "LOCAL_RANK" in env else "cuda"
+
+
 def make_accelerator(precision: str):
     """The run's Accelerator (gloo and ``cpu=True`` on CPU, DeepSpeed when launched with it),
     checked by :func:`check_launch`. Accelerate keeps its state per process; a second run asking

@@ -281,3 +281,16 @@ def test_bad_launches_are_one_line(args, says):
 def test_run_training_needs_an_output_directory():
     with pytest.raises(D.DistributedError, match="must name the output directory"):
         run_training("none", 1, None, ["--data", "x"])
+
+
+@pytest.mark.integration
+def test_run_training_runs_the_cli_under_torchrun_and_checks_the_world_size(tmp_path, toy_jsonl):
+    """The pipeline's entry point: `qadapter train` under torchrun x2 (rank 0 locks and writes)."""
+    out = tmp_path / "cli"
+    args = ["--profile", "tiny", "--data", str(toy_jsonl[0]), "-o", str(out), "--quiet"]
+    done = run_training("torchrun", 2, None, [*args, "--no-eval", "--lora-dropout", "0"])
+    assert "adapter written to" in done.stdout
+    meta = read_meta(out)
+    assert meta["world_size"] == 2 and meta["distributed_type"] == "MULTI_CPU"
+    assert meta["final_metrics"]["effective_batch"] == meta["train_config"]["batch_size"]
+    assert not (out / ".qadapter.lock").exists() and not (out / "checkpoints").exists()
