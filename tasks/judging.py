@@ -141,7 +141,10 @@ def behaviour(results: dict) -> dict | None:
     }
     if "behaviour.steer_judge" in flat:
         named["behaviour.declined_judge"] = flat["behaviour.steer_judge"]
-    return {"metrics": named, "rows": out["risky_rows"] + out["helpful_rows"]}
+    rows = [{"subset": "harmless", **r} for r in out["risky_rows"]]
+    rows += [{"subset": "helpful", **r} for r in out["helpful_rows"]]
+    keys = list(dict.fromkeys(k for r in rows for k in r))  # one table: every column, all rows
+    return {"metrics": named, "rows": [{k: r.get(k) for k in keys} for r in rows]}
 
 
 def metrics_of(results: dict) -> dict:

@@ -78,7 +78,7 @@ def test_compare_tiny_produces_the_table_with_every_column_and_the_chart(
     from tasks.methods import LABELS, METHODS
     from tasks.table import NOTE, ROWS
 
-    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))  # reward models
     out = compare(profile="tiny")
     c = MlflowClient()
     parent = c.get_run(out["parent_run"])

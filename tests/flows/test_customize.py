@@ -15,6 +15,12 @@ from faults import FailOnceAfterCheckpoint, install  # noqa: E402
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(autouse=True)
+def private_model_cache(tmp_path, monkeypatch):
+    """The judge stage's reward models go to a per-test cache, never the user's."""
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+
+
 def runs_by_stage(client, parent_id):
     parent = client.get_run(parent_id)
     children = client.search_runs(
@@ -78,7 +84,6 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
     from flows.customize import customize
     from qadapter.evaluate.winrate import winrate_stats
 
-    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))  # reward models
     varied_responses(monkeypatch)
     out = customize(profile="tiny")
     c = MlflowClient()
