@@ -104,13 +104,14 @@ EXPERIMENTS: dict[str, Experiment] = {
         kl_pairs=16,
         generation_prompts=8,
         max_new_tokens=96,
-        # sized for the 20-minute demo on a 2-core CPU
-        probe_limit=16,
-        probe_max_gen_toks=64,
-        judge_prompts=24,
+        # sized for the 20-minute demo on a 2-core CPU (estimates, see docs/pipeline.md); the
+        # reward models are trained on the first run only (cached by data hash)
+        probe_limit=12,
+        probe_max_gen_toks=48,
+        judge_prompts=16,
         judge_max_new_tokens=64,
-        reward_pairs=160,
-        reward_model=RewardModelConfig(lora_layers=8, max_length=256),
+        reward_pairs=128,
+        reward_model=RewardModelConfig(lora_layers=4, max_length=192),
         dpo=DPOStageConfig(batch_size=8, micro_batch_size=2, max_length=256, save_steps=2),
         train=train_profile("smol"),
     ),
