@@ -106,10 +106,12 @@ def build_groups(
     for name in names:
         layer = lm.get_submodule(name)
         out_f, in_f = layer.weight.shape
-        r = max(level[name][0].shape[0] for level in levels if name in level)
-        like = layer.weight
-        a = torch.zeros(len(levels), in_f, r, dtype=like.dtype, device=like.device)
-        b = torch.zeros(len(levels), r, out_f, dtype=like.dtype, device=like.device)
+        present = [level[name][0] for level in levels if name in level]
+        r = max(t.shape[0] for t in present)
+        # the factors' own dtype (the base weight may be int8), on the weight's device
+        kw = dict(dtype=present[0].dtype, device=layer.weight.device)
+        a = torch.zeros(len(levels), in_f, r, **kw)
+        b = torch.zeros(len(levels), r, out_f, **kw)
         for j, level in enumerate(levels):
             if name in level:
                 la, lb = level[name]
