@@ -30,7 +30,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact  #
 from prefect.runtime import flow_run  # noqa: E402
 
 from qadapter.secrets import redact  # noqa: E402
-from tasks import lifecycle, report, tracking  # noqa: E402
+from tasks import judging, lifecycle, report, tracking  # noqa: E402
 from tasks import stages as T  # noqa: E402
 from tasks.experiment import data_hashes, experiment  # noqa: E402
 
@@ -120,7 +120,7 @@ def customize(
             c.set_tag(parent, f"stage.{name}.run_id", rec["mlflow_run_id"])
         for k, v in report.parent_metrics(ev, jd).items():
             c.log_metric(parent, k, v)
-        c.set_tag(parent, "judge.trusted", str(jd["trusted"]).lower())
+        c.set_tag(parent, "judge.trusted", judging.trust_tag(jd["trusted"]))
         c.set_tag(parent, "model_version", f"{tracking.REGISTERED_MODEL}/{qa['model_version']}")
         c.log_artifact(parent, jd["paths"]["annotations"], "judge")
         c.log_artifact(parent, jd["paths"]["leaderboard"], "judge")

@@ -18,6 +18,7 @@ model: customized reply scores higher than pi1's).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -147,6 +148,19 @@ def behaviour(results: dict) -> dict | None:
     return {"metrics": named, "rows": [{k: r.get(k) for k in keys} for r in rows]}
 
 
+def trust(results: dict) -> bool | None:
+    """False if any subset's judge failed its held-out check, None if any was not measured (an
+    LLM judge), else True."""
+    values = [r["trusted"] for r in results.values()]
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def trust_tag(trusted: bool | None) -> str:
+    return "unmeasured" if trusted is None else str(trusted).lower()
+
+
 def metrics_of(results: dict) -> dict:
     out = {}
     for subset, res in results.items():
@@ -208,7 +222,6 @@ def genai_evaluation(run_id: str, results: dict, tracking_uri: str) -> dict:
     ``mlflow.start_run(run_id=...)`` of this stage's own run (MLflow keeps the active run per
     thread, so stages in other worker threads are unaffected).
     """
-    import contextlib
     import io
 
     import mlflow
@@ -235,10 +248,34 @@ def genai_evaluation(run_id: str, results: dict, tracking_uri: str) -> dict:
     if not data:
         return {}
     os.environ.setdefault("MLFLOW_GENAI_EVAL_MAX_WORKERS", "1")
-    mlflow.set_tracking_uri(tracking_uri)
-    with contextlib.redirect_stdout(io.StringIO()), mlflow.start_run(run_id=run_id):
-        out = mlflow.genai.evaluate(data=data, scorers=[preference, customized_wins])
+    with fluent_tracking_uri(tracking_uri), contextlib.redirect_stdout(io.StringIO()):
+        with mlflow.start_run(run_id=run_id):
+            out = mlflow.genai.evaluate(data=data, scorers=[preference, customized_wins])
     return {k: float(v) for k, v in out.metrics.items()}
+
+
+@contextlib.contextmanager
+def fluent_tracking_uri(uri: str):
+    """The fluent API's tracking URI is ``uri`` inside the block, and what it was afterwards.
+
+    ``mlflow.set_tracking_uri`` is process-global (and writes ``MLFLOW_TRACKING_URI``), so it is
+    called only when the fluent API would resolve another URI, and both are restored.
+    """
+    import mlflow
+
+    if mlflow.get_tracking_uri() == uri:
+        yield
+        return
+    old, old_env = mlflow.get_tracking_uri(), os.environ.get("MLFLOW_TRACKING_URI")
+    mlflow.set_tracking_uri(uri)
+    try:
+        yield
+    finally:
+        mlflow.set_tracking_uri(old)
+        if old_env is None:
+            os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else:
+            os.environ["MLFLOW_TRACKING_URI"] = old_env
 
 
 def write_combined(out_dir: Path, results: dict) -> dict:

@@ -124,7 +124,11 @@ def summary(cfg, hashes: dict, hb: dict, qa: dict, ev: dict, jd: dict, parent: s
             f"; declined {100 * m['behaviour.declined']:.0f}% of risky prompts pi1 complies with, "
             f"answered {100 * m['behaviour.answered']:.0f}% of helpful prompts pi1 answers"
         )
-    trust = "" if jd["trusted"] else " **(judge NOT trusted: see warnings)**"
+    trust = {
+        True: "",
+        False: " **(judge NOT trusted: see warnings)**",
+        None: " (the judge's accuracy is not measured)",
+    }[jd["trusted"]]
     warnings = "".join(f"\n- {w}" for w in jd["warnings"])
     return f"""# Q-Adapter customization ({cfg.profile})
 

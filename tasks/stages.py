@@ -214,9 +214,9 @@ def judge(cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_
         else:
             metrics.update(beh["metrics"])
             run.table(beh["rows"], "behaviour.json")
-        trusted = all(r["trusted"] is not False for r in results.values())
+        trusted = judging.trust(results)
         run.summary(metrics)
-        run.c.set_tag(run.run_id, "judge.trusted", str(trusted).lower())
+        run.c.set_tag(run.run_id, "judge.trusted", judging.trust_tag(trusted))
         paths = judging.write_combined(out_dir, results)
         for subset, res in results.items():
             run.artifacts(Path(res["paths"]["judge"]), f"judge/{subset}")

@@ -191,3 +191,54 @@ def test_experiment_profiles_come_from_the_training_profiles_and_validate():
     assert experiment("smol").train == profile("smol")  # one registry: no second set of values
     with pytest.raises(ConfigError, match="alpha0 must be in \\[0, 10000\\]; got -1.0"):
         experiment("tiny", alpha0=-1.0)
+
+
+def test_judge_stage_with_an_openai_endpoint_never_records_the_key(tracked, monkeypatch, tmp_path):
+    """The judge stage (``.fn()``) against the scripted OpenAI-compatible stub on 127.0.0.1: win
+    rates from its verdicts, and the key nowhere in MLflow (params, tags, metrics, artifacts)."""
+    import json
+    import sys
+    import threading
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evaluate"))
+    from test_judge_openai import Stub
+
+    secret = "sk-qa-flow-secret-0123456789"
+    monkeypatch.setenv("QA_FLOW_JUDGE_KEY", secret)
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    srv = Stub({})
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/v1"
+        cfg = experiment(
+            "tiny",
+            skip_base_stage=True,
+            judge="openai",
+            judge_base_url=url,
+            judge_model="stub-judge",
+            judge_api_key_env="QA_FLOW_JUDGE_KEY",
+        )
+        hashes = data_hashes(cfg)
+        hb = T.helpful_base.fn(cfg, hashes, tracked)
+        qa = T.qadapter.fn(cfg, hashes, hb, tracked)
+        jd = T.judge.fn(cfg, hashes, hb, qa, tracked)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert srv.auth == {f"Bearer {secret}"}  # the key went to the endpoint, and only there
+    ann = json.loads(Path(jd["paths"]["annotations"]).read_text())
+    for subset in ("harmless", "helpful"):
+        prefs = [a["preference"] for a in ann if a["subset"] == subset]
+        assert len(prefs) == 4 and set(prefs) <= {1.0, 2.0}
+        assert jd["metrics"][f"winrate.{subset}"] == pytest.approx(
+            100 * sum(p - 1 for p in prefs) / 4
+        )
+    assert f"judge.{subset}.accuracy" not in jd["metrics"]  # an LLM judge's accuracy: unmeasured
+    c = MlflowClient()
+    run = c.get_run(jd["mlflow_run_id"])
+    assert run.data.params["base_url"] == url and run.data.tags["judge.trusted"] == "unmeasured"
+    blob = json.dumps([run.data.params, run.data.tags, run.data.metrics])
+    root = Path(c.download_artifacts(run.info.run_id, "", str(tmp_path / "dl")))
+    blob += "".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())
+    assert secret not in blob and len(list(root.rglob("*.json"))) >= 4
