@@ -14,7 +14,8 @@ ending its turn at once, is a legitimate rejected response), so nothing is dropp
 from __future__ import annotations
 
 import random
-from typing import Sequence
+import warnings
+from typing import Callable, Sequence
 
 from .data.pairs import PreferencePair
 from .decode import SamplingConfig
@@ -41,6 +42,8 @@ def onpolicy_pairs(
     greedy: bool = True,
     temperature: float = 1.0,
     batch_size: int = 8,
+    keep: Callable[[str], bool] | None = None,
+    stats: dict | None = None,
 ) -> list[PreferencePair]:
     """Pairs ``(prompt, chosen = bundled chosen, rejected = pi1's reply)`` for ``n`` prompts of
     ``pairs``.
@@ -49,11 +52,17 @@ def onpolicy_pairs(
     with a per-batch seed derived from ``seed`` (reproducible). ``max_new_tokens`` bounds the reply:
     behaviour is decided in the opening tokens, and the training loop treats a response cut by
     ``max_length`` as ending there.
+
+    ``keep(reply) -> bool`` (optional) keeps only pairs whose pi1 reply should be pushed down, e.g.
+    ``lambda r: classify(r).label == "answer"`` so that a reply in which pi1 already declines is not
+    used as the rejected side. Skipped prompts are counted: a warning says how many, and ``stats``
+    (if given) receives ``{"generated", "kept", "skipped"}``.
     """
     if batch_size <= 0:
         raise ValueError(f"onpolicy_pairs: batch_size must be positive, got {batch_size}")
     chosen = select_pairs(pairs, n, seed)
     out: list[PreferencePair] = []
+    skipped = 0
     how = "greedy" if greedy else f"T={temperature}"
     for i in range(0, len(chosen), batch_size):
         chunk = chosen[i : i + batch_size]
@@ -65,6 +74,9 @@ def onpolicy_pairs(
         )
         replies = base_generate(base, [list(p.prompt) for p in chunk], cfg)
         for p, r in zip(chunk, replies):
+            if keep is not None and not keep(r):
+                skipped += 1
+                continue
             out.append(
                 PreferencePair(
                     p.prompt,
@@ -73,4 +85,10 @@ def onpolicy_pairs(
                     origin=f"onpolicy(pi1, {how}):{p.origin}",
                 )
             )
+    if skipped:
+        warnings.warn(
+            f"onpolicy_pairs: {skipped} of {len(chosen)} prompts skipped by keep()", stacklevel=2
+        )
+    if stats is not None:
+        stats.update(generated=len(chosen), kept=len(out), skipped=skipped)
     return out

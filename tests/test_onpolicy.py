@@ -46,3 +46,19 @@ def test_sampled_replies_are_reproducible(toy_pairs):
     a = onpolicy_pairs(base, toy_pairs, n=2, seed=3, max_new_tokens=5, greedy=False)
     b = onpolicy_pairs(base, toy_pairs, n=2, seed=3, max_new_tokens=5, greedy=False)
     assert [p.rejected for p in a] == [p.rejected for p in b]
+
+
+def test_keep_filter_counts_what_it_skips(toy_pairs):
+    base = load_base("tiny")
+    everything = onpolicy_pairs(base, toy_pairs, n=4, seed=0, max_new_tokens=4)
+    drop = everything[1].rejected
+    stats = {}
+    with pytest.warns(UserWarning, match="skipped by keep"):
+        kept = onpolicy_pairs(
+            base, toy_pairs, n=4, seed=0, max_new_tokens=4, keep=lambda r: r != drop, stats=stats
+        )
+    assert [p for p in everything if p.rejected != drop] == kept
+    assert (
+        stats == {"generated": 4, "kept": len(kept), "skipped": 4 - len(kept)}
+        and stats["skipped"] >= 1
+    )
