@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     paths = argv or sys.argv[1:]
     out = Path("docs/experiments/steering_tokens.png")
     fig, axes = plt.subplots(
-        len(paths), 2, figsize=(9, 2.2 * len(paths)), squeeze=False, sharex=True
+        len(paths), 2, figsize=(8, 2.0 * len(paths)), squeeze=False, sharex=True
     )
     for row, path in zip(axes, paths):
         d = json.loads(Path(path).read_text())
@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     for ax in axes[-1]:
         ax.set_xlabel("response token t", fontsize=8)
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    fig.savefig(out, dpi=60)
     print(f"wrote {out} ({out.stat().st_size // 1024} KB)")
     return 0
 
