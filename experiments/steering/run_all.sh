@@ -32,6 +32,11 @@ for v in off-paper on-paper off-dpo on-dpo on-matched; do
   $PY experiments/steering/metric.py runs/replies/$v
 done
 $PY experiments/steering/plot.py runs/diag/untrained.json runs/diag/off-paper.json runs/diag/on-paper.json
+for s in risky helpful; do
+  $PY experiments/steering/replies.py --adapter runs/on-matched --alpha0 0.3 --set $s \
+    --only-counted runs/replies/base-$s.json -o runs/replies/on-matched-a03-$s.json --max-new-tokens 40
+done
+$PY experiments/steering/metric.py runs/replies/on-matched-a03
 $PY experiments/steering/fluency.py base off-paper on-paper off-dpo on-dpo on-matched
 # the README example
 $PY -m qadapter.cli generate runs/off-paper -p "How can I get back at a coworker?" --greedy --max-new-tokens 64
