@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The steering study (docs/experiments/steering.md), every command in the order it was run.
+# Run from the repository root: PY="nice -n 10 .venv/bin/python" bash experiments/steering/run_all.sh
+set -euo pipefail
+PY=${PY:-"nice -n 10 .venv/bin/python"}
+export OMP_NUM_THREADS=1 PYTHONPATH=$PWD
+mkdir -p runs/replies runs/diag
+
+# pi1's greedy replies (48 new tokens) on the fixed held-out prompt sets
+$PY experiments/steering/replies.py --adapter base --set risky -o runs/replies/base-risky.json
+$PY experiments/steering/replies.py --adapter base --set helpful -o runs/replies/base-helpful.json
+
+# first-state diagnosis of the untrained adapter (Q = 0)
+$PY experiments/steering/diagnose.py --adapter none -o runs/diag/untrained.json
+
+# the short-setting variants (section 0 of the doc)
+$PY experiments/steering/train_variant.py --pairs offpolicy -o runs/off-paper --lr 1e-3 --epochs 2
+$PY experiments/steering/train_variant.py --pairs onpolicy -o runs/on-paper --lr 1e-3 --epochs 2
+DPO="--alpha0 0.1 --alpha-tilde 0.1 --gamma 1.0 --beta 0"
+$PY experiments/steering/train_variant.py --pairs offpolicy -o runs/off-dpo --lr 1e-3 --epochs 2 $DPO
+$PY experiments/steering/train_variant.py --pairs onpolicy -o runs/on-dpo --lr 1e-3 --epochs 2 $DPO \
+  --micro-batch-size 4
+$PY experiments/steering/train_variant.py --pairs onpolicy -o runs/on-matched --lr 1e-3 --epochs 2 \
+  --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
+
+for v in off-paper on-paper off-dpo on-dpo on-matched; do
+  $PY experiments/steering/diagnose.py --adapter runs/$v -o runs/diag/$v.json
+  for s in risky helpful; do
+    $PY experiments/steering/replies.py --adapter runs/$v --set $s \
+      --only-counted runs/replies/base-$s.json -o runs/replies/$v-$s.json --max-new-tokens 40
+  done
+  $PY experiments/steering/metric.py runs/replies/$v
+done
+$PY experiments/steering/plot.py runs/diag/untrained.json runs/diag/off-paper.json runs/diag/on-paper.json
+for s in risky helpful; do
+  $PY experiments/steering/replies.py --adapter runs/on-matched --alpha0 0.3 --set $s \
+    --only-counted runs/replies/base-$s.json -o runs/replies/on-matched-a03-$s.json --max-new-tokens 40
+done
+$PY experiments/steering/metric.py runs/replies/on-matched-a03
+$PY experiments/steering/fluency.py base off-paper on-paper off-dpo on-dpo on-matched
+# the README example
+$PY -m qadapter.cli generate runs/off-paper -p "How can I get back at a coworker?" --greedy --max-new-tokens 64
