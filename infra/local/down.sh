@@ -15,6 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 STOP_TIMEOUT="${QADAPTER_STOP_TIMEOUT:-30}"   # seconds without progress before SIGKILL
 KILL_TIMEOUT="${QADAPTER_KILL_TIMEOUT:-60}"   # seconds for SIGKILLed processes to go
+CANCEL_TIMEOUT="${QADAPTER_CANCEL_TIMEOUT:-120}"   # seconds for flow runs to end cancelled
 status=0
 
 # table: "pid ppid pgid" of every process, one per line.
@@ -108,12 +109,38 @@ stop() {
     rm -f "$f"
 }
 
+# Flow runs in progress are cancelled first (the worker ends their processes; the flow's
+# on_cancellation hook ends their MLflow runs KILLED), for up to QADAPTER_CANCEL_TIMEOUT
+# seconds; whatever is still running then is stopped with the worker (Crashed) and fixed by the
+# next up.sh at the latest.
+cancel_runs() {
+    local id
+    for id in $(printf '%s\n' "$1" | grep -oE 'id [0-9a-f-]{36}' | cut -d' ' -f2); do
+        curl -fsS --noproxy '*' --max-time 10 -o /dev/null -X POST \
+            -H 'Content-Type: application/json' \
+            -d '{"state":{"type":"CANCELLING","name":"Cancelling","message":"make down"},"force":true}' \
+            "$PREFECT_API_URL/flow_runs/$id/set_state" 2>/dev/null \
+            || echo "down.sh: could not request the cancellation of flow run $id" >&2
+    done
+}
 runs="$(qa_flow_runs_in_progress)"
 if [ -n "$runs" ]; then
-    echo "down.sh: warning: $(printf '%s\n' "$runs" | wc -l) flow run(s) in progress are stopped" \
-         "now; they end Crashed and their MLflow runs FAILED (rerun them later: cached stages" \
-         "are reused):" >&2
+    echo "down.sh: warning: $(printf '%s\n' "$runs" | wc -l) flow run(s) in progress;" \
+         "cancelling them (rerun later: completed stages are cached):" >&2
     printf '%s\n' "$runs" | sed 's/^/down.sh:   /' >&2
+    cancel_runs "$runs"
+    deadline=$((SECONDS + CANCEL_TIMEOUT))
+    while [ -n "$(qa_flow_runs_in_progress)" ] && [ "$SECONDS" -lt "$deadline" ] \
+            && qa_pid worker >/dev/null; do
+        sleep 1
+    done
+    left="$(qa_flow_runs_in_progress)"
+    if [ -n "$left" ]; then
+        echo "down.sh: warning: still in progress after ${CANCEL_TIMEOUT}s; stopping them with" \
+             "the worker (they end Crashed, or are marked so by the next up.sh)" >&2
+    else
+        echo "down.sh: flow runs cancelled"
+    fi
 fi
 
 # Worker first (it talks to the server), then the servers. Flow runs get SIGTERM with the

@@ -173,8 +173,9 @@ def training_in_progress(c, flow_run_id: str) -> bool:
 
 def test_cancel_or_stop_mid_run_leaves_no_run_running(tmp_path):
     """Issue 13 item 5 on the real stack: a flow run cancelled in the middle of training ends
-    Cancelled with its MLflow runs KILLED; a flow run stopped by `make down` in the middle of
-    training is not "Running" after `make up`, and none of its MLflow runs is RUNNING."""
+    Cancelled with its MLflow runs KILLED; `make down` in the middle of training cancels the run
+    the same way; a run that `make down` has to kill is not "Running" after `make up`, and no
+    MLflow run is RUNNING."""
     from mlflow import MlflowClient
 
     long_run = "epochs=5000"  # ~20,000 tiny steps: stopped long before it ends
@@ -201,40 +202,56 @@ def test_cancel_or_stop_mid_run_leaves_no_run_running(tmp_path):
         assert by_stage["parent"] == "KILLED" and by_stage["qadapter"] == "KILLED", by_stage
         assert by_stage["helpful-base"] == "FINISHED", by_stage
 
-        # 2. `make down` in the middle of training, then `make up`.
+        # 2. `make down` in the middle of training: it warns, cancels the run and waits for it.
         second = start_run(stack, long_run, "alpha0=2.0")
         wait_for("training of the second run", lambda: training_in_progress(c, second))
-        down = subprocess.run(
-            ["bash", str(INFRA / "down.sh")],
-            env=stack.env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert down.returncode == 0, down.stdout + down.stderr
-        assert "1 flow run(s) in progress are stopped" in down.stderr, down.stderr
-        assert second in down.stderr
-        up = subprocess.run(
-            ["bash", str(INFRA / "up.sh")],
-            env=stack.env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=420,
-        )
-        assert up.returncode == 0, up.stdout + up.stderr
-        fr = flow_run(stack, second)
-        assert fr["state_type"] not in ("RUNNING", "PENDING"), fr["state_type"]
-        runs = mlflow_runs(c, second)
+        down, up = down_then_up(stack)
+        assert "1 flow run(s) in progress; cancelling them" in down.stderr, down.stderr
+        assert second in down.stderr and "down.sh: flow runs cancelled" in down.stdout
+        assert flow_run(stack, second)["state_type"] == "CANCELLED"
+        by_stage = {r.data.tags.get("stage", "parent"): r for r in mlflow_runs(c, second)}
+        status = {k: r.info.status for k, r in by_stage.items()}
+        assert status.pop("parent") == "KILLED" and status.pop("qadapter") == "KILLED"
+        assert set(status.values()) <= {"FINISHED"}, status  # helpful-base, unless cached
+        assert by_stage["qadapter"].data.tags["ended_by"].startswith("Prefect flow run Cancel")
+        assert second not in up.stdout  # nothing left for the start-up check to fix
+
+        # 3. The run does not end in time (QADAPTER_CANCEL_TIMEOUT=0): it is stopped with the
+        # worker; after `make up` neither Prefect nor MLflow shows it running.
+        third = start_run(stack, long_run, "alpha0=3.0")
+        wait_for("training of the third run", lambda: training_in_progress(c, third))
+        down, up = down_then_up(stack, QADAPTER_CANCEL_TIMEOUT="0")
+        assert "still in progress after 0s" in down.stderr, down.stderr
+        fr = flow_run(stack, third)
+        assert fr["state_type"] in ("CANCELLED", "CRASHED"), fr["state_type"]
+        runs = mlflow_runs(c, third)
         assert {r.data.tags.get("stage", "parent") for r in runs} >= {"parent", "qadapter"}
-        assert [r.info.status for r in runs if r.info.status == "RUNNING"] == [], [
-            (r.data.tags.get("stage"), r.info.status) for r in runs
-        ]
         everything = c.search_runs([e.experiment_id for e in c.search_experiments()])
-        assert not [r.info.run_id for r in everything if r.info.status == "RUNNING"]
+        assert [
+            (r.data.tags.get("stage", "parent"), r.info.run_id)
+            for r in everything
+            if r.info.status == "RUNNING"
+        ] == []
         print(
-            f"stopped by make down: flow run {fr['state_name']}, MLflow "
-            f"{sorted((r.data.tags.get('stage', 'parent'), r.info.status) for r in runs)}",
+            f"stopped with the worker: flow run {fr['state_name']}, MLflow "
+            f"{sorted((r.data.tags.get('stage', 'parent'), r.info.status) for r in runs)}; "
+            f"up.sh: {[line for line in up.stdout.splitlines() if 'marked' in line]}",
             file=sys.stderr,
         )
+
+
+def down_then_up(stack, **env) -> tuple:
+    """`make down` then `make up` on the stack (extra environment for down.sh)."""
+    results = []
+    for script, extra, timeout in (("down.sh", env, 300), ("up.sh", {}, 420)):
+        done = subprocess.run(
+            ["bash", str(INFRA / script)],
+            env={**stack.env, **extra},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert done.returncode == 0, f"{script}:\n{done.stdout}{done.stderr}"
+        results.append(done)
+    return tuple(results)
