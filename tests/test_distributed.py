@@ -117,7 +117,7 @@ def check_same_adapter(out: Path, reference: dict, world: int, kind: str) -> Non
     written = load_file(str(out / "adapter_model.safetensors"))
     assert written.keys() == reference.keys() and len(written) > 0
     for k in reference:
-        assert_close(written[k], reference[k], atol=2e-6, rtol=1e-5), k
+        assert_close(written[k], reference[k], atol=2e-6, rtol=1e-5, msg=k)
     assert any(not torch.equal(v, torch.zeros_like(v)) for k, v in written.items() if "lora_B" in k)
     ranks = [load_file(f"{out}.rank{r}.safetensors") for r in range(world)]
     for other in ranks[1:]:  # the ranks hold the same adapter
