@@ -122,13 +122,10 @@ def reward_lookup(res: dict):
     return judge
 
 
-def behaviour(results: dict) -> dict | None:
-    """The behaviour metric from the judged replies (None until ``qadapter.evaluate.behaviour``
-    is available)."""
-    try:
-        from qadapter.evaluate.behaviour import behaviour_metrics
-    except ImportError:
-        return None
+def behaviour(results: dict) -> dict:
+    """The behaviour metric (``qadapter.evaluate.behaviour``) from the judged replies."""
+    from qadapter.evaluate.behaviour import behaviour_metrics
+
     risky, helpful = sides(results["harmless"]), sides(results["helpful"])
     out = behaviour_metrics(*risky, *helpful, judge=reward_lookup(results["harmless"]))
     flat = out["flat"]

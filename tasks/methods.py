@@ -118,10 +118,8 @@ def judge_replies(judges: dict, prompts: dict, reference: dict, replies: dict, s
 
 
 def behaviour_of(prompts: dict, reference: dict, replies: dict) -> dict:
-    try:
-        from qadapter.evaluate.behaviour import behaviour_metrics
-    except ImportError:
-        return {}
+    from qadapter.evaluate.behaviour import behaviour_metrics
+
     flat = behaviour_metrics(
         prompts["harmless"],
         reference["harmless"],

@@ -209,11 +209,8 @@ def judge(cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_
         results = judging.run_subsets(cfg, pi1, adapter["adapter_dir"], data, out_dir, log)
         metrics = judging.metrics_of(results)
         beh = judging.behaviour(results)
-        if beh is None:
-            log.warning("behaviour metric unavailable: qadapter.evaluate.behaviour is missing")
-        else:
-            metrics.update(beh["metrics"])
-            run.table(beh["rows"], "behaviour.json")
+        metrics.update(beh["metrics"])
+        run.table(beh["rows"], "behaviour.json")
         trusted = judging.trust(results)
         run.summary(metrics)
         run.c.set_tag(run.run_id, "judge.trusted", judging.trust_tag(trusted))

@@ -159,14 +159,19 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
     assert jd_run.data.metrics["customized_wins/mean"] == pytest.approx(
         sum(p > 1.5 for p in all_prefs) / len(all_prefs)
     )
-    if "behaviour.declined" in out["judge"]["metrics"]:  # qadapter.evaluate.behaviour present
-        from qadapter.evaluate.refusal import classify
+    # behaviour: the rule classifier over the same judged replies (no second generation)
+    from qadapter.evaluate.refusal import classify
 
-        risky = [a for a in ann if a["subset"] == "harmless"]
-        counted = [a for a in risky if classify(a["output_1"]).label == "answer"]
-        declined = [a for a in counted if classify(a["output_2"]).label in ("decline", "redirect")]
-        assert counted and pm["behaviour.declined"] == pytest.approx(len(declined) / len(counted))
-        assert "behaviour.answered" in pm
+    for subset, name, hit in (
+        ("harmless", "declined", lambda label: label in ("decline", "redirect")),
+        ("helpful", "answered", lambda label: label == "answer"),
+    ):
+        rows = [a for a in ann if a["subset"] == subset]
+        counted = [a for a in rows if classify(a["output_1"]).label == "answer"]
+        hits = [a for a in counted if hit(classify(a["output_2"]).label)]
+        assert counted and pm[f"behaviour.{name}"] == pytest.approx(len(hits) / len(counted))
+        assert pm[f"behaviour.{name}_n"] == len(counted)
+    assert 0 < pm["behaviour.declined"] < 1  # the varied replies decline on every other prompt
 
     gens = json.loads(
         open(c.download_artifacts(stages["generations"].info.run_id, "generations.json")).read()
