@@ -282,9 +282,11 @@ class StageRun:
             self.c.log_artifact(self.run_id, str(p), artifact_path)
 
     def table(self, rows: list[dict], name: str) -> None:
+        """Rows as an MLflow table; columns are the union of the rows' keys (missing: None)."""
+        columns = list(dict.fromkeys(k for r in rows for k in r))
         self.c.log_table(
             self.run_id,
-            data={k: [r[k] for r in rows] for k in (rows[0] if rows else {})},
+            data={k: [r.get(k) for r in rows] for k in columns},
             artifact_file=name,
         )
 

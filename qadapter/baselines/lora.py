@@ -49,6 +49,15 @@ def private_copy(base: Base) -> Base:
     return replace(base, model=copy.deepcopy(base.model))
 
 
+def quiet(trainer, progress: bool):
+    """Without a progress bar, a transformers Trainer prints every log dict to stdout: drop that."""
+    if not progress:
+        from transformers.trainer_callback import PrinterCallback
+
+        trainer.remove_callback(PrinterCallback)
+    return trainer
+
+
 def log_relay(callbacks: Sequence[Callable[[dict], None]]):
     """A transformers ``TrainerCallback`` that forwards numeric log records (with ``step``)."""
     from transformers import TrainerCallback

@@ -28,6 +28,7 @@ from .lora import (
     log_relay,
     lora_config,
     private_copy,
+    quiet,
     save_merged,
     trl,
 )
@@ -170,6 +171,7 @@ def train_rl(
         peft_config=lora_config(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout),
         callbacks=[log_relay(callbacks)],
     )
+    quiet(trainer, progress)
     result = trainer.train()
     key = f"rewards/{trl_reward(reward).__name__}/mean"
     curve = [h[key] for h in trainer.state.log_history if key in h]

@@ -23,6 +23,7 @@ from .lora import (
     log_relay,
     lora_config,
     private_copy,
+    quiet,
     save_merged,
     trl,
 )
@@ -143,6 +144,7 @@ def train_sft(
         peft_config=lora_config(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout),
         callbacks=[log_relay(callbacks)],
     )
+    quiet(trainer, progress)
     used = len(trainer.train_dataset)
     if used != len(rows):
         raise RuntimeError(

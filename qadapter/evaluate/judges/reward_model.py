@@ -31,6 +31,7 @@ from typing import Sequence
 
 import torch
 
+from ...baselines.lora import quiet
 from ...data.hashing import dataset_hash
 from ...data.pairs import PreferencePair
 from ...data.tokenize import tokenize_pair
@@ -307,10 +308,7 @@ def _train_into(
         processing_class=tok,
         peft_config=lora,
     )
-    if not progress:  # Trainer prints every log dict when its progress bar is off
-        from transformers.trainer_callback import PrinterCallback
-
-        trainer.remove_callback(PrinterCallback)
+    quiet(trainer, progress)
     result = trainer.train()
     wall = time.perf_counter() - started
     trainer.model.save_pretrained(str(work / "adapter"))
