@@ -12,7 +12,6 @@ this stage runs, with a one-line error naming the extra when it is missing.
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Callable, Sequence
 from .config import BIG, AdapterConfig, check_fields, setting
 from .data.pairs import PreferencePair
 from .errors import QAdapterError
-from .models import HASH_FILE, files_hash
+from .models import save_merged
 
 
 @dataclass(frozen=True)
@@ -141,30 +140,22 @@ def align_base(
     resume = any(ckpt_dir.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)
 
-    merged = trainer.model.merge_and_unload()
-    merged.config.name_or_path = f"{base.name}+dpo"
-    tmp = out / "model.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    merged.save_pretrained(tmp, safe_serialization=True)
-    base.tokenizer.save_pretrained(tmp)
-    content_hash = files_hash(tmp)
-    (tmp / HASH_FILE).write_text(content_hash + "\n")
-    meta = {
-        "stage": "helpful-base",
-        "parent_base": base.name,
-        "parent_hash": base.content_hash,
-        "pairs": len(rows),
-        "steps": result.global_step,
-        "train_loss": result.training_loss,
-        "dpo": asdict(cfg),
-    }
-    (tmp / "qadapter-dpo.json").write_text(json.dumps(meta, indent=2) + "\n")
-    final = out / "model"
-    shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
+    path, content_hash = save_merged(
+        trainer.model,
+        base,
+        out,
+        stage="dpo",
+        meta={
+            "pairs": len(rows),
+            "steps": result.global_step,
+            "train_loss": result.training_loss,
+            "dpo": asdict(cfg),
+        },
+        meta_file="qadapter-dpo.json",
+    )
     shutil.rmtree(ckpt_dir, ignore_errors=True)
     return {
-        "path": str(final),
+        "path": path,
         "content_hash": content_hash,
         "steps": result.global_step,
         "metrics": {"train_loss": result.training_loss},

@@ -381,3 +381,33 @@ def load_base(
     return Base(
         model=model.eval(), tokenizer=tokenizer, name=name, content_hash=digest, path=str(path)
     )
+
+
+def save_merged(
+    peft_model, base: Base, output_dir: str | Path, *, stage: str, meta: dict, meta_file: str
+) -> tuple[str, str]:
+    """Merge a PEFT model's LoRA into its weights and write ``output_dir/model`` as a base.
+
+    The directory holds safetensors weights, the tokenizer, the content hash and ``meta_file``
+    (``stage``, the parent base's name and hash, and ``meta``): :func:`load_base` reads it like
+    any other base. Written to ``model.tmp`` and renamed, so a crash never leaves a half-written
+    model behind. Returns ``(path, content_hash)``.
+    """
+    import json
+    import shutil
+
+    out = Path(output_dir)
+    merged = peft_model.merge_and_unload()
+    merged.config.name_or_path = f"{base.name}+{stage}"
+    tmp = out / "model.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    merged.save_pretrained(tmp, safe_serialization=True)
+    base.tokenizer.save_pretrained(tmp)
+    content_hash = files_hash(tmp)
+    (tmp / HASH_FILE).write_text(content_hash + "\n")
+    record = {"stage": stage, "parent_base": base.name, "parent_hash": base.content_hash, **meta}
+    (tmp / meta_file).write_text(json.dumps(record, indent=2, default=str) + "\n")
+    final = out / "model"
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+    return str(final), content_hash

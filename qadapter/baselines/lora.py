@@ -8,8 +8,6 @@ into its weights, so each baseline trains on a deep copy: the caller's ``base`` 
 from __future__ import annotations
 
 import copy
-import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,7 +15,8 @@ from typing import Callable, Sequence
 from ..adapter import lora_config as adapter_lora_config
 from ..config import AdapterConfig
 from ..errors import QAdapterError
-from ..models import HASH_FILE, Base, files_hash
+from ..models import Base
+from ..models import save_merged as merge_into_base
 
 _QADAPTER = AdapterConfig()  # the baselines use Q-Adapter's own LoRA size (paper appendix C)
 LORA_R, LORA_ALPHA, LORA_DROPOUT = (
@@ -76,28 +75,7 @@ def log_relay(callbacks: Sequence[Callable[[dict], None]]):
 def save_merged(
     peft_model, base: Base, output_dir: str | Path, *, stage: str, meta: dict
 ) -> tuple[str, str]:
-    """Merge the LoRA, write ``output_dir/model`` (safetensors, tokenizer, content hash, meta).
-
-    Written to ``model.tmp`` and renamed, so a crash never leaves a half-written model behind.
-    Returns (path, content_hash).
-    """
-    out = Path(output_dir)
-    merged = peft_model.merge_and_unload()
-    merged.config.name_or_path = f"{base.name}+{stage}"
-    tmp = out / "model.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    merged.save_pretrained(tmp, safe_serialization=True)
-    base.tokenizer.save_pretrained(tmp)
-    content_hash = files_hash(tmp)
-    (tmp / HASH_FILE).write_text(content_hash + "\n")
-    record = {
-        "stage": stage,
-        "parent_base": base.name,
-        "parent_hash": base.content_hash,
-        **meta,
-    }
-    (tmp / "qadapter-baseline.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
-    final = out / "model"
-    shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
-    return str(final), content_hash
+    """:func:`qadapter.models.save_merged` with the baselines' metadata file."""
+    return merge_into_base(
+        peft_model, base, output_dir, stage=stage, meta=meta, meta_file="qadapter-baseline.json"
+    )
