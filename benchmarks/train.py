@@ -12,9 +12,11 @@ grad); Q-Adapter runs the adapter (with grad) and the base (no grad). In N proce
 runs ``batch / N`` pairs per step (accumulation shrinks, the effective batch stays).
 
 Each run is its own child process, so peak RSS (``ru_maxrss``: model, optimizer and the largest
-step) is that run's alone; for N processes it is per process (the largest rank). Prints pairs/s
-(first step excluded as warm-up), the peak RSS and the RSS after loading, and ratios against
-DPOTrainer. Needs ``trl`` (``pip install 'qadapter[bench]'``).
+step) is that run's alone; for N processes it is per process (the largest rank). Both use
+gradient checkpointing unless ``--no-gradient-checkpointing`` (TRL's DPOConfig turns it on by
+default: leaving each to its defaults compares unlike runs). Prints pairs/s (first step excluded
+as warm-up), the peak RSS and the RSS after loading, and ratios against DPOTrainer. Needs
+``trl`` (``pip install 'qadapter[bench]'``).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_qadapter(base_name, pairs, batch, micro, max_length, out) -> dict:
+def run_qadapter(base_name, pairs, batch, micro, max_length, out, gc) -> dict:
     base = load_base(base_name)
     loaded = rss_mib()
     cfg = profile(
@@ -75,6 +77,7 @@ def run_qadapter(base_name, pairs, batch, micro, max_length, out) -> dict:
         micro_batch_size=micro,
         max_length=max_length,
         checkpoint_every=0,
+        gradient_checkpointing=gc,
     )
     model = QAdapter(base.model, AdapterConfig(), seed=0)
     timer = Timer()
@@ -83,7 +86,7 @@ def run_qadapter(base_name, pairs, batch, micro, max_length, out) -> dict:
     return {"pairs_per_s": rate, "rss_loaded_mib": loaded}
 
 
-def run_dpo(base_name, pairs, batch, micro, max_length, out) -> dict:
+def run_dpo(base_name, pairs, batch, micro, max_length, out, gc) -> dict:
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import TrainerCallback
@@ -109,6 +112,7 @@ def run_dpo(base_name, pairs, batch, micro, max_length, out) -> dict:
         output_dir=out,
         per_device_train_batch_size=micro,
         gradient_accumulation_steps=batch // micro,
+        gradient_checkpointing=gc,  # TRL's DPOConfig default is True
         num_train_epochs=1,
         learning_rate=3e-4,
         max_length=max_length,
@@ -146,7 +150,8 @@ def worker(args) -> None:
     torch.manual_seed(0)
     run = run_dpo if args.worker == "dpo" else run_qadapter
     out = Path(args.json).with_suffix(".out")
-    res = run(args.base, pairs, args.batch, args.micro_batch, args.max_length, str(out))
+    gc = not args.no_gradient_checkpointing
+    res = run(args.base, pairs, args.batch, args.micro_batch, args.max_length, str(out), gc)
     rank = int(os.environ.get("RANK", "0"))
     res.update(peak_rss_mib=peak_rss_mib(), rank=rank, threads=torch.get_num_threads())
     with open(f"{args.json}.{rank}", "w") as f:
@@ -161,6 +166,7 @@ def measure(args, kind: str, processes: int, tmp: str) -> dict:
     flags = ["--worker", kind, "--json", path, "--base", args.base, "--pairs", str(args.pairs)]
     flags += ["--batch", str(args.batch), "--micro-batch", str(args.micro_batch)]
     flags += ["--max-length", str(args.max_length)]
+    flags += ["--no-gradient-checkpointing"] if args.no_gradient_checkpointing else []
     launcher = "torchrun" if processes > 1 else "none"
     argv, env = command(launcher, processes, None, flags, program=(str(Path(__file__)),))
     env = {**os.environ, **env}
@@ -188,6 +194,11 @@ def main() -> None:
     ap.add_argument("--micro-batch", type=int, default=4)
     ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--processes", type=int, default=2, help="Q-Adapter's multi-process run")
+    ap.add_argument(
+        "--no-gradient-checkpointing",
+        action="store_true",
+        help="both without activation recomputation (default: both with it, TRL's default)",
+    )
     ap.add_argument("--worker", choices=("dpo", "qadapter"), help=argparse.SUPPRESS)
     ap.add_argument("--json", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -200,7 +211,8 @@ def main() -> None:
             runs[args.processes] = measure(args, "qadapter", args.processes, tmp)
     print(
         f"base={args.base} pairs={args.pairs} batch={args.batch} micro_batch={args.micro_batch} "
-        f"max_length={args.max_length} threads/process={dpo['threads']}"
+        f"max_length={args.max_length} threads/process={dpo['threads']} "
+        f"gradient_checkpointing={not args.no_gradient_checkpointing}"
     )
     head = f"{'':26s} {'pairs/s':>8s} {'peak RSS/proc':>14s} {'RSS loaded':>11s}"
     print(head + "   ratios vs DPOTrainer (speed, peak RSS)")
