@@ -111,6 +111,7 @@ def decode_rates(base, dirs, n: int, repeats: int) -> dict[str, tuple[list, list
             wall, cpu = timed(go, prompts[r % len(prompts)])
             rates[name][0].append(n / wall)
             rates[name][1].append(n / cpu)
+            print(f"  round {r + 1} {name}: {n / wall:.2f} tok/s", file=sys.stderr, flush=True)
     return rates
 
 
@@ -137,6 +138,7 @@ def train_costs(name: str, parent_dir: Path, micro: int, max_length: int, steps:
             wall, cpu = timed(step, model)
             costs[d][0].append(wall)
             costs[d][1].append(cpu)
+            print(f"  train depth {d}: {wall:.2f} s", file=sys.stderr, flush=True)
     return {"tokens": int(batch["attention_mask"].sum()), "costs": costs}
 
 
