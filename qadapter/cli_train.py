@@ -247,6 +247,8 @@ def _train(args, cfg, out: Path) -> int:
             resume=args.resume,
             progress=show,
         )
+        if not main:  # rank 0 reports for the run
+            return 0
         m = result.metrics
         lengths = "  ".join(
             f"{k} {v['min']}/{v['mean']:.0f}/{v['max']}" for k, v in result.token_lengths.items()
