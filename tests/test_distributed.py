@@ -22,9 +22,21 @@ sys.path.insert(0, str(HERE.parent))
 STEPS = 9  # 9 toy pairs, batch 4: steps of 4, 4, 1 examples per epoch, 3 epochs
 
 
+def _root_conftest():
+    """tests/conftest.py by path: under pytest, ``import conftest`` may name another folder's."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "qadapter_tests_conftest", HERE.parent / "conftest.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def tiny_run(out, *, checkpoint_every=2, resume=False, callbacks=(), pairs=None):
     """The run every test compares: tiny model, batch 4 of micro 2, no dropout, seed 0."""
-    from conftest import toy_pair_list
+    toy_pair_list = _root_conftest().toy_pair_list
 
     from qadapter.adapter import QAdapter
     from qadapter.config import profile

@@ -294,3 +294,27 @@ def test_extend_logprobs_continues_a_cache_and_equals_the_recursion(tmp_path):
     rest = dec.extend_logprobs(cache, ids[:, split:], mask, pos[:, split:])
     both = torch.cat([first, rest], dim=1).double()  # (B, L, V)
     assert_close(both, by_hand(dirs, ids, mask)[-1], atol=2e-4, rtol=1e-4)
+
+
+def test_lm_eval_scoring_of_a_stack_equals_the_recursion(tmp_path):
+    """The lm-eval model scores a stacked adapter with pi^(2) (shared contexts included, which
+    fall back to whole-row scoring: incremental scoring reads log pi1, not log pi^(1))."""
+    from qadapter.evaluate.harness import QAdapterLM
+
+    dirs = make_stack(tmp_path, 2)
+    lm = QAdapterLM(base="tiny", adapter=str(dirs[1]))
+    assert not lm.policy.incremental
+    context = "Question: What is the capital of France?\nAnswer:"
+    choices = [" Paris", " Lyon is a city", " No"]
+
+    class Req:  # lm-eval's Instance, as far as the model reads it
+        def __init__(self, *args):
+            self.args = args
+
+    got = lm.loglikelihood([Req(context, c) for c in choices])
+    for choice, (lp, _) in zip(choices, got):
+        ctx, cont = lm.encode_pair(context, choice)
+        ids = torch.tensor([ctx + cont])
+        lp2 = by_hand(dirs, ids, torch.ones_like(ids))[-1][0]  # (L, V) log pi^(2)
+        want = sum(float(lp2[len(ctx) - 1 + i, t]) for i, t in enumerate(cont))
+        assert lp == pytest.approx(want, abs=2e-3)

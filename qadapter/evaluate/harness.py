@@ -184,7 +184,8 @@ class QAdapterLM(LM):
         shared = [
             (ctx, idx)
             for ctx, idx in by_context.items()
-            if len(idx) > 1
+            if self.policy.incremental  # a stacked adapter scores whole rows (score_rows)
+            and len(idx) > 1
             and all(rows[i][1] for i in idx)
             and len(ctx) + max(len(rows[i][1]) for i in idx) <= self.max_length + 1
         ]

@@ -83,6 +83,12 @@ class Policy:
     def customized(self) -> bool:
         return self.qadapter is not None
 
+    @property
+    def incremental(self) -> bool:
+        """Whether :meth:`extend` applies: pi1, or an adapter on the base (not on a stack, whose
+        log pi^(k-1) only :meth:`logprobs` computes, through ``QAdapter.full_outputs``)."""
+        return self.qadapter is None or self.qadapter.parent is None
+
     @torch.no_grad()
     def outputs(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
@@ -111,6 +117,8 @@ class Policy:
         Equals :meth:`logprobs` on the whole sequence (Q from the two networks' logits through
         ``loss.q_from_logits``, as ``QAdapter.full_outputs`` does).
         """
+        if not self.incremental:
+            raise NotImplementedError("incremental scoring of a stacked adapter; use logprobs()")
         kw = dict(attention_mask=attention_mask, position_ids=position_ids, use_cache=True)
         kw["logits_to_keep"] = keep
         if self.qadapter is None:
