@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from decode import PROMPTS, NoEos, random_adapter  # noqa: E402
+from decode import PROMPTS, NoEos, base_generate_n, random_adapter  # noqa: E402
 
 from qadapter.adapter import QAdapter  # noqa: E402
 from qadapter.config import profile  # noqa: E402
@@ -173,13 +173,7 @@ def decode_run(base_dir: str, adapter_dir: Path, args) -> dict:
     n = args.new_tokens
 
     def run_base(ids):
-        base.model.generate(
-            ids,
-            attention_mask=torch.ones_like(ids),
-            max_new_tokens=n,
-            min_new_tokens=n,
-            do_sample=False,
-        )
+        base_generate_n(base.model, ids, n)
 
     def run_dual(ids):
         with NoEos(dual):

@@ -62,6 +62,19 @@ def random_adapter(base, directory: Path) -> None:
     model.qnet.unload()  # take the LoRA layers out of the base model again
 
 
+def base_generate_n(model, ids: torch.Tensor, n: int) -> None:
+    """The peer: the model's own greedy ``generate`` of exactly ``n`` new tokens (EOS ignored)."""
+    with torch.inference_mode():
+        out = model.generate(
+            ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=n,
+            min_new_tokens=n,
+            do_sample=False,
+        )
+    assert out.shape[1] - ids.shape[1] == n
+
+
 class NoEos:
     """Make a decoder run the full length, like min_new_tokens does for generate."""
 
@@ -101,15 +114,7 @@ def main() -> None:
     n = args.new_tokens
 
     def run_base(ids):
-        with torch.inference_mode():
-            out = base.model.generate(
-                ids,
-                attention_mask=torch.ones_like(ids),
-                max_new_tokens=n,
-                min_new_tokens=n,
-                do_sample=False,
-            )
-        assert out.shape[1] - ids.shape[1] == n
+        base_generate_n(base.model, ids, n)
 
     def run_decoder(dec):
         def go(ids):

@@ -29,7 +29,10 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
+
+from decode import base_generate_n  # noqa: E402  (benchmarks/decode.py: the peer)
 
 from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
 from qadapter.config import profile  # noqa: E402
@@ -82,15 +85,7 @@ def decode_rates(base, dirs, n: int, repeats: int) -> dict[str, tuple[list, list
         dec.eos = torch.tensor([-1])  # run the full length, like min_new_tokens does for generate
 
     def run_base(ids):
-        with torch.inference_mode():
-            out = base.model.generate(
-                ids,
-                attention_mask=torch.ones_like(ids),
-                max_new_tokens=n,
-                min_new_tokens=n,
-                do_sample=False,
-            )
-        assert out.shape[1] - ids.shape[1] == n
+        base_generate_n(base.model, ids, n)
 
     def run(dec):
         def go(ids):

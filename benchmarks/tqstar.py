@@ -30,7 +30,10 @@ from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from decode import base_generate_n  # noqa: E402  (benchmarks/decode.py: the peer)
 
 from qadapter.data.tokenize import encode_prompt, left_pad  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
@@ -97,16 +100,7 @@ def main() -> None:
     }
 
     def run_base(msgs):
-        ids = torch.tensor([encode_prompt(base.tokenizer, msgs)])
-        with torch.inference_mode():
-            out = base.model.generate(
-                ids,
-                attention_mask=torch.ones_like(ids),
-                max_new_tokens=n,
-                min_new_tokens=n,
-                do_sample=False,
-            )
-        assert out.shape[1] - ids.shape[1] == n
+        base_generate_n(base.model, torch.tensor([encode_prompt(base.tokenizer, msgs)]), n)
 
     def run_decoder(dec):
         def go(msgs):
