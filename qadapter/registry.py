@@ -1,0 +1,421 @@
+"""Registered adapters: ``models:/NAME/VERSION`` and ``models:/NAME@ALIAS`` references.
+
+Every customize run registers its adapter as a new version of :data:`MODEL` in the MLflow model
+registry. This module turns a reference into an adapter directory and manages the aliases a
+person picks adapters with:
+
+- :func:`resolve_adapter` downloads a version once into ``<qadapter cache>/registry/NAME/VERSION``
+  (reused while the version's source is unchanged) and returns the directory holding
+  ``qadapter.json``; a directory is returned as it is. Parents named by ``models:/`` references
+  resolve the same way (:func:`install` registers the resolver in :mod:`qadapter.meta`).
+- :func:`promote` moves the ``champion`` alias, keeping the one it replaced as
+  ``previous-champion``; :func:`describe_version` writes the tags and description a person
+  chooses by; :func:`list_versions` gathers versions, aliases, tags and their run's metrics.
+
+The tracking store is ``tracking_uri`` when given, else ``MLFLOW_TRACKING_URI``, else the
+pipeline's default (``tasks.tracking.tracking_uri``). Unknown names, versions and aliases, and a
+missing store, are :class:`RegistryError` (an :class:`AdapterError`): one line saying what exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .meta import META_FILE, AdapterError, adapter_hash, read_meta, register_resolver
+from .secrets import redact
+
+MODEL = "hh-qadapter"
+SCHEME = "models"
+CHAMPION, PREVIOUS, CANDIDATE = "champion", "previous-champion", "candidate"
+MARKER = ".qadapter-registry.json"  # written last into a complete download
+
+_REF = re.compile(
+    r"^(?:models:/)?(?P<name>[^/@\s][^/@]*?)(?:/(?P<version>[0-9]+)|@(?P<alias>[A-Za-z0-9_.-]+))$"
+)
+# references resolved in this process (ref -> adapter dir): parents reuse them, errors name them
+_RESOLVED: dict[str, Path] = {}
+
+
+class RegistryError(AdapterError):
+    """A registry reference, model, version or alias that does not exist, or no store."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    version: str | None = None
+    alias: str | None = None
+
+    @property
+    def spec(self) -> str:
+        """The version number or the alias."""
+        return self.version if self.version is not None else str(self.alias)
+
+    def __str__(self) -> str:
+        tail = f"/{self.version}" if self.version is not None else f"@{self.alias}"
+        return f"{SCHEME}:/{self.name}{tail}"
+
+
+def parse_ref(ref: str) -> Ref:
+    """``models:/NAME/3``, ``models:/NAME@champion``, ``NAME/3``, ``NAME@champion`` -> Ref."""
+    m = _REF.match(str(ref).strip())
+    if m is None:
+        raise RegistryError(
+            f"{ref!r} is not a registry reference; write models:/NAME/VERSION or "
+            f"models:/NAME@ALIAS (e.g. models:/{MODEL}/3 or models:/{MODEL}@{CHAMPION})"
+        )
+    return Ref(m["name"], m["version"], m["alias"])
+
+
+def is_model_ref(ref: str | Path) -> bool:
+    """True for the forms of :func:`parse_ref`; False for a path (an existing one included)."""
+    if isinstance(ref, Path):
+        return False
+    text = str(ref).strip()
+    if not text.startswith(f"{SCHEME}:/") and os.path.exists(text):
+        return False
+    return _REF.match(text) is not None
+
+
+# ---- store ---------------------------------------------------------------------------------
+
+
+def default_tracking_uri() -> str:
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    if uri:
+        return uri
+    from tasks.tracking import tracking_uri  # the pipeline's store (state/mlflow.db)
+
+    return tracking_uri()
+
+
+def _check_store(uri: str) -> None:
+    """A ``sqlite:///`` store must exist: connecting would create an empty one."""
+    if uri.startswith("sqlite:///"):
+        path = Path(uri.removeprefix("sqlite:///"))
+        if not path.is_file():
+            raise RegistryError(
+                f"no MLflow tracking store at {path}; set MLFLOW_TRACKING_URI to the store that "
+                "holds the registered adapters (sqlite:///PATH or http://HOST:PORT)"
+            )
+
+
+def client_for(tracking_uri: str | None = None):
+    """An ``MlflowClient`` on ``tracking_uri`` (default: :func:`default_tracking_uri`)."""
+    os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
+    from mlflow import MlflowClient
+
+    uri = tracking_uri or default_tracking_uri()
+    _check_store(uri)
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def _store_uri(c) -> str:
+    return str(getattr(c, "_registry_uri", None) or c.tracking_uri)
+
+
+def _missing(e: Exception) -> bool:
+    return getattr(e, "error_code", "") in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
+
+
+@contextlib.contextmanager
+def _mlflow_errors(what: str):
+    """An MLflow failure as one line naming ``what``."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        yield
+    except MlflowException as e:
+        msg = str(e.message if hasattr(e, "message") else e).strip().splitlines()[0]
+        raise RegistryError(f"{what}: {redact(msg)}") from None
+
+
+def _registered(c, name: str):
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return c.get_registered_model(name)
+    except MlflowException as e:
+        if not _missing(e):
+            raise RegistryError(f"model registry {redact(_store_uri(c))}: {e.message}") from None
+        names = [m.name for m in c.search_registered_models(max_results=20)]
+        known = ", ".join(names) if names else "none"
+        raise RegistryError(
+            f"no registered model {name!r} in {redact(_store_uri(c))} (registered: {known}); "
+            "check the name, or MLFLOW_TRACKING_URI"
+        ) from None
+
+
+def _versions(c, name: str) -> list:
+    found = c.search_model_versions("name = '{}'".format(name.replace("'", "\\'")))
+    return sorted(found, key=lambda v: int(v.version))
+
+
+def get_version(name: str, version_or_alias: str | int, *, client=None):
+    """The registered ``ModelVersion`` of ``name`` by number (``3``) or alias (``champion``)."""
+    from mlflow.exceptions import MlflowException
+
+    c = client or client_for()
+    spec = str(version_or_alias)
+    model = _registered(c, name)
+    try:
+        if spec.isdigit():
+            return c.get_model_version(name, spec)
+        return c.get_model_version_by_alias(name, spec)
+    except MlflowException as e:
+        if not _missing(e):
+            raise RegistryError(f"{name}/{spec}: {redact(e.message)}") from None
+    if spec.isdigit():
+        have = ", ".join(str(v.version) for v in _versions(c, name)) or "none"
+        raise RegistryError(
+            f"registered model {name!r} has no version {spec} (versions: {have}); "
+            f"list them with: qadapter models list {name}"
+        )
+    aliases = getattr(model, "aliases", {}) or {}
+    have = ", ".join(f"{a} -> {v}" for a, v in sorted(aliases.items())) or "none"
+    raise RegistryError(
+        f"registered model {name!r} has no alias {spec!r} (aliases: {have}); "
+        f"set one with: qadapter promote {name}/VERSION"
+    )
+
+
+def set_alias(name: str, version: str | int, alias: str, *, client=None) -> None:
+    """Point ``alias`` of ``name`` at ``version`` (which must exist)."""
+    c = client or client_for()
+    mv = get_version(name, str(version), client=c)
+    with _mlflow_errors(f"alias {alias!r} of {name}/{mv.version}"):
+        c.set_registered_model_alias(name, alias, str(mv.version))
+
+
+def _alias_version(c, name: str, alias: str) -> str | None:
+    aliases = getattr(_registered(c, name), "aliases", {}) or {}
+    return str(aliases[alias]) if alias in aliases else None
+
+
+def promote(name: str, version: str | int, *, client=None) -> dict:
+    """Make ``version`` the ``champion``; the champion it replaces becomes ``previous-champion``.
+
+    Returns ``{"champion", "previous-champion", "changed"}`` as they are afterwards; promoting
+    the current champion changes nothing (``changed`` False).
+    """
+    c = client or client_for()
+    mv = get_version(name, str(version), client=c)
+    current = _alias_version(c, name, CHAMPION)
+    if current == str(mv.version):
+        return {
+            CHAMPION: str(mv.version),
+            PREVIOUS: _alias_version(c, name, PREVIOUS),
+            "changed": False,
+        }
+    with _mlflow_errors(f"promoting {name}/{mv.version}"):
+        if current is not None:
+            c.set_registered_model_alias(name, PREVIOUS, current)
+        c.set_registered_model_alias(name, CHAMPION, str(mv.version))
+    return {CHAMPION: str(mv.version), PREVIOUS: _alias_version(c, name, PREVIOUS), "changed": True}
+
+
+def describe_version(name: str, version: str | int, fields: dict, *, client=None) -> None:
+    """Set each field as a tag of the version and write them as its (markdown) description."""
+    c = client or client_for()
+    mv = get_version(name, str(version), client=c)
+    v = str(mv.version)
+    with _mlflow_errors(f"describing {name}/{v}"):
+        for key, value in fields.items():
+            c.set_model_version_tag(name, v, key, redact(_shown(value)))
+        c.update_model_version(name, v, description=redact(description(name, v, fields)))
+
+
+def _shown(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return "none" if value is None else str(value)
+
+
+def description(name: str, version: str, fields: dict) -> str:
+    """The markdown a person reads on the version's page: one row per field."""
+    rows = "\n".join(f"| {k} | {_shown(v)} |" for k, v in fields.items())
+    return (
+        f"**{name} version {version}**: a Q-Adapter adapter. Use it as "
+        f"`models:/{name}/{version}` (`qadapter generate`, `qadapter eval`, `qadapter serve`); "
+        f"promote it with `qadapter promote {name}/{version}`.\n\n"
+        f"| field | value |\n|---|---|\n{rows}\n"
+    )
+
+
+def _run_metrics(c, run_id: str | None) -> dict:
+    """Metrics of the version's run, over those of its parent run (the flow's summary)."""
+    from mlflow.exceptions import MlflowException
+
+    if not run_id:
+        return {}
+    try:
+        run = c.get_run(run_id)
+        metrics = dict(run.data.metrics)
+        parent = run.data.tags.get("mlflow.parentRunId")
+        if parent:
+            metrics = {**c.get_run(parent).data.metrics, **metrics}
+    except MlflowException:
+        return {}  # the run was deleted: the version's tags still describe it
+    return metrics
+
+
+def list_versions(name: str = MODEL, *, client=None) -> list[dict]:
+    """Versions of ``name``, oldest first: ``{version, aliases, tags, metrics, run_id, source,
+    created}`` (``metrics``: those of the version's run and of its parent run; ``created``:
+    milliseconds since the epoch)."""
+    c = client or client_for()
+    aliases = getattr(_registered(c, name), "aliases", {}) or {}
+    out = []
+    for mv in _versions(c, name):
+        v = str(mv.version)
+        out.append(
+            {
+                "version": v,
+                "aliases": sorted(a for a, av in aliases.items() if str(av) == v),
+                "tags": dict(mv.tags or {}),
+                "metrics": _run_metrics(c, mv.run_id),
+                "run_id": mv.run_id,
+                "source": mv.source,
+                "created": mv.creation_timestamp,
+                "description": mv.description or "",
+            }
+        )
+    return out
+
+
+# ---- resolving -----------------------------------------------------------------------------
+
+
+def cache_root() -> Path:
+    from .models import cache_dir
+
+    return cache_dir() / "registry"
+
+
+def _find_adapter(root: Path) -> Path:
+    """The adapter directory inside a downloaded version (plain adapter or pyfunc model)."""
+    if (root / META_FILE).is_file():
+        return root
+    try:
+        from .serving.pyfunc import adapter_dir_in
+    except ImportError:
+        adapter_dir_in = None
+    if adapter_dir_in is not None:
+        return Path(adapter_dir_in(root))
+    found = sorted(p.parent for p in root.rglob(META_FILE))
+    if len(found) > 1:  # a stack bundled with its parents: the top is no one's parent
+        parents = {read_meta(d).get("parent_hash") for d in found}
+        found = [d for d in found if adapter_hash(d) not in parents]
+    if len(found) != 1:
+        raise RegistryError(
+            f"{root}: expected one adapter ({META_FILE}) in the downloaded model version, "
+            f"found {len(found)}; register the adapter directory or a qadapter pyfunc model"
+        )
+    return found[0]
+
+
+def _download(c, mv, dest: Path) -> Path:
+    """``dest`` holding the version's files, downloaded unless a complete copy is there."""
+    import mlflow.artifacts
+
+    record = {"name": mv.name, "version": str(mv.version), "source": mv.source, "run_id": mv.run_id}
+    marker = dest / MARKER
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(marker.read_text()) == record:
+            return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    try:
+        uri = _store_uri(c)
+        with _mlflow_errors(f"downloading {mv.name}/{mv.version} from {redact(uri)}"):
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=f"{SCHEME}:/{mv.name}/{mv.version}",
+                dst_path=str(tmp),
+                tracking_uri=c.tracking_uri,
+                registry_uri=uri,
+            )
+        (tmp / MARKER).write_text(json.dumps(record))
+        shutil.rmtree(dest, ignore_errors=True)
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path:
+    """A directory as it is; a registry reference -> the downloaded adapter directory.
+
+    Versions are cached under ``<cache>/registry/NAME/VERSION`` and reused while the version's
+    source and run are unchanged. ``models:/`` parents of the adapter are resolved too (from the
+    same store), so loading the adapter as a stack needs no further download.
+    """
+    if not is_model_ref(ref):
+        return Path(ref)
+    install()
+    r = parse_ref(str(ref))
+    c = client_for(tracking_uri)
+    mv = get_version(r.name, r.spec, client=c)
+    root = _download(c, mv, cache_root() / quote(r.name, safe="") / str(mv.version))
+    adapter = _find_adapter(root)
+    _RESOLVED[str(r)] = adapter
+    _RESOLVED[f"{SCHEME}:/{r.name}/{mv.version}"] = adapter
+    parent = read_meta(adapter).get("parent")
+    seen = {str(r)}
+    while parent and is_model_ref(parent) and str(parse_ref(parent)) not in seen:
+        seen.add(str(parse_ref(parent)))
+        parent_dir = resolve_adapter(parent, tracking_uri=tracking_uri)
+        parent = read_meta(parent_dir).get("parent")
+    return adapter
+
+
+def _resolver(ref: str) -> Path:
+    key = str(parse_ref(ref))
+    return _RESOLVED.get(key) or resolve_adapter(ref)
+
+
+def install() -> None:
+    """Let ``parent`` fields name ``models:/`` references (:func:`qadapter.meta.resolve_parent`)."""
+    register_resolver(SCHEME, _resolver)
+
+
+def pinned(ref: str | Path) -> str:
+    """A reference with its alias replaced by the version it resolved to (for lineage records):
+    ``models:/NAME@champion`` -> ``models:/NAME/3``; anything else unchanged."""
+    if not is_model_ref(ref):
+        return str(ref)
+    r = parse_ref(str(ref))
+    if r.version is not None:
+        return str(r)
+    adapter = _RESOLVED.get(str(r))
+    for key, path in _RESOLVED.items():
+        if path == adapter and "@" not in key:
+            return key
+    return str(r)
+
+
+@contextlib.contextmanager
+def naming(ref: str | Path):
+    """Adapter errors raised inside name the references, not only their download directories."""
+    try:
+        yield
+    except AdapterError as e:
+        asked = str(parse_ref(str(ref))) if is_model_ref(ref) else None
+        names: dict[str, str] = {}  # download dir -> the reference to show
+        for key, path in _RESOLVED.items():
+            if str(path) not in names or key == asked:
+                names[str(path)] = key
+        msg = str(e)
+        for path in sorted(names, key=len, reverse=True):
+            if path in msg:
+                msg = msg.replace(path, f"{names[path]} (downloaded to {path})", 1)
+        if asked is not None and asked not in msg:
+            msg = f"{asked}: {msg}"
+        raise type(e)(msg) from None
