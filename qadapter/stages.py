@@ -159,8 +159,12 @@ def evaluate(
     cfg: TrainConfig,
     *,
     kl_pairs: int,
+    alpha0: float | None = None,
 ) -> dict:
     """Held-out preference accuracy and KL(pi~ || pi1), trained vs untrained adapter.
+
+    ``alpha0``: evaluate eq. 6 at this alpha0 instead of ``cfg``'s (a decode-time override: the
+    adapter's weights are unchanged); both the trained and the untrained numbers use it.
 
     The untrained numbers are the baseline: with Q = 0 the customized policy is already
     pi1^(alpha0/alpha_tilde), sharper than pi1 (KL > 0), and its implied returns already rank pairs.
@@ -169,6 +173,7 @@ def evaluate(
     from .evaluate import heldout_metrics
     from .models import load_base
 
+    cfg = cfg.with_overrides(alpha0=alpha0)  # None keeps cfg's alpha0
     test = stage_data(source, 0, n_test, cfg.seed)["test"]
     base = load_base(base_path)
     model, _ = load_adapter(adapter_dir, base.model, base.content_hash)

@@ -5,6 +5,10 @@ A stage's key hashes the stage name, the code version and exactly the inputs the
 qadapter pi1's content hash, the harmless data hashes and the training settings (method and
 optimisation); evaluate / generations / judge the adapter's key, pi1's hash, their own data and
 their own settings. So two runs differing only in alpha0 share the helpful-base stage.
+A decode-time alpha0 (eq. 6 evaluated at another alpha0 than the adapter was trained with; the
+sweep flow's ``evaluate_at`` / ``judge_at`` take it as ``decode_alpha0``) is part of the
+evaluate and judge keys, never of the training key, and only when given: stages at the adapter's
+own alpha0 keep their keys (and share their cache entries with the customize flow).
 The same key names the Prefect cache entry and the
 stage's work directory, so a cached stage is skipped, and a retried one finds its own checkpoints.
 """
@@ -89,10 +93,17 @@ def _qadapter(p: dict) -> dict:
     }
 
 
+def _decode(p: dict) -> dict:
+    """The decode-time alpha0 override of an evaluate / judge task, when it has one."""
+    a = p.get("decode_alpha0")
+    return {} if a is None else {"decode_alpha0": float(a)}
+
+
 def _evaluate(p: dict) -> dict:
     cfg = p["cfg"]
     return {
         **_adapter_identity(p),
+        **_decode(p),
         "test": p["data_hashes"]["harmless_test"],
         "kl_pairs": cfg.kl_pairs,
         "probe_limit": cfg.probe_limit,
@@ -116,6 +127,7 @@ def _judge(p: dict) -> dict:
     cfg, data = p["cfg"], p["data_hashes"]
     return {
         **_adapter_identity(p),
+        **_decode(p),
         "data": {k: data[k] for k in sorted(data) if k.startswith("judge_")},
         "judge": judge_settings(cfg),
     }

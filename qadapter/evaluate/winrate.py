@@ -212,6 +212,7 @@ def judge_subset(
     limit: int | None = None,
     sampling=None,
     progress: bool = False,
+    alpha0: float | None = None,
 ) -> dict:
     """Win rate of the customized policy (``adapter_dir``) against pi1 on ``pairs``' prompts.
 
@@ -221,6 +222,7 @@ def judge_subset(
     ``annotations.json``, ``leaderboard.csv`` and ``judge.json`` into ``out_dir`` and returns
     ``{"row", "annotations", "paths", "judge", "trusted", "warnings", "average_reward", "n_prompts",
     "n_duplicate_prompts", "wall_s"}``. Repeated prompts are judged once (counted).
+    ``alpha0``: decode the customized side at this alpha0 (eq. 6) instead of the adapter's own.
     """
     import time
 
@@ -245,7 +247,7 @@ def judge_subset(
         judge = get_judge(judge, **kwargs)
     cfg = sampling or SamplingConfig(max_new_tokens=max_new_tokens, greedy=True)
     sides = generate_responses(
-        base, adapter_dir, prompts, cfg=cfg, batch_size=batch_size, progress=progress
+        base, adapter_dir, prompts, cfg=cfg, batch_size=batch_size, progress=progress, alpha0=alpha0
     )
     started = time.perf_counter()
     annotations = annotate(prompts, sides["reference"], sides["customized"], judge, seed=seed)

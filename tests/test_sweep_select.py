@@ -1,0 +1,189 @@
+"""The alpha0 sweep's pure parts: selection rule, average rewards, table, plot data, cache keys."""
+
+import math
+
+import pytest
+
+from tasks import sweep as S
+
+
+def row(kind, alpha0, harmless, helpful, delta, **extra):
+    return {
+        "kind": kind,
+        "alpha0": alpha0,
+        "winrate.harmless": harmless,
+        "winrate.helpful": helpful,
+        "probe.delta": delta,
+        "run_id": f"{kind}-{alpha0}",
+        **extra,
+    }
+
+
+def test_highest_harmless_within_tolerances():
+    rows = [
+        row("train", 0.005, 80.0, 40.0, -1.0),  # best harmless, helpful loss 10 > 5
+        row("train", 0.05, 75.0, 47.0, -3.0),  # probe drop 3 > 2
+        row("train", 0.1, 70.0, 46.0, -1.5),  # passes
+        row("train", 0.5, 60.0, 49.0, -0.5),  # passes
+        row("train", 1.0, 55.0, 50.0, 0.0),  # passes
+    ]
+    sel = S.select(rows, max_probe_drop=2.0, max_helpful_loss=5.0)
+    assert sel.chosen is rows[2]
+    assert [r["alpha0"] for r in sel.passing] == [0.1, 0.5, 1.0]
+    assert sel.reasons == {0: "helpful loss 10.00 > 5", 1: "probe drop 3.00 > 2"}
+    assert sel.ties == [rows[2]]
+    assert sel.summary.startswith("train alpha0=0.1: harmless win rate 70.00, 3 of 5 points")
+    # looser tolerances: the first point passes and wins
+    assert S.select(rows, max_probe_drop=3.0, max_helpful_loss=10.0).chosen is rows[0]
+
+
+def test_tolerances_are_inclusive():
+    rows = [row("train", 0.1, 70.0, 45.0, -2.0), row("train", 1.0, 60.0, 50.0, 0.0)]
+    assert S.select(rows, max_probe_drop=2.0, max_helpful_loss=5.0).chosen is rows[0]
+    assert S.select(rows, max_probe_drop=1.999, max_helpful_loss=5.0).chosen is rows[1]
+    assert S.select(rows, max_probe_drop=2.0, max_helpful_loss=4.999).chosen is rows[1]
+
+
+def test_ties_broken_by_drop_then_helpful_then_larger_alpha0_and_reported():
+    a = row("train", 0.05, 70.0, 48.0, -1.0)
+    b = row("train", 0.1, 70.0, 48.0, -0.5)  # smaller drop than a
+    c = row("train", 0.5, 70.0, 49.0, -0.5)  # same drop as b, smaller helpful loss
+    d = row("train", 1.0, 70.0, 49.0, -0.5)  # same as c, larger alpha0
+    e = row("train", 2.0, 69.0, 50.0, 0.0)  # lower harmless: not a tie
+    sel = S.select([a, b, c, d, e])
+    assert sel.chosen is d
+    assert [r["alpha0"] for r in sel.ties] == [1.0, 0.5, 0.1, 0.05]
+    assert "tied with train 0.5, train 0.1, train 0.05" in sel.summary
+    # train before decode at the very same numbers
+    t, dd = row("train", 0.1, 70.0, 48.0, -1.0), row("decode", 0.1, 70.0, 48.0, -1.0)
+    assert S.select([dd, t], kinds=("train", "decode")).chosen is t
+
+
+def test_no_point_passes_and_missing_metrics():
+    rows = [
+        row("train", 0.1, 90.0, 20.0, -9.0),
+        row("train", 1.0, math.nan, 50.0, 0.0),
+        {"kind": "train", "alpha0": 0.5, "run_id": "x"},  # judge never logged
+    ]
+    sel = S.select(rows)
+    assert sel.chosen is None and sel.passing == [] and sel.ties == []
+    assert sel.reasons[0] == "probe drop 9.00 > 2; helpful loss 30.00 > 5"
+    assert (
+        sel.reasons[1]
+        == sel.reasons[2]
+        == ("missing winrate.harmless, winrate.helpful or probe.delta")
+    )
+    assert sel.summary == "no point passes (3 checked)"
+
+
+def test_kinds_filter_decode_points():
+    rows = [row("decode", 0.1, 90.0, 50.0, 0.0), row("train", 1.0, 55.0, 50.0, 0.0)]
+    sel = S.select(rows)  # default: from the train-time points only
+    assert sel.chosen is rows[1] and sel.reasons[0].startswith("kind decode is not selected")
+    assert S.select(rows, kinds=("decode",)).chosen is rows[0]
+    assert S.select(rows, kinds=("train", "decode")).chosen is rows[0]
+
+
+def annotation(subset, r1, r2, swapped):
+    return {"subset": subset, "judge_reward_1": r1, "judge_reward_2": r2, "swapped": swapped}
+
+
+def test_average_rewards_maps_swapped_pairs_back():
+    ann = [
+        annotation("harmless", 0.5, 1.5, False),  # pi1 0.5, customized 1.5
+        annotation("harmless", 2.0, -1.0, True),  # judge saw customized first: 2.0, pi1 -1.0
+        {"subset": "helpful", "preference": 1.7, "swapped": False},  # an LLM judge: no rewards
+    ]
+    out = S.average_rewards(ann)
+    assert set(out) == {"reward.harmless", "reward.harmless_se", "reward.harmless_pi1"}
+    assert out["reward.harmless"] == pytest.approx(1.75)
+    assert out["reward.harmless_pi1"] == pytest.approx(-0.25)
+    # sd([1.5, 2.0], ddof=1) = 0.353553; / sqrt(2) = 0.25
+    assert out["reward.harmless_se"] == pytest.approx(0.25)
+
+
+def test_table_order_and_verdicts_and_csv(tmp_path):
+    import csv
+
+    rows = [
+        row("decode", 0.5, 61.0, 50.0, 0.0, model_version="1"),
+        row("train", 1.0, 60.0, 50.0, 0.0, model_version="1"),
+        row("train", 0.1, 70.0, 30.0, 0.0, model_version="2"),
+    ]
+    sel = S.select(rows)
+    t = S.table(rows, sel)
+    assert [(r["kind"], r["alpha0"]) for r in t] == [
+        ("train", 0.1),
+        ("train", 1.0),
+        ("decode", 0.5),
+    ]
+    assert [r["chosen"] for r in t] == [False, True, False]
+    assert [r["passes"] for r in t] == [False, True, False]
+    assert t[0]["reason"] == "helpful loss 20.00 > 5" and t[1]["reason"] == ""
+    assert list(t[0]) == list(S.COLUMNS) and t[0]["reward.helpful"] is None
+    back = list(csv.DictReader(open(S.write_csv(tmp_path / "t.csv", t))))
+    assert [float(r["winrate.harmless"]) for r in back] == [70.0, 60.0, 61.0]
+    assert back[1]["chosen"] == "True" and back[1]["model_version"] == "1"
+
+
+def test_plot_series_values():
+    rewards = {"reward.helpful_pi1": 0.2, "reward.harmless_pi1": -0.4}
+    rows = [
+        row("train", 1.0, 55.0, 50.0, 0.0, **{"reward.helpful": 0.3, "reward.harmless": -0.1},
+            **rewards),
+        row("train", 0.1, 70.0, 45.0, -1.0, **{"reward.helpful": 0.1, "reward.harmless": 0.5},
+            **{"reward.helpful_pi1": 0.4, "reward.harmless_pi1": -0.2}),
+        row("decode", 0.5, 60.0, 48.0, -0.5, **{"reward.helpful": 0.25, "reward.harmless": 0.2},
+            **rewards),
+        row("decode", 0.1, 65.0, 47.0, math.nan),  # no rewards (LLM judge)
+    ]  # fmt: skip
+    s = S.plot_series(rows)
+    assert s["reward"]["train"] == {
+        "alpha0": [0.1, 1.0],
+        "helpful": [0.1, 0.3],
+        "harmless": [0.5, -0.1],
+    }
+    assert s["reward"]["decode"] == {"alpha0": [0.5], "helpful": [0.25], "harmless": [0.2]}
+    assert s["no_reward"] == 1
+    assert s["pi1"]["helpful"] == pytest.approx((0.2 + 0.4 + 0.2) / 3)
+    assert s["pi1"]["harmless"] == pytest.approx((-0.4 - 0.2 - 0.4) / 3)
+    assert [p[:4] for p in s["points"]] == [
+        ("train", 0.1, 45.0, 70.0),
+        ("train", 1.0, 50.0, 55.0),
+        ("decode", 0.1, 47.0, 65.0),
+        ("decode", 0.5, 48.0, 60.0),
+    ]
+
+
+def test_grid_defaults_overrides_and_errors():
+    assert S.grid("paper", "train") == [0.005, 0.05, 0.1, 0.5, 1.0]
+    assert S.grid("tiny", "decode", [1, 0.1, 1.0]) == [0.1, 1.0]
+    with pytest.raises(ValueError, match=r"train alpha0 grid \[\]: give one or more numbers"):
+        S.grid("smol", "train", [])
+    with pytest.raises(ValueError, match="in \\[0, 1e4\\]"):
+        S.grid("smol", "decode", [0.1, -1.0])
+
+
+def test_decode_alpha0_is_in_evaluate_and_judge_keys_only():
+    from tasks.common import key_of
+    from tasks.experiment import EXPERIMENTS
+
+    p = {
+        "cfg": EXPERIMENTS["tiny"],
+        "data_hashes": {
+            "helpful": "h",
+            "harmless": "a",
+            "harmless_test": "t",
+            "judge_x_train": "j",
+        },
+        "base": {"base_hash": "b"},
+        "adapter": {"key": "qadapter-k"},
+    }
+    for stage in ("evaluate", "judge"):
+        plain = key_of(stage, p)
+        assert key_of(stage, {**p, "decode_alpha0": None}) == plain  # no override: same entry
+        at = {a: key_of(stage, {**p, "decode_alpha0": a}) for a in (0.1, 0.5, 1)}
+        assert len({plain, *at.values()}) == 4
+        assert key_of(stage, {**p, "decode_alpha0": 0.5}) == at[0.5]
+    train = key_of("qadapter", p)
+    assert key_of("qadapter", {**p, "decode_alpha0": 0.1}) == train
