@@ -1,4 +1,6 @@
 """``qadapter data check SOURCE``: load a preference source and report what happened to it.
+``qadapter data publish SOURCE DEST``: put a file where ``recustomize`` watches and emit the
+Prefect event ``preference-data.arrived`` (:mod:`qadapter.data.publish`).
 
 Exit codes (the same as every ``qadapter`` command): 0 loaded (summary table and content hash on
 stdout); 2 bad input: the source or an option is wrong, nothing usable was loaded, or ``--strict``
@@ -69,6 +71,20 @@ def add_data_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     check = commands.add_parser("check", help="load a source, print a summary and its hash")
     add_check_arguments(check)
     check.set_defaults(func=check_command)
+    publish = commands.add_parser(
+        "publish",
+        help="copy/upload a preference file to a watched location and emit preference-data.arrived",
+    )
+    publish.add_argument("source", help="a local preference data file (.jsonl/.json/.parquet/.csv)")
+    publish.add_argument(
+        "dest",
+        help="the watched location: a local directory or s3://bucket/prefix (credentials from "
+        "the environment, never the URI)",
+    )
+    publish.add_argument(
+        "--no-event", action="store_true", help="only copy/upload; emit no Prefect event"
+    )
+    publish.set_defaults(func=publish_command)
     return data
 
 
@@ -110,6 +126,40 @@ def check_command(args: argparse.Namespace) -> int:
             problem_lines(result.quarantine),
         )
     print(f"hash  sha256:{dataset_hash(result.pairs)}")
+    return 0
+
+
+def publish_command(args: argparse.Namespace) -> int:
+    """Run ``data publish``: 0 published (and the event sent, or said why not); 2 bad input;
+    1 published but the configured Prefect API did not answer."""
+    from qadapter.data.publish import emit_arrived, publish_file
+
+    try:
+        p = publish_file(args.source, args.dest)
+    except DataError as exc:
+        return error(str(exc))
+    except OSError as exc:
+        return error(
+            f"cannot publish {exc.filename or args.source}: {exc.strerror or exc}; "
+            "check the paths and their permissions"
+        )
+    state = "already there" if p.existed else "published"
+    print(redact(f"{state}  {p.uri}  ({p.bytes} bytes, sha256:{p.sha256})"))
+    if args.no_event:
+        print("event not sent (--no-event)")
+        return 0
+    try:
+        event_id = emit_arrived(p)
+    except DataError as exc:
+        error(str(exc))
+        return 1
+    if event_id is None:
+        print(
+            "event not sent: no Prefect API configured (set PREFECT_API_URL); the scheduled "
+            "run of recustomize/hh-watch will pick the file up"
+        )
+    else:
+        print(f"event preference-data.arrived sent (id {event_id})")
     return 0
 
 
