@@ -35,6 +35,22 @@ def _error(msg: str, code: int = 2) -> int:
     return code
 
 
+def adapter_path(ref: str) -> str:
+    """An adapter argument as a directory: a registry reference (``models:/NAME/3``,
+    ``models:/NAME@champion``) is downloaded through MLflow (:mod:`qadapter.registry`); a path
+    is kept. Also lets ``models:/`` parents of any adapter resolve."""
+    from .registry import install, resolve_adapter
+
+    install()
+    return str(resolve_adapter(ref))
+
+
+ADAPTER_HELP = (
+    "adapter directory written by `qadapter train`, or a registered version: "
+    "models:/hh-qadapter/3 or models:/hh-qadapter@champion"
+)
+
+
 def add_config_flags(parser, cls, *, only=None, defaults=None) -> None:
     """One ``--flag`` per CLI field of a config dataclass (type, choices, help from its metadata).
 
@@ -80,7 +96,7 @@ def add_generate(sub) -> None:
         help="generate with a customized model (eq. 6)",
         description="Sample from softmax((Q + alpha0 log pi1) / alpha_tilde).",
     )
-    p.add_argument("adapter", help="adapter directory written by `qadapter train`")
+    p.add_argument("adapter", help=ADAPTER_HELP)
     p.add_argument("--prompt", "-p", action="append", help="a user message (repeat for a batch)")
     p.add_argument("--prompts-file", help="a file with one prompt per line")
     p.add_argument("--base", help="base model (default: the one recorded in qadapter.json)")
@@ -95,6 +111,13 @@ def add_generate(sub) -> None:
 
 
 def cmd_generate(args) -> int:
+    from .registry import naming
+
+    with naming(args.adapter):
+        return _generate(args)
+
+
+def _generate(args) -> int:
     import json
 
     from .adapter import check_adapter_files, read_meta
@@ -115,6 +138,7 @@ def cmd_generate(args) -> int:
         prompts += [line.strip() for line in path.read_text().splitlines() if line.strip()]
     if not prompts:
         return _error("no prompt given; pass --prompt TEXT (repeatable) or --prompts-file FILE")
+    args.adapter = adapter_path(args.adapter)
     meta = read_meta(args.adapter)
     MethodConfig.from_meta(
         meta, alpha0=args.alpha0, alpha_tilde=args.alpha_tilde
@@ -151,14 +175,24 @@ def add_info(sub) -> None:
     p = sub.add_parser(
         "info", help="print an adapter's configuration and lineage (verifies its files)"
     )
-    p.add_argument("adapter")
+    p.add_argument("adapter", help=ADAPTER_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
 
 
 def cmd_info(args) -> int:
     """Configuration and lineage; a stacked adapter's chain is verified level by level (its
-    parents' content hashes), and a broken chain ends in one error line after what could be read."""
+    parents' content hashes), and a broken chain ends in one error line after what could be read.
+    A registry reference is shown with the directory it was downloaded to."""
+    from .registry import naming
+
+    with naming(args.adapter):
+        label = args.adapter
+        args.adapter = adapter_path(args.adapter)
+        return _info(args, label)
+
+
+def _info(args, label: str) -> int:
     import json
 
     from .adapter import check_adapter_files
@@ -181,7 +215,7 @@ def cmd_info(args) -> int:
     data = meta.get("data") or {}
     lora = meta.get("adapter", {})
     lines = [
-        f"adapter      {args.adapter}",
+        f"adapter      {label}" + (f"  ({args.adapter})" if label != args.adapter else ""),
         f"base         {meta['base_model']}  (hash {meta['base_hash'][:16]})",
         f"q model      {meta.get('q_model') or 'the base network + LoRA'}",
         f"head         {meta['head']}   LoRA r={lora.get('lora_r')} alpha={lora.get('lora_alpha')}",
@@ -248,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_info(sub)
     add_eval_parser(sub)
     add_data_parser(sub)
+    from .cli_models import add_models_parser
+
+    add_models_parser(sub)
     return parser
 
 

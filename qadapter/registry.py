@@ -223,13 +223,14 @@ def promote(name: str, version: str | int, *, client=None) -> dict:
 
 
 def describe_version(name: str, version: str | int, fields: dict, *, client=None) -> None:
-    """Set each field as a tag of the version and write them as its (markdown) description."""
+    """Set each field as a tag of the version (``str(value)``, ``none`` for None) and write them
+    as its markdown description (numbers to 6 significant digits)."""
     c = client or client_for()
     mv = get_version(name, str(version), client=c)
     v = str(mv.version)
     with _mlflow_errors(f"describing {name}/{v}"):
         for key, value in fields.items():
-            c.set_model_version_tag(name, v, key, redact(_shown(value)))
+            c.set_model_version_tag(name, v, key, redact("none" if value is None else str(value)))
         c.update_model_version(name, v, description=redact(description(name, v, fields)))
 
 
@@ -322,15 +323,20 @@ def _find_adapter(root: Path) -> Path:
     return found[0]
 
 
+def _complete(dest: Path, record: dict) -> bool:
+    try:
+        return json.loads((dest / MARKER).read_text()) == record
+    except (OSError, ValueError):
+        return False
+
+
 def _download(c, mv, dest: Path) -> Path:
     """``dest`` holding the version's files, downloaded unless a complete copy is there."""
     import mlflow.artifacts
 
     record = {"name": mv.name, "version": str(mv.version), "source": mv.source, "run_id": mv.run_id}
-    marker = dest / MARKER
-    with contextlib.suppress(OSError, ValueError):
-        if json.loads(marker.read_text()) == record:
-            return dest
+    if _complete(dest, record):
+        return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
     try:
@@ -343,8 +349,14 @@ def _download(c, mv, dest: Path) -> Path:
                 registry_uri=uri,
             )
         (tmp / MARKER).write_text(json.dumps(record))
-        shutil.rmtree(dest, ignore_errors=True)
-        os.replace(tmp, dest)
+        if _complete(dest, record):  # another process finished first
+            return dest
+        shutil.rmtree(dest, ignore_errors=True)  # a stale copy (another store's version)
+        try:
+            os.replace(tmp, dest)
+        except OSError:  # another process (a rank under a launcher) put it there first
+            if not _complete(dest, record):
+                raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest

@@ -1,0 +1,239 @@
+"""qadapter.registry against a real MLflow store (SQLite in tmp, real model versions).
+
+Adapters are random-LoRA adapters on the tiny base, saved with ``save_adapter`` and registered
+as a run's ``adapter`` artifact, the way the customize flow registers them. A resolved reference
+must give back the very adapter registered (its content hash), by number and by alias, with
+``models:/`` parents downloaded too; unknown names, versions and aliases are one line that says
+what exists.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from qadapter import registry as R
+from qadapter.adapter import AdapterConfig, QAdapter, load_adapter, save_adapter
+from qadapter.meta import adapter_hash, read_meta, verified_lineage
+from qadapter.models import load_base
+from qadapter.stack import Stack
+
+NAME = "hh-qadapter"
+
+
+def build_adapter(directory: Path, seed: int, *, parent: Path | None = None, ref=None) -> Path:
+    """A tiny-base adapter with random LoRA weights (seeded); on ``parent`` when given, recorded
+    with the parent reference ``ref`` (e.g. models:/NAME/1)."""
+    base = load_base("tiny")
+    stack = Stack.load(parent, base.model, base.content_hash) if parent else None
+    model = QAdapter(
+        base.model, AdapterConfig(head="residual", lora_r=2, lora_alpha=4), parent=stack
+    )
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.trainable_parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * 0.3)
+    meta = {"alpha0": 0.5 + seed / 10, "alpha_tilde": 0.7, "gamma": 0.9}
+    meta.update(base_model=base.name, base_hash=base.content_hash)
+    if ref:
+        meta["parent"] = ref
+    return save_adapter(model, directory, meta)
+
+
+def register(c, experiment: str, adapter_dir: Path, *, name=NAME, metrics=None, parent_run=None):
+    """A run holding the adapter as its ``adapter`` artifact, registered as a new version."""
+    tags = {"mlflow.parentRunId": parent_run} if parent_run else {}
+    run = c.create_run(experiment, tags=tags).info.run_id
+    for k, v in (metrics or {}).items():
+        c.log_metric(run, k, v)
+    c.log_artifacts(run, str(adapter_dir), "adapter")
+    if not c.search_registered_models(f"name = '{name}'"):
+        c.create_registered_model(name)
+    source = f"{c.get_run(run).info.artifact_uri}/adapter"
+    return str(c.create_model_version(name, source=source, run_id=run).version)
+
+
+class Store:
+    """A SQLite MLflow store in tmp with three registered versions of two adapters."""
+
+    def __init__(self, root: Path):
+        from mlflow import MlflowClient
+
+        self.root = root
+        self.uri = f"sqlite:///{root / 'mlflow.db'}"
+        self.c = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
+        self.exp = self.c.create_experiment("t", artifact_location=(root / "art").as_uri())
+        self.dirs = [build_adapter(root / f"a{i}", seed=i) for i in (1, 2)]
+        self.parent_run = self.c.create_run(self.exp).info.run_id
+        self.c.log_metric(self.parent_run, "winrate.harmless", 62.5)
+        self.c.log_metric(self.parent_run, "probe.delta", -1.25)
+        self.versions = [
+            register(self.c, self.exp, self.dirs[0], metrics={"final.loss": 0.75}),
+            register(
+                self.c,
+                self.exp,
+                self.dirs[1],
+                metrics={"final.loss": 0.5},
+                parent_run=self.parent_run,
+            ),
+            register(self.c, self.exp, self.dirs[0]),
+        ]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("registry")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+        mp.setenv("QADAPTER_CACHE", str(root / "cache"))
+        yield Store(root)
+
+
+@pytest.fixture
+def fresh_cache(store):
+    """No downloaded versions and nothing resolved yet in this process."""
+    shutil.rmtree(store.root / "cache" / "registry", ignore_errors=True)
+    R._RESOLVED.clear()
+    return store.root / "cache" / "registry"
+
+
+def test_parse_ref_accepts_four_forms_and_refuses_others(tmp_path):
+    assert R.parse_ref("models:/hh-qadapter/3") == R.Ref("hh-qadapter", "3", None)
+    assert R.parse_ref("models:/hh-qadapter@champion") == R.Ref("hh-qadapter", None, "champion")
+    assert R.parse_ref("hh-qadapter/12") == R.Ref("hh-qadapter", "12", None)
+    assert R.parse_ref("my.model@previous-champion").alias == "previous-champion"
+    assert str(R.parse_ref("hh-qadapter@champion")) == "models:/hh-qadapter@champion"
+    for bad in ("models:/hh-qadapter", "models:/a/b/3", "hh-qadapter/x", "@champion", ""):
+        with pytest.raises(R.RegistryError, match="models:/NAME/VERSION"):
+            R.parse_ref(bad)
+    assert R.is_model_ref("models:/x/1") and R.is_model_ref("x@champion")
+    (tmp_path / "out" / "3").mkdir(parents=True)
+    os.chdir(tmp_path)
+    try:  # an existing directory that looks like NAME/VERSION is a directory
+        assert not R.is_model_ref("out/3") and R.is_model_ref("models:/out/3")
+    finally:
+        os.chdir(Path(__file__).parent)
+    assert not R.is_model_ref(tmp_path) and not R.is_model_ref("runs/adapter")
+
+
+def test_set_alias_get_version_and_promote_twice(store):
+    c, (v1, v2, v3) = store.c, store.versions
+    R.set_alias(NAME, v2, "candidate", client=c)
+    assert str(R.get_version(NAME, "candidate", client=c).version) == v2
+    assert str(R.get_version(NAME, v3, client=c).version) == v3
+
+    assert R.promote(NAME, v1, client=c) == {"champion": v1, "previous-champion": None,
+                                             "changed": True}  # fmt: skip
+    assert R.promote(NAME, v2, client=c) == {"champion": v2, "previous-champion": v1,
+                                             "changed": True}  # fmt: skip
+    # the current champion again: nothing moves
+    assert R.promote(NAME, v2, client=c) == {"champion": v2, "previous-champion": v1,
+                                             "changed": False}  # fmt: skip
+    assert R.promote(NAME, v3, client=c)["previous-champion"] == v2
+    aliases = {a: str(v) for a, v in c.get_registered_model(NAME).aliases.items()}
+    assert (aliases["champion"], aliases["previous-champion"], aliases["candidate"]) == (v3, v2, v2)
+    R.promote(NAME, v2, client=c)  # back to v2 (v3 becomes previous) for the other tests
+    assert str(c.get_registered_model(NAME).aliases["previous-champion"]) == v3
+
+
+def test_describe_and_list_versions(store):
+    c, (v1, v2, v3) = store.c, store.versions
+    fields = {"alpha0": 0.125, "winrate.harmless": 61.23456789, "parent": None, "profile": "tiny"}
+    R.describe_version(NAME, v2, fields, client=c)
+    mv = c.get_model_version(NAME, v2)
+    assert {k: mv.tags[k] for k in fields} == {
+        "alpha0": "0.125",
+        "winrate.harmless": "61.23456789",
+        "parent": "none",
+        "profile": "tiny",
+    }
+    for row in ("| alpha0 | 0.125 |", "| winrate.harmless | 61.2346 |", "| parent | none |"):
+        assert row in mv.description
+    rows = {r["version"]: r for r in R.list_versions(NAME, client=c)}
+    assert list(rows) == [v1, v2, v3]
+    assert rows[v2]["tags"]["alpha0"] == "0.125"
+    # the version's run metrics over its parent run's (the flow's summary metrics)
+    assert rows[v2]["metrics"] == {
+        "final.loss": 0.5,
+        "winrate.harmless": 62.5,
+        "probe.delta": -1.25,
+    }
+    assert rows[v1]["metrics"] == {"final.loss": 0.75} and rows[v3]["metrics"] == {}
+    aliases = c.get_registered_model(NAME).aliases
+    for v, row in rows.items():
+        assert row["aliases"] == sorted(a for a, av in aliases.items() if str(av) == v)
+    assert rows[v2]["source"].endswith("/adapter") and rows[v2]["created"] > 0
+
+
+def test_resolve_by_version_and_alias_gives_the_registered_adapter(store, fresh_cache, monkeypatch):
+    v1, v2, _ = store.versions
+    got1 = R.resolve_adapter(f"models:/{NAME}/{v1}")
+    assert got1 == fresh_cache / NAME / v1 and adapter_hash(got1) == adapter_hash(store.dirs[0])
+    R.set_alias(NAME, v2, "candidate", client=store.c)
+    got2 = R.resolve_adapter(f"{NAME}@candidate")
+    assert adapter_hash(got2) == adapter_hash(store.dirs[1]) != adapter_hash(got1)
+    assert R.pinned(f"{NAME}@candidate") == f"models:/{NAME}/{v2}"
+
+    import mlflow.artifacts
+
+    calls = []
+    real = mlflow.artifacts.download_artifacts
+    monkeypatch.setattr(mlflow.artifacts, "download_artifacts", lambda **k: calls.append(k))
+    assert R.resolve_adapter(f"models:/{NAME}/{v1}") == got1  # cached: no download
+    assert calls == []
+    (got1 / R.MARKER).write_text('{"source": "elsewhere"}')  # another store's version 1
+    monkeypatch.setattr(mlflow.artifacts, "download_artifacts", lambda **k: calls.append(k) or
+                        real(**k))  # fmt: skip
+    assert adapter_hash(R.resolve_adapter(f"models:/{NAME}/{v1}")) == adapter_hash(store.dirs[0])
+    assert len(calls) == 1
+    assert R.resolve_adapter(store.dirs[0]) == store.dirs[0]  # a directory is itself
+
+
+def test_stacked_adapter_whose_parent_is_a_registry_reference(store, fresh_cache):
+    v1 = store.versions[0]
+    parent_dir = R.resolve_adapter(f"models:/{NAME}/{v1}")
+    child = build_adapter(
+        store.root / "child", seed=5, parent=parent_dir, ref=f"models:/{NAME}/{v1}"
+    )
+    assert read_meta(child)["parent"] == f"models:/{NAME}/{v1}"
+    v_child = register(store.c, store.exp, child, name="stacked")
+
+    shutil.rmtree(fresh_cache)  # nothing downloaded: the parent must come from the registry too
+    R._RESOLVED.clear()
+    got = R.resolve_adapter(f"models:/stacked/{v_child}")
+    assert (fresh_cache / NAME / v1 / "qadapter.json").is_file()
+    chain = verified_lineage(got)  # through the installed models:/ resolver
+    assert [adapter_hash(d) for d, _ in chain] == [adapter_hash(store.dirs[0]), adapter_hash(child)]
+    base = load_base("tiny")
+    assert Stack.load(got, base.model, base.content_hash).depth == 2
+
+
+def test_unknown_names_versions_aliases_and_store_are_one_line(store, tmp_path):
+    v1, v2, v3 = store.versions
+    cases = {
+        f"models:/{NAME}/99": f"has no version 99 (versions: {v1}, {v2}, {v3})",
+        f"models:/{NAME}@gold": "has no alias 'gold' (aliases: ",
+        "models:/nope/1": f"no registered model 'nope' in sqlite:///{store.root}",
+    }
+    for ref, expected in cases.items():
+        with pytest.raises(R.RegistryError) as e:
+            R.resolve_adapter(ref)
+        assert expected in str(e.value) and "\n" not in str(e.value)
+    missing = tmp_path / "none.db"
+    with pytest.raises(R.RegistryError, match="no MLflow tracking store at .*none.db"):
+        R.resolve_adapter(f"models:/{NAME}/1", tracking_uri=f"sqlite:///{missing}")
+    assert not missing.exists()  # not created by looking
+
+
+def test_base_mismatch_names_the_reference(store, fresh_cache):
+    ref = f"models:/{NAME}/{store.versions[0]}"
+    path = R.resolve_adapter(ref)
+    base = load_base("tiny")
+    with pytest.raises(R.AdapterError) as e, R.naming(ref):
+        load_adapter(path, base.model, "0" * 64)
+    msg = str(e.value)
+    assert msg.startswith(f"{ref} (downloaded to {path}): adapter was trained on base")
