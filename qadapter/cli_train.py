@@ -50,7 +50,8 @@ def add_train(sub) -> None:
     )
     p.add_argument(
         "--parent",
-        help="stack on this adapter directory: its customized policy is this adapter's base "
+        help="stack on this adapter (a directory, or models:/NAME/VERSION / models:/NAME@ALIAS, "
+        "recorded pinned to its version): its customized policy is this adapter's base "
         "(default base: the parent's)",
     )
     p.add_argument("--format", default="auto", help="data format: auto, hh, trl, dsp")
@@ -133,10 +134,19 @@ def cmd_train(args) -> int:
     cfg = train_config(args)
     out = Path(args.output)
     check_output_path(out)
+    from .registry import naming
+
+    args.parent_ref = None
     if args.parent:  # a missing or changed lineage fails before any data or model loads
         from .meta import verified_lineage
+        from .registry import install, is_model_ref, pinned, resolve_adapter
 
-        lineage = verified_lineage(args.parent)
+        install()
+        with naming(args.parent):
+            if is_model_ref(args.parent):  # recorded as models:/NAME/VERSION in qadapter.json
+                ref, args.parent = args.parent, str(resolve_adapter(args.parent))
+                args.parent_ref = pinned(ref)
+            lineage = verified_lineage(args.parent)
         args.base = args.base or lineage[0][1]["base_model"]
     if args.resume and not complete_checkpoints(out):
         raise CheckpointError(
@@ -145,7 +155,8 @@ def cmd_train(args) -> int:
         )
     created = not out.exists()
     try:
-        return _train(args, cfg, out)
+        with naming(args.parent_ref or ""):  # a base mismatch names the registry reference
+            return _train(args, cfg, out)
     except BaseException:
         _remove_if_created(out, created)
         raise
@@ -237,6 +248,8 @@ def _train(args, cfg, out: Path) -> int:
             },
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+        if args.parent_ref:
+            meta["parent"] = args.parent_ref
         result = train(
             model,
             base.tokenizer,

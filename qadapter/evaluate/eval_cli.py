@@ -25,7 +25,8 @@ def add_eval_parser(subparsers) -> None:
     p.add_argument(
         "target",
         metavar="ADAPTER_OR_BASE",
-        help="adapter directory, or a base name/dir (e.g. smollm2-135m-instruct)",
+        help="adapter directory, a registered adapter (models:/hh-qadapter/3, "
+        "models:/hh-qadapter@champion), or a base name/dir (e.g. smollm2-135m-instruct)",
     )
     p.add_argument(
         "--suite",
@@ -79,14 +80,24 @@ def cmd_eval(args) -> int:
 
     if importlib.util.find_spec("lm_eval") is None:
         raise ValueError("qadapter eval needs lm-evaluation-harness; install qadapter[eval]")
-    from .benchmarks import format_table, run_suite
-
     if args.limit is not None and args.limit <= 0:
         raise ValueError(f"--limit must be a positive number of documents, got {args.limit}")
     if args.batch_size <= 0:
         raise ValueError(f"--batch-size must be positive, got {args.batch_size}")
+    from ..registry import install, is_model_ref, naming, resolve_adapter
+
+    install()  # models:/ parents of a stacked adapter
+    label = args.target
+    with naming(label):
+        target = str(resolve_adapter(label)) if is_model_ref(label) else label
+        return _run(args, target, label)
+
+
+def _run(args, target: str, label: str) -> int:
+    from .benchmarks import format_table, run_suite
+
     summary = run_suite(
-        args.target,
+        target,
         args.suite,
         args.limit,
         output_dir=args.output,
@@ -100,8 +111,9 @@ def cmd_eval(args) -> int:
     if args.json:
         print(json.dumps({k: v for k, v in summary.items() if k != "items"}, indent=2))
     else:
+        shown = summary["adapter"] if label == target else f"{label} ({summary['adapter']})"
         what = (
-            f"adapter {summary['adapter']} on {summary['base']}"
+            f"adapter {shown} on {summary['base']}"
             if summary["adapter"]
             else f"base {summary['base']}"
         )

@@ -24,7 +24,8 @@ lm-eval's conventions, followed exactly:
 Requests are sorted by length (longest first), batched (right padding for scoring, left padding
 for generation) and returned in their original order.
 
-Model args: ``base=NAME`` (default the embedded SmolLM2), ``adapter=DIR``, ``alpha0``,
+Model args: ``base=NAME`` (default the embedded SmolLM2), ``adapter=DIR`` (or a registered
+version, ``models:/hh-qadapter/3`` / ``models:/hh-qadapter@champion``), ``alpha0``,
 ``alpha_tilde`` (override the adapter's), ``batch_size`` (default 8), ``max_length`` (default the
 model's ``max_position_embeddings``).
 """
@@ -136,12 +137,16 @@ class QAdapterLM(LM):
             else load_base(str(base), device=device or "cpu", dtype=getattr(torch, str(dtype)))
         )
         adapter = None if adapter in (None, "", "none", "None") else adapter
-        self.policy = Policy(
-            loaded,
-            adapter,
-            alpha0=None if alpha0 is None else float(alpha0),
-            alpha_tilde=None if alpha_tilde is None else float(alpha_tilde),
-        )
+        from ..registry import install, naming, resolve_adapter
+
+        install()  # models:/ parents of a stacked adapter
+        with naming(adapter or ""):
+            self.policy = Policy(
+                loaded,
+                None if adapter is None else str(resolve_adapter(adapter)),
+                alpha0=None if alpha0 is None else float(alpha0),
+                alpha_tilde=None if alpha_tilde is None else float(alpha_tilde),
+            )
         self.tokenizer = loaded.tokenizer
         self.batch_size = int(batch_size or DEFAULT_BATCH_SIZE)
         if self.batch_size <= 0:
