@@ -1,0 +1,127 @@
+"""``qadapter serve``: flags, start-up (one base, the adapters on it), and uvicorn.
+
+    qadapter serve [--base NAME] [--adapter NAME=DIR_OR_REF ...] [--host 127.0.0.1] [--port 8000]
+                   [--max-batch 8] [--max-tokens 256] [--tracking-uri URI]
+
+Every ``--adapter`` is loaded before the server listens (a bad one is one error line and exit 2);
+registry references given there are resolved once, at start. ``--base`` defaults to the base
+recorded in the first adapter's ``qadapter.json`` (the embedded SmolLM2 without adapters).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..models import EMBEDDED
+
+DEFAULT_PORT = 8000
+
+
+def add_serve_arguments(p) -> None:
+    p.add_argument("--base", help="base model (default: the first adapter's recorded base)")
+    p.add_argument(
+        "--adapter",
+        action="append",
+        default=[],
+        metavar="NAME=DIR_OR_REF",
+        help="serve an adapter directory or registry reference (hh-qadapter@champion, "
+        "hh-qadapter/3) under NAME; repeatable",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument(
+        "--max-batch", type=int, default=8, help="requests decoded together at most (default 8)"
+    )
+    p.add_argument(
+        "--max-tokens", type=int, default=256, help="max_tokens of requests that give none"
+    )
+    p.add_argument("--tracking-uri", help="MLflow tracking URI for registry references")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+
+def add_serve_parser(sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="OpenAI-compatible server for adapters on one shared base",
+        description="Serve /v1/chat/completions and /v1/models; several adapters share one "
+        "base model in memory and are chosen per request by model name.",
+    )
+    add_serve_arguments(p)
+    p.set_defaults(func=cmd_serve)
+
+
+def adapter_directory(ref: str, tracking_uri: str | None = None) -> Path:
+    """A ``--adapter`` value as a directory: itself, or the registry's download of it."""
+    from ..meta import AdapterError
+    from .catalog import UnknownModel, is_reference, resolve_reference
+
+    path = Path(ref)
+    if path.is_dir():
+        return path
+    if is_reference(ref):
+        try:
+            return resolve_reference(ref, tracking_uri)
+        except UnknownModel as e:
+            raise AdapterError(f"--adapter {ref}: {e}") from None
+    raise AdapterError(
+        f"--adapter {ref}: no such directory and not a registry reference; pass an adapter "
+        "directory or NAME/VERSION, NAME@ALIAS"
+    )
+
+
+def build_engine(
+    base: str | None,
+    adapters: list[str],
+    *,
+    max_batch: int = 8,
+    tracking_uri: str | None = None,
+):
+    """Load the base once and every ``NAME=REF`` adapter on it; an :class:`Engine` (not started)."""
+    from ..meta import read_meta
+    from ..models import load_base
+    from .catalog import base_served, load_adapter_served, parse_adapter_arg
+    from .engine import Engine
+
+    pairs = [parse_adapter_arg(a) for a in adapters]
+    names = [n for n, _ in pairs]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise ValueError(f"--adapter: the name {dup!r} is given twice; give each a unique NAME")
+    dirs = [(n, adapter_directory(r, tracking_uri), r) for n, r in pairs]
+    base_name = base or (read_meta(dirs[0][1])["base_model"] if dirs else EMBEDDED)
+    b = load_base(base_name)
+    served = base_served(b, (base_name,))
+    taken = {s.name for s in served}
+    for name, directory, ref in dirs:
+        if name in taken:
+            raise ValueError(f"--adapter {name}=...: {name!r} is the base's name; pick another")
+        served.append(load_adapter_served(name, directory, b, source=ref))
+    return Engine(b, served, max_batch=max_batch, tracking_uri=tracking_uri)
+
+
+def cmd_serve(args) -> int:
+    import logging
+
+    import uvicorn
+
+    from ..errors import error_line, user_errors
+    from .server import create_app
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
+    try:
+        if not 0 <= args.port <= 65535:
+            raise ValueError(f"--port {args.port}: expected 0..65535")
+        if args.max_batch < 1 or args.max_tokens < 1:
+            raise ValueError("--max-batch and --max-tokens must be >= 1")
+        engine = build_engine(
+            args.base, args.adapter, max_batch=args.max_batch, tracking_uri=args.tracking_uri
+        )
+    except user_errors() as e:
+        print(error_line(e), file=sys.stderr)
+        return 2
+    names = ", ".join(f"{s.name} ({s.kind})" for s in engine.models.values())
+    print(f"qadapter serve: {names} on http://{args.host}:{args.port}", file=sys.stderr)
+    app = create_app(engine, default_max_tokens=args.max_tokens)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
