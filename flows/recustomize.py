@@ -1,0 +1,332 @@
+"""``recustomize``: when new preference data lands, train a level stacked on the champion, gate it.
+
+    prefect deployment run recustomize/hh-watch                           # check the location now
+    prefect deployment run recustomize/hh-watch --param location=s3://bucket/prefs
+    qadapter data publish new.jsonl s3://bucket/prefs                     # triggers a run
+
+Runs on the deployment's schedule and on every ``preference-data.arrived`` event
+(``qadapter data publish``; the trigger is in ``prefect.yaml``; docs/recustomize.md). Steps:
+
+1. Validate every file under ``location`` (directory or ``s3://`` prefix) with the data layer;
+   bad records are quarantined (``<state>/recustomize/quarantine``) and counted.
+2. Files whose content hash a registered version of ``hh-qadapter`` was trained on (its
+   ``data_hash`` / ``data_files`` tags) are skipped. Nothing new: the run says so and ends.
+3. The new pairs (de-duplicated, seeded hash split into train / held-out) train one Q-Adapter
+   stacked on the ``champion`` (on pi1, the helpful-base stage, when there is none).
+4. It is judged against the champion (general probe of the whole stack vs pi1; helpful and
+   new-preference win rates vs the champion with reward-model judges; harmless win rate vs pi1
+   reported), registered, and given the ``candidate`` alias only if it passes the gates;
+   otherwise tagged ``rejected`` with the reasons. ``champion`` is never moved here.
+
+One run at a time: the deployment's concurrency limit, and a lock in the state directory for
+runs started otherwise. A crash leaves the registry as it was (or a ``pending`` version the next
+run finishes); the next run resumes training from the level's checkpoints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Literal, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.runtime import flow_run  # noqa: E402
+
+from qadapter.secrets import redact  # noqa: E402
+from tasks import lifecycle, tracking  # noqa: E402
+from tasks import recustomize as R  # noqa: E402
+from tasks import stages as T  # noqa: E402
+from tasks.common import result_options, retry_delays, retry_on_outside_errors, workdir  # noqa: E402
+from tasks.experiment import data_hashes, experiment  # noqa: E402
+from tasks.watch import StageProgress, quiet_libraries, total_steps  # noqa: E402
+
+# inputs are pair lists and configs: no input-hash caching (the level's work directory resumes)
+OUTSIDE = dict(
+    retries=2,
+    retry_delay_seconds=retry_delays(),
+    retry_condition_fn=retry_on_outside_errors,
+    cache_policy=NO_CACHE,
+)
+scan = task(name="scan", **OUTSIDE)(R.scan)
+train_level = task(name="train-level", **OUTSIDE)(R.train_level)
+evaluate_level = task(name="evaluate-level", **OUTSIDE)(R.evaluate_level)
+
+
+def watched(location: Optional[str]) -> str:
+    """The location parameter, else ``$QADAPTER_WATCH``, else ``<state>/incoming``."""
+    return location or os.environ.get("QADAPTER_WATCH") or str(tracking.state_dir() / "incoming")
+
+
+@contextlib.contextmanager
+def run_lock(timeout_s: float, log):
+    """The state directory's recustomize lock, waiting up to ``timeout_s`` for another run."""
+    from qadapter.errors import LockError
+    from qadapter.lock import output_lock
+
+    directory = tracking.state_dir() / "recustomize"
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            lock = output_lock(directory)
+            lock.__enter__()
+            break
+        except LockError as e:
+            if time.monotonic() > deadline:
+                raise
+            log.info("waiting for another recustomize run: %s", e)
+            time.sleep(2.0)
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _files_rows(d: R.Discovery) -> list[dict]:
+    kinds = (("new", d.new), ("already trained", d.trained), ("no valid pair", d.empty))
+    return [
+        {
+            "file": redact(f.uri),
+            "status": kind,
+            "pairs": f.loaded,
+            "quarantined": f.quarantined,
+            "reasons": ", ".join(f"{k} {v}" for k, v in f.reasons.items()),
+            "data_hash": (f.data_hash or "")[:16],
+        }
+        for kind, files in kinds
+        for f in files
+    ]
+
+
+@flow(
+    name="recustomize",
+    on_cancellation=[lifecycle.on_cancellation],
+    on_crashed=[lifecycle.on_crashed],
+)
+def recustomize(
+    location: Optional[str] = None,
+    profile: Literal["smol", "paper", "tiny"] = "smol",
+    max_probe_drop: float = 5.0,
+    max_helpful_loss: float = 10.0,
+    min_new_winrate: float = 55.0,
+    test_fraction: float = 0.2,
+    alpha0: Optional[float] = None,
+    alpha_tilde: Optional[float] = None,
+    epochs: Optional[int] = None,
+    max_steps: Optional[int] = None,
+    lock_timeout_s: float = 3600.0,
+    event_sha256: Optional[str] = None,
+) -> dict:
+    log = get_run_logger()
+    gates = R.Gates(float(max_probe_drop), float(max_helpful_loss), float(min_new_winrate))
+    cfg = experiment(
+        profile, alpha0=alpha0, alpha_tilde=alpha_tilde, epochs=epochs, max_steps=max_steps
+    )
+    where = watched(location)
+    if event_sha256:
+        log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])
+    with run_lock(lock_timeout_s, log):
+        return _recustomize(where, cfg, gates, test_fraction, log)
+
+
+def _recustomize(where: str, cfg, gates: R.Gates, test_fraction: float, log) -> dict:
+    from qadapter import registry
+    from qadapter.data import dataset_hash
+    from qadapter.data.hashing import pair_digest
+
+    c = tracking.client()
+    files = scan(where, tracking.state_dir() / "recustomize" / "quarantine")
+    versions = R.registered(c, registry.MODEL)
+    d = R.discover(files, R.trained_hashes([v["tags"] for v in versions]))
+    summary = d.summary()
+    for f in d.empty:
+        log.warning(
+            "%s: no valid pair (%d quarantined: %s); nothing to train on",
+            redact(f.uri),
+            f.quarantined,
+            ", ".join(f"{k} {v}" for k, v in f.reasons.items()) or "-",
+        )
+    if files:
+        create_table_artifact(_files_rows(d), key="recustomize-files", description=redact(where))
+    log.info(
+        "%s: %d file(s): %d new (%d pairs), %d already trained, %d without a valid pair; "
+        "%d record(s) quarantined",
+        redact(where),
+        summary["files"],
+        summary["new_files"],
+        summary["new_pairs"],
+        summary["trained_files"],
+        summary["empty_files"],
+        summary["quarantined"],
+    )
+    if not d.new:
+        message = f"nothing new under {redact(where)}: no adapter trained"
+        log.info(message)
+        create_markdown_artifact(
+            f"# Re-customization\n\n{message}.\n\n{_counts(summary)}", key="recustomize-summary"
+        )
+        return {"trained": False, "location": redact(where), **summary}
+
+    pairs = R.new_pairs(d.new)
+    train, test = R.split_new(pairs, [pair_digest(p) for p in pairs], test_fraction, cfg.train.seed)
+    data_hash = dataset_hash(pairs)
+    champion = R.alias_of(versions, "champion")
+    parent = tracking.start_parent(
+        tags={
+            "mlflow.runName": f"recustomize-{cfg.profile}-{flow_run.get_name() or 'local'}",
+            "prefect.flow_run_id": str(flow_run.get_id() or "local"),
+            "git.commit": tracking.git_commit(),
+            "profile": cfg.profile,
+        },
+        params={"profile": cfg.profile, "location": where, "gates": R.as_json(gates)},
+    )
+    try:
+        out = _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent)
+        tracking.end_run(parent)
+    except BaseException as e:
+        tracking.end_run(parent, e)
+        raise
+    create_markdown_artifact(_report(out, summary, gates), key="recustomize-summary")
+    return {"trained": True, "location": redact(where), **summary, **out}
+
+
+def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent) -> dict:
+    from qadapter import registry
+    from qadapter.data import dataset_hash
+    from qadapter.meta import adapter_hash, verified_lineage
+    from qadapter.serving.pyfunc import log_adapter_model
+
+    log = get_run_logger()
+    if champion:
+        parent_ref = f"models:/{registry.MODEL}/{champion}"
+        champion_dir = str(registry.resolve_adapter(parent_ref))
+        base_name = verified_lineage(champion_dir)[0][1]["base_model"]
+        parent_hash = adapter_hash(champion_dir)
+        log.info("stacking on the champion %s (depth %d)", parent_ref, _depth(champion_dir))
+    else:
+        parent_ref, champion_dir = None, None
+        hb = T.helpful_base.with_options(**result_options())(cfg, data_hashes(cfg), parent)
+        base_name, parent_hash = hb["base_path"], hb["base_hash"]
+        log.info("no champion: training on pi1 (%s)", base_name)
+    key = R.level_key(data_hash, parent_hash, cfg.train.to_dict())
+    out = workdir(key)
+    t = cfg.train
+    steps = total_steps(len(train), t.batch_size, t.epochs, t.max_steps)
+    with tracking.StageRun(parent, "recustomize", key) as run, quiet_libraries():
+        run.params({"train": t.to_dict(), "parent": parent_ref or "none", "pairs": len(train)})
+        level = train_level(
+            base_name,
+            champion_dir,
+            parent_ref,
+            train,
+            dataset_hash(test) if test else None,
+            t,
+            out / "adapter",
+            callbacks=[run.metrics, StageProgress("train-level", steps or None)],
+        )
+        metrics = evaluate_level(
+            base_name, champion_dir, level["adapter_dir"], train, test, cfg, out
+        )
+        run.summary({k: v for k, v in metrics.items() if k != "judged"})
+        reasons = R.gate(metrics, gates)
+        tags = {
+            "alpha0": t.method.alpha0,
+            "alpha_tilde": t.method.alpha_tilde,
+            "data_hash": data_hash,
+            R.FILES_TAG: ",".join(f.data_hash for f in d.new),
+            "base_hash": level["base_hash"],
+            "parent": parent_ref or "none",
+            "parent_hash": adapter_hash(champion_dir) if champion_dir else "none",
+            "profile": cfg.profile,
+            "winrate.harmless": metrics["winrate.harmless"],
+            "winrate.new_vs_champion": metrics["winrate.new_vs_champion"],
+            "winrate.helpful_vs_champion": metrics["winrate.helpful_vs_champion"],
+            "probe.delta": metrics["probe.delta"],
+            "kl.general": metrics["kl.general"],
+            "pairs": len(pairs),
+        }
+        version = R.pending_version(versions, data_hash, parent_ref or "none")
+        if version is None:
+            source = log_adapter_model(run.c, run.run_id, level["adapter_dir"])
+            version = _create_version(run.c, source, run.run_id, {**tags, R.STATUS: "pending"})
+        else:
+            log.info("finishing %s/%s, registered by an earlier run", registry.MODEL, version)
+        status = "rejected" if reasons else "candidate"
+        fields = {**tags, R.STATUS: status}
+        if reasons:
+            fields["rejected"] = "; ".join(reasons)
+        registry.describe_version(registry.MODEL, version, fields, client=run.c)
+        if not reasons:
+            registry.set_alias(registry.MODEL, version, "candidate", client=run.c)
+    log.info(
+        "%s/%s: %s%s",
+        registry.MODEL,
+        version,
+        status,
+        f" ({'; '.join(reasons)})" if reasons else "",
+    )
+    return {
+        "version": version,
+        "status": status,
+        "reasons": reasons,
+        "parent": parent_ref or "none",
+        "metrics": metrics,
+        "adapter_dir": level["adapter_dir"],
+        "steps": level["steps"],
+    }
+
+
+def _create_version(c, source: str, run_id: str, tags: dict) -> str:
+    from mlflow.exceptions import MlflowException
+
+    from qadapter import registry
+
+    with contextlib.suppress(MlflowException):
+        c.create_registered_model(registry.MODEL)
+    mv = c.create_model_version(
+        registry.MODEL, source=source, run_id=run_id, tags={k: str(v) for k, v in tags.items()}
+    )
+    return str(mv.version)
+
+
+def _depth(adapter_dir: str) -> int:
+    from qadapter.meta import verified_lineage
+
+    return len(verified_lineage(adapter_dir))
+
+
+def _counts(s: dict) -> str:
+    return (
+        f"| files | new | already trained | no valid pair | new pairs | quarantined |\n"
+        f"|---|---|---|---|---|---|\n| {s['files']} | {s['new_files']} | {s['trained_files']} "
+        f"| {s['empty_files']} | {s['new_pairs']} | {s['quarantined']} |\n"
+    )
+
+
+def _report(out: dict, summary: dict, gates: R.Gates) -> str:
+    m = out["metrics"]
+    verdict = (
+        "candidate" if out["status"] == "candidate" else "rejected: " + "; ".join(out["reasons"])
+    )
+    return (
+        f"# Re-customization: hh-qadapter/{out['version']} ({verdict})\n\n"
+        f"Stacked on `{out['parent']}`.\n\n{_counts(summary)}\n"
+        "| gate | value | threshold |\n|---|---|---|\n"
+        f"| general probe delta vs pi1 (points) | {m['probe.delta']:.2f} | "
+        f">= -{gates.max_probe_drop:g} |\n"
+        f"| helpful win rate vs champion (%) | {m['winrate.helpful_vs_champion']:.1f} | "
+        f">= {50 - gates.max_helpful_loss:g} |\n"
+        f"| new-preference win rate vs champion (%) | {m['winrate.new_vs_champion']:.1f} | "
+        f">= {gates.min_new_winrate:g} |\n"
+        f"| harmless win rate vs pi1 (%, reported) | {m['winrate.harmless']:.1f} | - |\n"
+    )
+
+
+if __name__ == "__main__":
+    print(recustomize(location=sys.argv[1] if len(sys.argv) > 1 else None, profile="tiny"))

@@ -1,0 +1,426 @@
+"""Re-customization's work: find preference data no adapter was trained on, train a level stacked
+on the champion, judge it against the champion, and gate it.
+
+Pure decisions (hand-testable, no I/O): :func:`trained_hashes`, :func:`discover`,
+:func:`split_new`, :func:`pending_version`, :func:`gate`. The rest calls the library (data layer,
+``qadapter.stack``, ``qadapter.train``, the evaluation code) and the registry.
+
+Identity of data: a watched file's *content hash* is :func:`qadapter.data.dataset_hash` of its
+valid pairs (independent of file format, order and bad records). A registered version records the
+hash of everything it was trained on (``data_hash``) and of each file that went in
+(``data_files``, comma-separated); a file whose hash is in either was trained on, whether that
+version became a candidate or was rejected: the same data never trains twice.
+
+Crash safety: the level is trained in ``<state>/runs/recustomize-<key>`` where the key covers the
+data hash, the parent's content hash and the training settings, so a retried run resumes from its
+checkpoints. The version is registered with ``recustomize.status=pending`` and only then gated;
+a run that died in between finds that pending version (:func:`pending_version`) and finishes it
+instead of registering another. Aliases other than ``candidate`` are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from qadapter.config import check_fields, setting
+
+STATUS = "recustomize.status"  # pending | candidate | rejected
+FILES_TAG = "data_files"
+
+
+# ---- pure decisions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One watched file after validation: its content hash (None when no pair is valid)."""
+
+    uri: str
+    data_hash: str | None
+    loaded: int
+    quarantined: int
+    deduplicated: int = 0
+    reasons: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    new: tuple[FileCheck, ...]  # valid pairs, never trained on
+    trained: tuple[FileCheck, ...]  # already in a registered version's lineage
+    empty: tuple[FileCheck, ...]  # no valid pair (everything quarantined)
+
+    def summary(self) -> dict:
+        def count(files):
+            return sum(f.quarantined for f in files)
+
+        everything = self.new + self.trained + self.empty
+        return {
+            "files": len(everything),
+            "new_files": len(self.new),
+            "trained_files": len(self.trained),
+            "empty_files": len(self.empty),
+            "new_pairs": sum(f.loaded for f in self.new),
+            "quarantined": count(everything),
+        }
+
+
+def trained_hashes(version_tags: Sequence[dict]) -> set[str]:
+    """Every data hash a registered version was trained on (``data_hash`` and ``data_files``).
+
+    A ``pending`` version (registered, gating unfinished: its run died) does not count: the next
+    run finishes it (:func:`pending_version`) instead of skipping its data.
+    """
+    out: set[str] = set()
+    for tags in version_tags:
+        if tags.get(STATUS) == "pending":
+            continue
+        if tags.get("data_hash") and tags["data_hash"] != "none":
+            out.add(tags["data_hash"])
+        out.update(h for h in tags.get(FILES_TAG, "").split(",") if h)
+    return out
+
+
+def discover(files: Sequence[FileCheck], trained: set[str]) -> Discovery:
+    """Sort files into new / already trained / empty; two files with one hash count once."""
+    new, done, empty, seen = [], [], [], set()
+    for f in files:
+        if f.data_hash is None:
+            empty.append(f)
+        elif f.data_hash in trained or f.data_hash in seen:
+            done.append(f)
+        else:
+            seen.add(f.data_hash)
+            new.append(f)
+    return Discovery(tuple(new), tuple(done), tuple(empty))
+
+
+def split_new(pairs: Sequence, digests: Sequence[str], test_fraction: float, seed: int):
+    """(train, test) by a seeded hash of each pair's digest; with >= 2 pairs both sides get at
+    least one (the pairs with the smallest salted hash move). Deterministic in content."""
+    salted = [hashlib.sha256(f"{seed}\n{d}".encode()).hexdigest() for d in digests]
+    order = sorted(range(len(pairs)), key=lambda i: salted[i])
+    n_test = round(len(pairs) * test_fraction)
+    if len(pairs) >= 2:
+        n_test = min(max(n_test, 1), len(pairs) - 1)
+    test_ids = set(order[:n_test])
+    train = [p for i, p in enumerate(pairs) if i not in test_ids]
+    test = [p for i, p in enumerate(pairs) if i in test_ids]
+    return train, test
+
+
+def pending_version(versions: Sequence[dict], data_hash: str, parent: str) -> str | None:
+    """A version registered for this data on this parent whose gating never finished."""
+    for v in versions:
+        t = v["tags"]
+        if t.get(STATUS) == "pending" and t.get("data_hash") == data_hash:
+            if t.get("parent") == parent:
+                return str(v["version"])
+    return None
+
+
+@dataclass(frozen=True)
+class Gates:
+    """What a re-customized level must show to become the ``candidate`` (win rates in %)."""
+
+    max_probe_drop: float = setting(
+        5.0, "largest general-probe drop of the whole stack vs pi1 (points)", lo=0, hi=100
+    )
+    max_helpful_loss: float = setting(
+        10.0, "helpful win rate vs the champion may be at most this far below 50", lo=0, hi=50
+    )
+    min_new_winrate: float = setting(
+        55.0, "win rate vs the champion on the new preference's held-out prompts", lo=0, hi=100
+    )
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+def gate(metrics: dict, gates: Gates) -> list[str]:
+    """Reasons the candidate fails (empty: it passes). ``metrics``: ``probe.delta`` (points,
+    customized - pi1), ``winrate.helpful_vs_champion`` and ``winrate.new_vs_champion`` (%)."""
+    reasons = []
+    drop = -metrics["probe.delta"]
+    if drop > gates.max_probe_drop:
+        reasons.append(f"general probe dropped {drop:.2f} points > {gates.max_probe_drop:g}")
+    helpful = metrics["winrate.helpful_vs_champion"]
+    if helpful < 50.0 - gates.max_helpful_loss:
+        reasons.append(
+            f"helpful win rate vs champion {helpful:.1f}% < {50.0 - gates.max_helpful_loss:g}%"
+        )
+    new = metrics["winrate.new_vs_champion"]
+    if not new >= gates.min_new_winrate:  # NaN (nothing judged) fails too
+        reasons.append(f"new-preference win rate {new:.1f}% < {gates.min_new_winrate:g}%")
+    return reasons
+
+
+# ---- data and registry ----------------------------------------------------------------------
+
+
+def scan(location: str, quarantine_dir: Path) -> list[FileCheck]:
+    """Validate every data file under ``location`` (directory or s3:// prefix), one by one."""
+    from qadapter.data import DataError, dataset_hash, load_preferences
+    from qadapter.data.sources import list_source
+
+    try:
+        entries = list_source(location).entries
+    except DataError as e:
+        if str(e).startswith(("no data files", "source not found")):
+            return []  # an empty watched location: nothing arrived yet
+        raise
+    out = []
+    for entry in entries:
+        q = quarantine_dir / (hashlib.sha256(entry.name.encode()).hexdigest()[:16] + ".jsonl")
+        res = load_preferences(entry.name, quarantine_path=q)
+        s = res.summary
+        out.append(
+            FileCheck(
+                entry.name,
+                dataset_hash(res.pairs) if res.pairs else None,
+                s.loaded,
+                s.quarantined,
+                s.deduplicated,
+                dict(s.reasons),
+            )
+        )
+    return out
+
+
+def new_pairs(files: Sequence[FileCheck]) -> list:
+    """The valid pairs of ``files``, de-duplicated across files (first occurrence kept)."""
+    from qadapter.data import load_preferences
+    from qadapter.data.hashing import pair_digest
+
+    pairs, seen = [], set()
+    for f in files:
+        for p in load_preferences(f.uri).pairs:
+            d = pair_digest(p)
+            if d not in seen:
+                seen.add(d)
+                pairs.append(p)
+    return pairs
+
+
+def registered(c, name: str) -> list[dict]:
+    """``[{"version", "tags", "aliases"}]`` of ``name`` (empty when it is not registered)."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        aliases = c.get_registered_model(name).aliases or {}
+    except MlflowException:
+        return []
+    by_version: dict[str, list[str]] = {}
+    for alias, v in aliases.items():
+        by_version.setdefault(str(v), []).append(alias)
+    versions = c.search_model_versions(f"name = '{name}'")
+    return [
+        {
+            "version": str(v.version),
+            "tags": dict(v.tags),
+            "aliases": by_version.get(str(v.version), []),
+        }
+        for v in sorted(versions, key=lambda v: int(v.version))
+    ]
+
+
+def alias_of(versions: Sequence[dict], alias: str) -> str | None:
+    return next((v["version"] for v in versions if alias in v["aliases"]), None)
+
+
+def level_key(data_hash: str, parent_hash: str, train_cfg: dict) -> str:
+    """The work directory key: the same data on the same parent with the same settings."""
+    blob = json.dumps({"data": data_hash, "parent": parent_hash, "train": train_cfg}, default=str)
+    return "recustomize-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def as_json(x) -> dict:
+    return json.loads(json.dumps(asdict(x), default=str))
+
+
+# ---- training and evaluating a level (library calls) ----------------------------------------
+
+
+def train_level(
+    base_name: str,
+    parent_dir: str | None,
+    parent_ref: str | None,
+    pairs: list,
+    test_hash: str | None,
+    cfg,
+    out: Path,
+    *,
+    callbacks=(),
+) -> dict:
+    """Train one Q-Adapter on ``pairs`` over the stack ending at ``parent_dir`` (or the base).
+
+    ``parent_ref`` (``models:/NAME/VERSION``) is what ``qadapter.json`` records as the parent.
+    Resumes from ``out``'s checkpoints (a retried run).
+    """
+    from qadapter.adapter import QAdapter
+    from qadapter.data import dataset_hash
+    from qadapter.models import load_base
+    from qadapter.stack import Stack
+    from qadapter.train import train
+
+    base = load_base(base_name)
+    parent = Stack.load(parent_dir, base.model, base.content_hash) if parent_dir else None
+    model = QAdapter(base.model, cfg.adapter, seed=cfg.seed, parent=parent)
+    meta = {
+        "base_model": base.name,
+        "base_hash": base.content_hash,
+        "q_model": None,
+        "data": {
+            "source": "recustomize",
+            "hash": dataset_hash(pairs),
+            "pairs": len(pairs),
+            "split": "recustomize hash split",
+            "test_hash": test_hash,
+        },
+    }
+    if parent_ref:
+        meta["parent"] = parent_ref
+    result = train(
+        model,
+        base.tokenizer,
+        pairs,
+        cfg,
+        out,
+        meta=meta,
+        resume="auto",
+        callbacks=callbacks,
+        progress=False,
+    )
+    return {
+        "adapter_dir": str(result.output_dir),
+        "base_hash": base.content_hash,
+        "steps": result.steps,
+        "pairs": result.pairs,
+        "metrics": result.metrics,
+        "seconds": result.seconds,
+    }
+
+
+def replies(base, adapter_dir: str | None, prompts: list, max_new_tokens: int) -> list[str]:
+    """Greedy replies of the stack at ``adapter_dir`` (None: pi1 alone), batches of 8."""
+    from qadapter.decode import CustomizedDecoder, SamplingConfig
+    from qadapter.evaluate.samples import base_generate
+
+    cfg = SamplingConfig(max_new_tokens=max_new_tokens, greedy=True)
+    out: list[str] = []
+    decoder = CustomizedDecoder.from_adapter(adapter_dir, base) if adapter_dir else None
+    for i in range(0, len(prompts), 8):
+        chunk = [list(p) for p in prompts[i : i + 8]]
+        if decoder is None:
+            out += base_generate(base, chunk, cfg)
+        else:
+            out += decoder.generate_text(base.tokenizer, chunk, cfg)
+    return [r.strip() for r in out]
+
+
+def head_to_head(
+    base, reference_dir, candidate_dir, train, test, cfg, *, reference_name: str
+) -> dict:
+    """Win rate (%) of the candidate against ``reference_dir``'s policy on ``test``'s prompts,
+    judged by a reward model trained on ``train`` (cached by base, data and settings)."""
+    from qadapter.evaluate.judges import get_judge
+    from qadapter.evaluate.responses import unique_prompts
+    from qadapter.evaluate.winrate import annotate, leaderboard_row
+
+    from .judging import reward_cache
+
+    prompts = unique_prompts(test)[0][: cfg.judge_prompts]
+    if not prompts:
+        return {"win_rate": float("nan"), "standard_error": float("nan"), "n": 0}
+    judge = get_judge(
+        "reward-model",
+        base=base,
+        train_pairs=train,
+        test_pairs=test,
+        config=cfg.reward_model,
+        cache_root=reward_cache(),
+    )
+    n = cfg.judge_max_new_tokens
+    ref = replies(base, reference_dir, prompts, n)
+    cand = replies(base, candidate_dir, prompts, n)
+    rows = annotate(
+        prompts,
+        ref,
+        cand,
+        judge,
+        seed=cfg.train.seed,
+        reference_name=reference_name,
+        model_name="candidate",
+    )
+    row = leaderboard_row(rows, mode=judge.name)
+    described = judge.describe()
+    return {
+        "win_rate": float(row["win_rate"]),
+        "standard_error": float(row["standard_error"]),
+        "n": len(prompts),
+        "judge_accuracy": described.get("test_accuracy"),
+        "trusted": described.get("trusted"),
+    }
+
+
+def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, cfg, out) -> dict:
+    """Gate metrics: the whole stack's general probe vs pi1, the helpful and new-preference win
+    rates vs the champion, and (reported, not gated) the harmless win rate vs pi1."""
+    from qadapter.evaluate.forgetting import forgetting_report
+    from qadapter.models import load_base
+
+    from .experiment import judge_data
+
+    done = out / "evaluation.json"
+    if done.is_file():  # a retried run: the evaluation already finished
+        return json.loads(done.read_text())
+    forgetting = forgetting_report(
+        base_name,
+        candidate_dir,
+        cfg.probe_limit,
+        max_gen_toks=cfg.probe_max_gen_toks,
+        output_dir=out / "forgetting",
+    )
+    base = load_base(base_name)
+    old = judge_data(cfg)
+    champ = "champion" if champion_dir else "pi1"
+    results = {
+        "new": head_to_head(
+            base, champion_dir, candidate_dir, new_train, new_test, cfg, reference_name=champ
+        ),
+        "helpful": head_to_head(
+            base,
+            champion_dir,
+            candidate_dir,
+            old["helpful"]["train"],
+            old["helpful"]["test"],
+            cfg,
+            reference_name=champ,
+        ),
+        "harmless": head_to_head(
+            base,
+            None,
+            candidate_dir,
+            old["harmless"]["train"],
+            old["harmless"]["test"],
+            cfg,
+            reference_name="pi1",
+        ),
+    }
+    record = {
+        "probe.delta": float(forgetting["probe.delta"]),
+        "probe.delta_se": float(forgetting["probe.delta_se"]),
+        "kl.general": float(forgetting["kl.general"]),
+        "winrate.new_vs_champion": results["new"]["win_rate"],
+        "winrate.new_vs_champion_se": results["new"]["standard_error"],
+        "winrate.helpful_vs_champion": results["helpful"]["win_rate"],
+        "winrate.helpful_vs_champion_se": results["helpful"]["standard_error"],
+        "winrate.harmless": results["harmless"]["win_rate"],
+        "winrate.harmless_se": results["harmless"]["standard_error"],
+        "judged": {k: {"n": v["n"], "trusted": v.get("trusted")} for k, v in results.items()},
+    }
+    done.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    return record

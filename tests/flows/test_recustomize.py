@@ -1,0 +1,239 @@
+"""Re-customization: the pure decisions (hand-made values), the flow in-process, and the
+deployment ``recustomize/hh-watch-tiny`` triggered by ``qadapter data publish`` on a real local
+Prefect server + worker, MLflow server and moto S3 on loopback."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+from tasks.recustomize import (
+    STATUS,
+    Discovery,
+    FileCheck,
+    Gates,
+    discover,
+    gate,
+    level_key,
+    pending_version,
+    split_new,
+    trained_hashes,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+UNCERTAINTY = REPO / "data" / "uncertainty-mini" / "train.jsonl"
+
+# ---- pure decisions ---------------------------------------------------------------------------
+
+
+def test_trained_hashes_reads_data_hash_and_files_but_not_pending():
+    tags = [
+        {"data_hash": "h1", "parent": "none"},  # a customize-flow version
+        {"data_hash": "u", "data_files": "f1,f2", STATUS: "candidate"},
+        {"data_hash": "r", "data_files": "f3", STATUS: "rejected", "rejected": "why"},
+        {"data_hash": "p", "data_files": "f4", STATUS: "pending"},
+        {"data_hash": "none"},
+        {},
+    ]
+    assert trained_hashes(tags) == {"h1", "u", "f1", "f2", "r", "f3"}
+
+
+def test_discover_sorts_new_trained_empty_and_counts():
+    files = [
+        FileCheck("a", "ha", loaded=5, quarantined=1, reasons={"empty chosen": 1}),
+        FileCheck("b", "hb", loaded=3, quarantined=0),
+        FileCheck("bad", None, loaded=0, quarantined=4, reasons={"invalid JSON": 4}),
+        FileCheck("a-copy", "ha", loaded=5, quarantined=0),  # same content, other name
+        FileCheck("c", "hc", loaded=2, quarantined=2),
+    ]
+    d = discover(files, trained={"hb"})
+    assert [f.uri for f in d.new] == ["a", "c"]
+    assert [f.uri for f in d.trained] == ["b", "a-copy"]
+    assert [f.uri for f in d.empty] == ["bad"]
+    assert d.summary() == {
+        "files": 5,
+        "new_files": 2,
+        "trained_files": 2,
+        "empty_files": 1,
+        "new_pairs": 7,
+        "quarantined": 7,
+    }
+    nothing = discover(files[1:3], trained={"hb"})
+    assert nothing.new == () and nothing.summary()["quarantined"] == 4
+    assert discover([], set()) == Discovery((), (), ())
+
+
+def test_split_new_is_a_seeded_content_split_with_both_sides():
+    import hashlib
+
+    pairs = [f"p{i}" for i in range(10)]
+    digests = [hashlib.sha256(p.encode()).hexdigest() for p in pairs]
+    train, test = split_new(pairs, digests, 0.2, seed=3)
+    salted = {p: hashlib.sha256(f"3\n{d}".encode()).hexdigest() for p, d in zip(pairs, digests)}
+    expected_test = sorted(pairs, key=salted.get)[:2]  # round(10 * 0.2) smallest salted hashes
+    assert sorted(test) == sorted(expected_test) and len(train) == 8
+    assert train == [p for p in pairs if p not in expected_test]  # input order kept
+    # order of the input does not change membership
+    rev_train, rev_test = split_new(pairs[::-1], digests[::-1], 0.2, seed=3)
+    assert sorted(rev_test) == sorted(test)
+    # tiny sets: both sides non-empty; one pair: train only
+    assert [len(x) for x in split_new(pairs[:2], digests[:2], 0.0, 0)] == [1, 1]
+    assert [len(x) for x in split_new(pairs[:3], digests[:3], 0.99, 0)] == [1, 2]
+    assert split_new(pairs[:1], digests[:1], 0.5, 0) == (["p0"], [])
+
+
+def test_pending_version_matches_data_and_parent():
+    versions = [
+        {"version": "3", "tags": {STATUS: "rejected", "data_hash": "d", "parent": "models:/m/1"}},
+        {"version": "4", "tags": {STATUS: "pending", "data_hash": "d", "parent": "models:/m/2"}},
+        {"version": "5", "tags": {STATUS: "pending", "data_hash": "d", "parent": "models:/m/1"}},
+    ]
+    assert pending_version(versions, "d", "models:/m/1") == "5"
+    assert pending_version(versions, "d", "models:/m/2") == "4"
+    assert pending_version(versions, "x", "models:/m/1") is None
+    assert pending_version(versions, "d", "none") is None
+
+
+def test_gates_pass_and_each_failure_has_its_reason():
+    g = Gates(max_probe_drop=2.0, max_helpful_loss=10.0, min_new_winrate=55.0)
+    ok = {
+        "probe.delta": -2.0,
+        "winrate.helpful_vs_champion": 40.0,
+        "winrate.new_vs_champion": 55.0,
+    }
+    assert gate(ok, g) == []  # every bound is inclusive
+    bad = {
+        "probe.delta": -2.5,
+        "winrate.helpful_vs_champion": 39.9,
+        "winrate.new_vs_champion": 54.0,
+    }
+    assert gate(bad, g) == [
+        "general probe dropped 2.50 points > 2",
+        "helpful win rate vs champion 39.9% < 40%",
+        "new-preference win rate 54.0% < 55%",
+    ]
+    assert gate({**ok, "winrate.new_vs_champion": math.nan}, g) == [
+        "new-preference win rate nan% < 55%"
+    ]
+    assert gate({**ok, "probe.delta": 3.0}, g) == []  # a probe gain is no drop
+
+
+def test_gate_defaults_and_ranges():
+    from qadapter.config import ConfigError
+
+    assert Gates() == Gates(max_probe_drop=5.0, max_helpful_loss=10.0, min_new_winrate=55.0)
+    with pytest.raises(ConfigError, match="max_helpful_loss"):
+        Gates(max_helpful_loss=60.0)
+    with pytest.raises(ConfigError, match="min_new_winrate"):
+        Gates(min_new_winrate=-1.0)
+
+
+def test_level_key_depends_on_data_parent_and_settings():
+    k = level_key("d", "p", {"lr": 1})
+    assert k == level_key("d", "p", {"lr": 1}) and k.startswith("recustomize-")
+    assert len({k, level_key("d2", "p", {"lr": 1}), level_key("d", "p2", {"lr": 1})}) == 3
+    assert level_key("d", "p", {"lr": 2}) != k
+
+
+# ---- fixtures shared by the flow tests ---------------------------------------------------------
+
+
+def pref_file(path: Path, start: int, n: int) -> Path:
+    """``n`` pairs of the bundled uncertainty preference (lines start .. start + n)."""
+    lines = UNCERTAINTY.read_text().splitlines()[start : start + n]
+    assert len(lines) == n
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def bad_file(path: Path) -> Path:
+    rows = ['{"chosen": "", "rejected": "x"}', "{not json", '{"prompt": "only a prompt"}']
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def register_champion(tracking_uri: str, work: Path) -> str:
+    """A one-step tiny adapter on the base, registered as hh-qadapter and made champion."""
+    from mlflow import MlflowClient
+
+    from qadapter.adapter import QAdapter
+    from qadapter.config import profile
+    from qadapter.data import load_preferences
+    from qadapter.models import load_base
+    from qadapter.serving.pyfunc import log_adapter_model
+    from qadapter.train import train
+
+    cfg = profile("tiny", max_steps=1)
+    base = load_base("tiny")
+    pairs = load_preferences(str(REPO / "data" / "hh-mini" / "harmless" / "train.jsonl")).pairs[:4]
+    model = QAdapter(base.model, cfg.adapter, seed=0)
+    meta = {"base_model": base.name, "base_hash": base.content_hash, "q_model": None}
+    out = train(model, base.tokenizer, pairs, cfg, work / "champion", meta=meta, progress=False)
+    c = MlflowClient(tracking_uri)
+    exp = c.create_experiment("champion-seed")
+    run = c.create_run(exp).info.run_id
+    source = log_adapter_model(c, run, out.output_dir)
+    c.set_terminated(run)
+    c.create_registered_model("hh-qadapter")
+    v = c.create_model_version(
+        "hh-qadapter", source, run, tags={"data_hash": "seed", "parent": "none"}
+    ).version
+    c.set_registered_model_alias("hh-qadapter", "champion", v)
+    return str(v)
+
+
+def versions(c) -> list:
+    return sorted(c.search_model_versions("name = 'hh-qadapter'"), key=lambda v: int(v.version))
+
+
+def aliases(c) -> dict:
+    return {k: str(v) for k, v in c.get_registered_model("hh-qadapter").aliases.items()}
+
+
+# ---- the flow in-process (ephemeral Prefect server, SQLite MLflow) -----------------------------
+
+TINY_GATES = dict(max_probe_drop=100.0, max_helpful_loss=50.0, min_new_winrate=0.0)
+
+
+@pytest.mark.slow
+def test_flow_stacks_on_champion_then_does_nothing(flow_env, tmp_path):
+    from mlflow import MlflowClient
+
+    sys.path.insert(0, str(REPO))
+    from flows.recustomize import recustomize
+    from qadapter.meta import verified_lineage
+    from qadapter.registry import resolve_adapter
+
+    uri = f"sqlite:///{flow_env / 'mlflow.db'}"
+    champion = register_champion(uri, tmp_path)
+    watch = tmp_path / "watch"
+    watch.mkdir()
+    pref_file(watch / "new.jsonl", 0, 12)
+    bad_file(watch / "bad.jsonl")
+    out = recustomize(location=str(watch), profile="tiny", **TINY_GATES)
+    c = MlflowClient(uri)
+    vs = versions(c)
+    assert out["trained"] and out["status"] == "candidate" and len(vs) == 2
+    new = vs[-1]
+    assert (
+        str(new.version) == out["version"]
+        and new.tags["parent"] == f"models:/hh-qadapter/{champion}"
+    )
+    assert new.tags[STATUS] == "candidate" and aliases(c) == {
+        "champion": champion,
+        "candidate": str(new.version),
+    }
+    assert out["new_files"] == 1 and out["empty_files"] == 1 and out["quarantined"] == 3
+    # the registered version is a depth-2 stack whose lower level is the champion
+    chain = verified_lineage(
+        resolve_adapter(f"models:/hh-qadapter/{new.version}", tracking_uri=uri)
+    )
+    assert len(chain) == 2
+    # the same data again: nothing trained
+    again = recustomize(location=str(watch), profile="tiny", **TINY_GATES)
+    assert not again["trained"] and again["trained_files"] == 1 and len(versions(c)) == 2
+    json.dumps(again)  # the flow's result is JSON-able
