@@ -205,6 +205,11 @@ def conversations(model_input) -> list[list[dict]]:
             chats.append(_messages(msgs, row))
         elif isinstance(prompt, str) and prompt:
             chats.append([{"role": "user", "content": prompt}])
+        elif not _is_missing(prompt) and not isinstance(prompt, str):
+            raise _bad(
+                f"row {row}: 'prompt' must be one string, got {type(prompt).__name__}; "
+                "send one row per prompt"
+            )
         else:
             raise _bad(f"row {row}: neither 'messages' nor a non-empty string 'prompt'")
     return chats
