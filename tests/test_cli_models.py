@@ -166,3 +166,17 @@ def test_train_parent_by_alias_records_the_pinned_version(store, toy_jsonl, tmp_
     assert meta["parent_hash"] == adapter_hash(store["dirs"][0])
     code, text, _ = run(["info", str(out)], capsys)
     assert code == 0 and "(depth 2, verified)" in text
+
+
+def test_eval_by_reference_scores_like_the_directory(store, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # lm-eval reads the probe's data files relative to the cwd
+    v1, _ = store["versions"]
+    args = ["--limit", "2", "--max-gen-toks", "4", "--json"]
+    code, by_dir, _ = run(["eval", str(store["dirs"][0]), *args], capsys)
+    assert code == 0
+    code, by_ref, _ = run(["eval", f"models:/{NAME}/{v1}", *args], capsys)
+    assert code == 0
+    by_dir, by_ref = json.loads(by_dir), json.loads(by_ref)
+    assert by_ref["target"] == f"models:/{NAME}/{v1}"
+    assert by_ref["adapter"].endswith(f"registry/{NAME}/{v1}")
+    assert by_ref["scores"] == by_dir["scores"] and by_ref["scores"]

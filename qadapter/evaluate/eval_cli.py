@@ -108,6 +108,7 @@ def _run(args, target: str, label: str) -> int:
         alpha_tilde=args.alpha_tilde,
         allow_code_execution=args.allow_code_execution,
     )
+    summary["target"] = label  # the reference as given; "adapter" is where it was downloaded
     if args.json:
         print(json.dumps({k: v for k, v in summary.items() if k != "items"}, indent=2))
     else:
