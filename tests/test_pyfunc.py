@@ -28,7 +28,7 @@ from mlflow.exceptions import MlflowException
 from qadapter.adapter import AdapterConfig, QAdapter, save_adapter
 from qadapter.decode import CustomizedDecoder, SamplingConfig
 from qadapter.meta import AdapterError, adapter_hash, read_meta
-from qadapter.models import load_base
+from qadapter.models import ModelError, load_base
 from qadapter.serving.pyfunc import adapter_dir_in, log_adapter_model
 from qadapter.stack import Stack
 
@@ -120,6 +120,20 @@ def test_logged_model_is_on_the_run_and_holds_the_adapter(logged, tmp_path):
         "max_new_tokens": 128,
         "seed": 0,
     }
+
+
+def test_base_is_checked_and_can_be_pointed_elsewhere(logged, monkeypatch):
+    monkeypatch.setenv("QADAPTER_SERVE_BASE", "tiny:1")  # another base: its hash differs
+    with pytest.raises(AdapterError, match="loaded base hashes to"):
+        mlflow.pyfunc.load_model(logged["model_uri"])
+    monkeypatch.setenv("QADAPTER_SERVE_BASE", "/nonexistent/base")
+    with pytest.raises(ModelError, match="set QADAPTER_SERVE_BASE to its directory"):
+        mlflow.pyfunc.load_model(logged["model_uri"])
+    monkeypatch.setenv("QADAPTER_SERVE_BASE", "tiny:0")  # the recorded base, named explicitly
+    got = mlflow.pyfunc.load_model(logged["model_uri"]).predict(
+        {"messages": CHAT}, params={"max_new_tokens": NEW}
+    )
+    assert list(got) == reference(logged["adapter"], [CHAT])
 
 
 def test_adapter_dir_in_plain_directory_and_refusal(logged, tmp_path):

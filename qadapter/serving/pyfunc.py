@@ -17,16 +17,17 @@ is not one of the fields a ``parent_hash`` covers, so every level keeps its cont
 stack still verifies (``qadapter.meta.verified_lineage``).
 
 :class:`QAdapterModel` loads the base named in ``qadapter.json`` (``qadapter.models.load_base``;
-the adapter's ``base_hash`` is checked against it) and decodes eq. 6 with
-:class:`qadapter.decode.CustomizedDecoder`: greedy when ``temperature`` is 0, else sampled with
-``seed``. Request params: alpha0, alpha_tilde (defaults: the adapter's), temperature,
-max_new_tokens, seed. Bad input (no ``messages``/``prompt``, an empty conversation, a message
-without role/content, an out-of-range param) raises ``MlflowException`` INVALID_PARAMETER_VALUE,
-which MLflow's scoring server answers with HTTP 400 and the one-line message.
+``$QADAPTER_SERVE_BASE`` names another path for it; the adapter's ``base_hash`` is checked) and
+decodes eq. 6 with :class:`qadapter.decode.CustomizedDecoder`: greedy when ``temperature`` is
+0, else sampled with ``seed``. Request params: alpha0, alpha_tilde (defaults: the adapter's),
+temperature, max_new_tokens, seed. Bad input (no ``messages``/``prompt``, an empty conversation,
+a message without role/content, an out-of-range param) raises ``MlflowException``
+INVALID_PARAMETER_VALUE, which MLflow's scoring server answers with HTTP 400 and the message.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -42,6 +43,9 @@ ARTIFACT_KEY = "adapters"  # the pyfunc artifact holding the stack; copied to ar
 TOP = "adapter"
 ROLES = ("system", "user", "assistant")
 DEFAULT_MAX_NEW_TOKENS = 128
+# load this base instead of the one named in qadapter.json (same content hash required): for a
+# base directory that lives at another path on the serving machine
+BASE_ENV = "QADAPTER_SERVE_BASE"
 
 
 def adapter_dir_in(model_dir: str | Path) -> Path:
@@ -224,11 +228,18 @@ class QAdapterModel(mlflow.pyfunc.PythonModel):
 
     def load_context(self, context) -> None:
         from ..decode import CustomizedDecoder
-        from ..models import load_base
+        from ..models import ModelError, load_base
 
         self.adapter_dir = Path(context.artifacts[ARTIFACT_KEY]) / TOP
         self.meta = read_meta(self.adapter_dir)
-        self.base = load_base(self.meta["base_model"])
+        name = os.environ.get(BASE_ENV) or self.meta["base_model"]
+        try:
+            self.base = load_base(name)
+        except ModelError as e:
+            raise ModelError(
+                f"{e} (the adapter's base; where it lives elsewhere on this machine, set "
+                f"{BASE_ENV} to its directory: its content hash is still checked)"
+            ) from None
         # checks the adapter's base_hash against the loaded base (and the stack's hashes)
         self.default = CustomizedDecoder.from_adapter(self.adapter_dir, self.base)
         self._rows = None  # a row-group decoder, built on the first alpha0/alpha_tilde override
