@@ -6,6 +6,7 @@ for a stacked adapter) decoding one prompt by itself; the server must return exa
 whether the request runs alone, batched with others, streamed, or next to other clients.
 """
 
+import copy
 import json
 import os
 import socket
@@ -179,6 +180,38 @@ def test_max_tokens_cuts_the_greedy_text(client, adapters):
         adapters["a"], PROMPTS[3], greedy=True, max_new_tokens=5
     )
     assert r["choices"][0]["finish_reason"] == "length" and r["usage"]["completion_tokens"] == 5
+
+
+@pytest.fixture(scope="module")
+def stopping(engine, adapters):
+    """Adapter "a" served as "a-stop" with its 6th greedy token on PROMPTS[2] as the EOS, so
+    that the stop path runs (random adapters rarely emit the real EOS in N tokens); returns
+    (that token, the reference row)."""
+    row, _ = alone_ids(adapters["a"], PROMPTS[2])
+    stop = row[5]
+    served = copy.copy(engine.models["a"])
+    served.name, served.decoder = "a-stop", copy.copy(served.decoder)
+    served.decoder.eos = torch.tensor([stop])
+    engine.models["a-stop"] = served
+    yield stop, row
+    del engine.models["a-stop"]
+
+
+def test_eos_stops_the_text_and_ignore_eos_runs_on(client, adapters, stopping):
+    stop, row = stopping
+    base = load_base("tiny")
+    ref = CustomizedDecoder.from_adapter(adapters["a"], base)
+    ref.eos = torch.tensor([stop])
+    want = ref.generate_text(base.tokenizer, [PROMPTS[2]], SamplingConfig(N, greedy=True))[0]
+    cut = row.index(stop)
+    assert want == base.tokenizer.decode(row[:cut], skip_special_tokens=True)
+    r = ask(client, "a-stop", PROMPTS[2]).json()
+    assert r["choices"][0]["message"]["content"] == want
+    assert r["choices"][0]["finish_reason"] == "stop"
+    assert r["usage"]["completion_tokens"] == cut + 1  # the EOS counts
+    r = ask(client, "a-stop", PROMPTS[2], ignore_eos=True).json()
+    assert r["usage"]["completion_tokens"] == N and r["choices"][0]["finish_reason"] == "length"
+    assert r["choices"][0]["message"]["content"] == alone(adapters["a"], PROMPTS[2], greedy=True)
 
 
 def sse_events(lines):

@@ -17,6 +17,7 @@ streaming (text is held back while it ends in an incomplete UTF-8 character), th
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import threading
@@ -24,6 +25,8 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
+
+import torch
 
 from ..data.tokenize import left_pad
 from ..decode import SamplingConfig
@@ -42,6 +45,7 @@ class Settings:
     top_p: float = 1.0
     seed: int | None = None
     alpha0: float | None = None
+    ignore_eos: bool = False  # decode exactly max_tokens tokens (benchmarks)
 
     @property
     def greedy(self) -> bool:
@@ -90,7 +94,15 @@ class Job:
         self.key = (
             ("alone", next(_unique))
             if alone
-            else (served.name, id(served.decoder), s.alpha0, s.greedy, s.temperature, s.top_p)
+            else (
+                served.name,
+                id(served.decoder),
+                s.alpha0,
+                s.greedy,
+                s.temperature,
+                s.top_p,
+                s.ignore_eos,
+            )
         )
 
     def cancel(self) -> None:
@@ -271,6 +283,9 @@ class Engine:
         self.batches.append(len(batch))
         first = batch[0]
         dec = first.served.decoder_for(first.settings.alpha0)
+        if first.settings.ignore_eos:
+            dec = copy.copy(dec)  # the same networks; no token ends a row
+            dec.eos = torch.tensor([-1])
         tok = self.base.tokenizer
         eos = set(dec.eos.tolist())
         n = max(job.settings.max_tokens for job in batch)

@@ -4,7 +4,8 @@ Requests are validated strictly from the raw JSON (``ChatRequest.parse``): a str
 number belongs, a negative ``max_tokens`` or an unknown role is a 400 naming the field, never a
 coercion. Unknown OpenAI fields (``frequency_penalty``, ``user``, ...) are ignored; ones whose
 meaning this server cannot honour (``n`` > 1, ``stop``, ``tools``, ``logprobs``) are refused.
-``alpha0`` is qadapter's extension: eq. 6's weight of log pi1 for this request (adapters only).
+``alpha0`` is qadapter's extension: eq. 6's weight of log pi1 for this request (adapters only);
+``ignore_eos`` (as in vLLM) decodes exactly ``max_tokens`` tokens (for benchmarks).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class ChatRequest(BaseModel):
     max_completion_tokens: int | None = Field(None, ge=1)  # OpenAI's newer name
     seed: int | None = Field(None, ge=0, lt=2**63)
     alpha0: float | None = Field(None, ge=0.0)  # qadapter extension (eq. 6)
+    ignore_eos: bool = False  # extension (as vLLM's): always max_tokens tokens (benchmarks)
     n: int = Field(1, ge=1, le=1)
     stop: str | list[str] | None = None
     tools: list | None = None
@@ -112,6 +114,7 @@ class ChatRequest(BaseModel):
             top_p=self.top_p,
             seed=self.seed,
             alpha0=self.alpha0,
+            ignore_eos=self.ignore_eos,
         )
 
     def chat(self) -> list[dict]:

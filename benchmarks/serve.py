@@ -1,0 +1,253 @@
+"""``qadapter serve`` throughput against the base model's own ``generate``, in one run; and the
+server's memory with 1 vs 4 adapters loaded.
+
+    python benchmarks/serve.py [--model tiny|smollm2-135m-instruct] [--new-tokens 32]
+                               [--repeats 3] [--clients 1,8] [--memory]
+
+Starts a real server (``python -m qadapter.serving.server``, one thread, loopback) holding one
+random (non-zero) LoRA adapter, then, in interleaved rounds on the same prompts and the same number
+of new tokens (``ignore_eos`` on the server, ``min_new_tokens`` on the peer; greedy on both):
+
+* ``generate``: the base model's own ``model.generate``, batch 1, one prompt after another (what
+  a server without batching would do for k clients); ``generate xk``: the k prompts left-padded
+  into one ``generate`` batch (the best the peer can do with all requests known in advance);
+* ``serve base``: k concurrent HTTP clients asking the server for the bare base;
+* ``serve adapter``: k concurrent clients asking for the adapter (eq. 6, two row groups).
+
+tokens/s = all new tokens / wall time from the first request to the last answer; printed with the
+ratio to ``generate`` (median over rounds). ``--memory`` starts the server with 0, 1 and 4 adapters
+and prints its resident memory (VmRSS after start-up, VmHWM the peak) from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from decode import base_generate_n  # noqa: E402
+
+from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
+from qadapter.data.tokenize import encode_prompt, left_pad  # noqa: E402
+from qadapter.models import load_base  # noqa: E402
+
+PROMPTS = [
+    "Tell me about the history of bread.",
+    "How can I keep my houseplants alive in winter?",
+    "Explain what a hash table is to a beginner.",
+    "What should I pack for a weekend hike?",
+    "Give me three tips for writing clear emails.",
+    "Why is the sky blue?",
+    "How do vaccines train the immune system?",
+    "Suggest a name for a friendly robot.",
+]
+
+
+def random_adapter(base, directory: Path, seed: int) -> Path:
+    """A residual-head adapter with random non-zero LoRA factors (alpha0 0.5: the dual path)."""
+    model = QAdapter(base.model, AdapterConfig(head="residual"), seed=seed)
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.trainable_parameters():
+            p.add_(torch.randn(p.shape, generator=g) * 0.01)
+    meta = {"alpha0": 0.5, "alpha_tilde": 1.0, "gamma": 0.99}
+    save_adapter(
+        model, directory, {**meta, "base_model": base.name, "base_hash": base.content_hash}
+    )
+    model.qnet.unload()  # the base model without LoRA layers again
+    return directory
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``python -m qadapter.serving.server`` on a free loopback port; always reaped."""
+
+    def __init__(self, model: str, adapters: list[Path]):
+        self.port = free_port()
+        cmd = [sys.executable, "-m", "qadapter.serving.server", "--base", model]
+        cmd += ["--port", str(self.port), "--log-level", "warning", "--max-batch", "8"]
+        for i, d in enumerate(adapters):
+            cmd += ["--adapter", f"adapter{i}={d}"]
+        env = {**os.environ, "OMP_NUM_THREADS": str(torch.get_num_threads())}
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "Server":
+        import httpx
+
+        deadline = time.monotonic() + 600
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become healthy in 600 s")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def memory(self) -> dict[str, float]:
+        """VmRSS and VmHWM of the server process, MiB."""
+        out = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) / 1024
+        return out
+
+
+def serve_rate(url: str, model: str, prompts: list[str], n: int) -> float:
+    """tokens/s of len(prompts) concurrent clients, each asking for n greedy tokens."""
+    import httpx
+
+    barrier = threading.Barrier(len(prompts) + 1)
+    counts = [0] * len(prompts)
+
+    def client(i: int) -> None:
+        body = {"model": model, "messages": [{"role": "user", "content": prompts[i]}]}
+        body.update(temperature=0, max_tokens=n, ignore_eos=True)
+        with httpx.Client(timeout=600) as h:
+            barrier.wait()
+            r = h.post(f"{url}/v1/chat/completions", json=body)
+            r.raise_for_status()
+            counts[i] = r.json()["usage"]["completion_tokens"]
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(prompts))]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    assert counts == [n] * len(prompts), counts
+    return sum(counts) / elapsed
+
+
+def generate_rate(base, prompts: list[str], n: int, *, batched: bool) -> float:
+    ids = [encode_prompt(base.tokenizer, [{"role": "user", "content": p}]) for p in prompts]
+    start = time.perf_counter()
+    if batched:
+        x, mask = left_pad(ids, base.tokenizer.pad_token_id)
+        with torch.inference_mode():
+            out = base.model.generate(
+                x, attention_mask=mask, max_new_tokens=n, min_new_tokens=n, do_sample=False
+            )
+        assert out.shape[1] - x.shape[1] == n
+    else:
+        for row in ids:
+            base_generate_n(base.model, torch.tensor([row]), n)
+    return len(prompts) * n / (time.perf_counter() - start)
+
+
+def throughput(args, base, adapter: Path) -> None:
+    clients = [int(c) for c in args.clients.split(",")]
+    rates: dict[str, list[float]] = {}
+    with Server(args.model, [adapter]) as server:
+        for k in clients:  # warm-up
+            serve_rate(server.url, "adapter0", PROMPTS[:k], 4)
+        generate_rate(base, PROMPTS[:1], 4, batched=False)
+        for r in range(args.repeats):
+            for k in clients:
+                prompts = [PROMPTS[(r + i) % len(PROMPTS)] for i in range(k)]
+                n, url = args.new_tokens, server.url
+                runs = {
+                    f"generate x{k} one by one": lambda: generate_rate(
+                        base, prompts, n, batched=False
+                    ),
+                    f"serve base, {k} clients": lambda: serve_rate(url, args.model, prompts, n),
+                    f"serve adapter, {k} clients": lambda: serve_rate(url, "adapter0", prompts, n),
+                }
+                if k > 1:
+                    runs[f"generate x{k} batched"] = lambda: generate_rate(
+                        base, prompts, n, batched=True
+                    )
+                for name, go in runs.items():
+                    rates.setdefault(name, []).append(go())
+                    print(f"  round {r + 1} {name}: {rates[name][-1]:.1f} tok/s", flush=True)
+    print(
+        f"model={args.model} new_tokens={args.new_tokens} repeats={args.repeats} "
+        f"threads={torch.get_num_threads()} load={os.getloadavg()[0]:.2f}"
+    )
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    for k in clients:
+        peer = med[f"generate x{k} one by one"]
+        for name in [n for n in med if n.endswith((f"x{k} one by one", f"x{k} batched"))] + [
+            f"serve base, {k} clients",
+            f"serve adapter, {k} clients",
+        ]:
+            spread = f"[{min(rates[name]):.1f}-{max(rates[name]):.1f}]"
+            print(
+                f"{name:28s} {med[name]:8.1f} tok/s {spread:>15s}   "
+                f"ratio vs generate one by one {med[name] / peer:.3f}"
+            )
+
+
+def memory(args, adapters: list[Path]) -> None:
+    rows = []
+    for count in (0, 1, 4):
+        with Server(args.model, adapters[:count]) as server:
+            rows.append((count, server.memory()))
+    print(f"model={args.model} server resident memory (MiB), threads={torch.get_num_threads()}")
+    for count, m in rows:
+        extra = m["VmRSS"] - rows[0][1]["VmRSS"]
+        print(
+            f"{count} adapter(s): VmRSS {m['VmRSS']:8.1f}  VmHWM {m['VmHWM']:8.1f}  "
+            f"(+{extra:.1f} over the bare base)"
+        )
+    per = (rows[2][1]["VmRSS"] - rows[1][1]["VmRSS"]) / 3
+    print(f"each adapter after the first: {per:.1f} MiB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--model", default="tiny", choices=["tiny", "smollm2-135m-instruct"])
+    ap.add_argument("--new-tokens", type=int, default=32)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--clients", default="1,8")
+    ap.add_argument("--memory", action="store_true", help="also measure RSS with 0/1/4 adapters")
+    args = ap.parse_args()
+    if args.new_tokens < 1 or args.repeats < 1:
+        ap.error("--new-tokens and --repeats must be >= 1")
+    base = load_base(args.model)
+    with tempfile.TemporaryDirectory() as tmp:
+        adapters = [random_adapter(base, Path(tmp) / f"a{i}", seed=i) for i in range(4)]
+        throughput(args, base, adapters[0])
+        if args.memory:
+            memory(args, adapters)
+    print(json.dumps({"load_average": os.getloadavg()}))
+
+
+if __name__ == "__main__":
+    main()
