@@ -296,11 +296,26 @@ class Served:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-3000:]
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+    def group(self) -> list[tuple[int, str]]:
+        """(pid, state) of every process still in the server's process group (zombies too)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                self.proc.wait(timeout=20)
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid:  # fields: state, ppid, pgrp, ...
+                found.append((int(stat.parent.name), fields[0]))
+        return found
+
+    def stop(self) -> None:
+        """Stop uvicorn first (so `mlflow`, its parent, reaps it), then reap `mlflow` itself."""
+        if self.proc.poll() is None:
+            for pid, _ in self.group():
+                if pid != self.proc.pid:
+                    os.kill(pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
@@ -325,6 +340,7 @@ def server(logged, registered):
         yield srv
     finally:
         srv.stop()
+    assert srv.group() == []  # nothing left behind, not even a zombie
 
 
 @pytest.mark.integration
@@ -388,3 +404,4 @@ def test_served_by_alias(logged, registered, tmp_path):
         assert out == reference(logged["adapter"], [CHAT2])
     finally:
         srv.stop()
+    assert srv.group() == []  # nothing left behind, not even a zombie
