@@ -255,8 +255,12 @@ class QAdapterModel(mlflow.pyfunc.PythonModel):
             method = MethodConfig.from_meta(self.meta, alpha0=alpha0, alpha_tilde=alpha_tilde)
         except ConfigError as e:
             raise _bad(f"params: {e}") from None
-        if self._rows is None:
-            self._rows = CustomizedDecoder.from_adapter(self.adapter_dir, self.base, fuse=False)
+        if self._rows is None:  # the default decoder when it runs row groups, else a new one
+            self._rows = (
+                self.default
+                if self.default.rows is not None
+                else CustomizedDecoder.from_adapter(self.adapter_dir, self.base, fuse=False)
+            )
         rows = self._rows
         return CustomizedDecoder(
             q_net=rows.q_net,
