@@ -7,7 +7,9 @@
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
 profile's value; values are validated by the configuration dataclasses before any stage runs.
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
-child run per stage; the adapter is registered as a new version of ``hh-qadapter``. If anything
+child run per stage; the adapter is registered as a new version of ``hh-qadapter`` (its source a
+pyfunc model, ``mlflow models serve``-able), described after the judge stage with what a person
+picks it by (tags and description: alpha0, hashes, lineage, win rates, probe delta, KL). If anything
 fails, the parent run ends FAILED with the error. The parent run carries the metrics of
 docs/pipeline.md (``heldout.*``, ``probe.delta``, ``kl.general``, ``winrate.*``, ``judge.*``,
 ``behaviour.*``) and the judge's ``annotations.json`` / ``leaderboard.csv``. A markdown summary, a
@@ -29,6 +31,7 @@ from prefect import flow, get_run_logger  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
+from qadapter import registry  # noqa: E402
 from qadapter.secrets import redact  # noqa: E402
 from tasks import judging, lifecycle, report, tracking  # noqa: E402
 from tasks import stages as T  # noqa: E402
@@ -118,8 +121,16 @@ def customize(
         records = {"helpful-base": hb, "qadapter": qa, "evaluate": ev, "generations": gen}
         for name, rec in {**records, "judge": jd}.items():
             c.set_tag(parent, f"stage.{name}.run_id", rec["mlflow_run_id"])
-        for k, v in report.parent_metrics(ev, jd).items():
+        metrics = report.parent_metrics(ev, jd)
+        for k, v in metrics.items():
             c.log_metric(parent, k, v)
+        # what a person picks a version by, as its tags and description (qadapter models list)
+        registry.describe_version(
+            tracking.REGISTERED_MODEL,
+            qa["model_version"],
+            tracking.version_fields(profile, cfg.train.method, hb["base_hash"], qa, metrics),
+            client=c,
+        )
         c.set_tag(parent, "judge.trusted", judging.trust_tag(jd["trusted"]))
         c.set_tag(parent, "model_version", f"{tracking.REGISTERED_MODEL}/{qa['model_version']}")
         c.log_artifact(parent, jd["paths"]["annotations"], "judge")

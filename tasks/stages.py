@@ -16,7 +16,7 @@ from qadapter import stages
 
 from .common import cache_key, key_of, retry_delays, retry_on_outside_errors, workdir
 from .experiment import Experiment
-from .tracking import StageRun
+from .tracking import StageRun, version_fields
 from .watch import StageProgress, quiet_libraries, run_logger, total_steps
 
 RESULTS = dict(persist_result=True, result_serializer="json")
@@ -88,17 +88,11 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
             )
         run.dataset("harmless", record["data_hash"], cfg.harmless_source, "train", record["pairs"])
         run.summary(record["metrics"], "final.")
-        run.artifacts(record["adapter_dir"], "adapter")
+        run.artifacts(record["adapter_dir"], "adapter")  # the plain adapter directory too
         version = run.register(
-            "adapter",
-            {
-                "alpha0": method.alpha0,
-                "alpha_tilde": method.alpha_tilde,
-                "data_hash": record["data_hash"],
-                "base_hash": base["base_hash"],
-                "parent": "none",
-                "profile": cfg.profile,
-            },
+            "model",
+            version_fields(cfg.profile, method, base["base_hash"], record),
+            source=run.log_model(record["adapter_dir"]),  # servable: mlflow models serve
         )
         return {**record, "mlflow_run_id": run.run_id, "model_version": version, "key": key}
 

@@ -230,6 +230,32 @@ def end_run(run_id: str, error: BaseException | None = None) -> None:
     c.set_terminated(run_id, status="FAILED" if error is not None else "FINISHED")
 
 
+# The fields a registered version carries as tags and in its description (docs/pipeline.md
+# names): what a person picks an adapter by.
+VERSION_METRICS = ("winrate.harmless", "winrate.helpful", "probe.delta", "kl.general")
+
+
+def version_fields(
+    profile: str, method, base_hash: str, record: dict, metrics: dict | None = None
+) -> dict:
+    """Tags of a registered version: the method (``alpha0``, ``alpha_tilde``), the data and base
+    hashes, the lineage (``parent``, ``parent_hash``: ``none`` for an adapter on the base), the
+    profile, and, once judged, :data:`VERSION_METRICS` from ``metrics`` (the parent run's)."""
+    fields = {
+        "alpha0": method.alpha0,
+        "alpha_tilde": method.alpha_tilde,
+        "data_hash": record["data_hash"],
+        "base_hash": base_hash,
+        "parent": record.get("parent") or "none",
+        "parent_hash": record.get("parent_hash") or "none",
+        "profile": profile,
+    }
+    for k in VERSION_METRICS if metrics is not None else ():
+        if k in metrics:
+            fields[k] = metrics[k]
+    return fields
+
+
 class StageRun:
     """A child run of a stage: metrics from training callbacks, params, inputs, artifacts."""
 
@@ -290,8 +316,16 @@ class StageRun:
             artifact_file=name,
         )
 
-    def register(self, artifact_path: str, tags: dict) -> str:
-        """A new version of the registered adapter model, pointing at this run's artifacts."""
+    def log_model(self, adapter_dir: str | Path) -> str:
+        """The adapter (with its stacked parents) as an MLflow pyfunc model under ``model``;
+        returns its artifact URI, the source to register."""
+        from qadapter.serving.pyfunc import log_adapter_model
+
+        return log_adapter_model(self.c, self.run_id, adapter_dir)
+
+    def register(self, artifact_path: str | None, tags: dict, *, source: str | None = None) -> str:
+        """A new version of the registered adapter model whose source is ``source`` (an artifact
+        URI of this run, e.g. from :meth:`log_model`), else this run's ``artifact_path``."""
         from mlflow.exceptions import MlflowException
 
         with contextlib.suppress(MlflowException):
@@ -299,7 +333,8 @@ class StageRun:
                 REGISTERED_MODEL,
                 description="Q-Adapter adapters customized on harmless preferences",
             )
-        source = f"{self.c.get_run(self.run_id).info.artifact_uri}/{artifact_path}"
+        if source is None:
+            source = f"{self.c.get_run(self.run_id).info.artifact_uri}/{artifact_path}"
         version = self.c.create_model_version(
             REGISTERED_MODEL,
             source=source,

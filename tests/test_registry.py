@@ -237,3 +237,51 @@ def test_base_mismatch_names_the_reference(store, fresh_cache):
         load_adapter(path, base.model, "0" * 64)
     msg = str(e.value)
     assert msg.startswith(f"{ref} (downloaded to {path}): adapter was trained on base")
+
+
+def test_qadapter_stage_registers_a_servable_version_that_resolves(tmp_path, monkeypatch):
+    """The pipeline's registration: pyfunc model as the source, plain adapter kept, tags set."""
+    from tasks import stages as T
+    from tasks import tracking
+    from tasks.experiment import data_hashes, experiment
+
+    monkeypatch.setenv("QADAPTER_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    R._RESOLVED.clear()
+    cfg = experiment("tiny", skip_base_stage=True, max_steps=1)
+    hashes = data_hashes(cfg)
+    c = tracking.client()
+    parent = c.create_run(tracking.experiment_id(c)).info.run_id  # no Prefect server needed
+    hb = T.helpful_base.fn(cfg, hashes, parent)
+    qa = T.qadapter.fn(cfg, hashes, hb, parent)
+
+    mv = c.get_model_version(NAME, qa["model_version"])
+    run = c.get_run(qa["mlflow_run_id"])
+    assert mv.source == f"{run.info.artifact_uri}/model" and mv.run_id == run.info.run_id
+    plain = {a.path for a in c.list_artifacts(run.info.run_id, "adapter")}
+    assert {"adapter/qadapter.json", "adapter/adapter_model.safetensors"} <= plain
+    method = cfg.train.method
+    assert mv.tags == {
+        "alpha0": str(method.alpha0),
+        "alpha_tilde": str(method.alpha_tilde),
+        "data_hash": qa["data_hash"],
+        "base_hash": hb["base_hash"],
+        "parent": "none",
+        "parent_hash": "none",
+        "profile": "tiny",
+    }
+    R.promote(NAME, qa["model_version"], client=c)
+    got = R.resolve_adapter(f"models:/{NAME}@{R.CHAMPION}")
+    assert got.parts[-3:] == ("artifacts", "adapters", "adapter")  # inside the pyfunc model
+    assert adapter_hash(got) == adapter_hash(qa["adapter_dir"])
+
+    # after the judge stage (flows/customize.py): the version's picking fields
+    metrics = {"winrate.harmless": 60.5, "winrate.helpful": 49.0, "probe.delta": -0.5,
+               "kl.general": 0.02, "heldout.accuracy": 0.75}  # fmt: skip
+    fields = tracking.version_fields("tiny", method, hb["base_hash"], qa, metrics)
+    assert "heldout.accuracy" not in fields and fields["winrate.helpful"] == 49.0
+    R.describe_version(NAME, qa["model_version"], fields, client=c)
+    (row,) = R.list_versions(NAME, client=c)
+    assert row["aliases"] == ["champion"] and row["tags"]["probe.delta"] == "-0.5"
+    assert row["metrics"]["final.loss"] == qa["metrics"]["loss"]
