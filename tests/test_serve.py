@@ -386,6 +386,31 @@ def test_wrong_path_and_method_are_openai_errors(client):
     assert r.status_code == 404 and "/v1/nothing" in r.json()["error"]["message"]
 
 
+def test_chat_template_refusal_is_a_400(client, monkeypatch):
+    from jinja2.exceptions import TemplateError
+
+    from qadapter.serving import server
+
+    def refuse(tokenizer, messages):
+        raise TemplateError("Conversation roles must alternate user/assistant/user/assistant")
+
+    monkeypatch.setattr(server, "encode_prompt", refuse)
+    r = ask(client, "a", "hi")
+    assert r.status_code == 400
+    assert "roles must alternate" in r.json()["error"]["message"]
+
+
+def test_a_client_leaving_mid_stream_leaves_the_server_working(client, adapters):
+    body = {"model": "a", "messages": [{"role": "user", "content": PROMPTS[3]}], "stream": True}
+    with client.stream("POST", "/v1/chat/completions", json={**body, "max_tokens": 200}) as r:
+        first = next(iter(r.iter_lines()))
+    assert first.startswith("data: ")
+    r = ask(client, "a", PROMPTS[0])
+    assert r.json()["choices"][0]["message"]["content"] == alone(
+        adapters["a"], PROMPTS[0], greedy=True
+    )
+
+
 def test_secrets_never_reach_error_bodies(client, monkeypatch):
     monkeypatch.setenv("SERVE_TEST_API_KEY", "sk-verysecret123")
     r = ask(client, "models-sk-verysecret123", "hi")

@@ -108,6 +108,12 @@ class Job:
     def cancel(self) -> None:
         self.cancelled.set()
 
+    def _send(self, event) -> None:
+        try:
+            self.sink(event)
+        except Exception:  # the client's event loop is gone: nobody is listening any more
+            self.cancel()
+
     def step(self, token: int, eos: set[int], tokenizer) -> None:
         if self.done:
             return
@@ -122,7 +128,7 @@ class Job:
     def _emit(self, text: str) -> None:
         if text.endswith("\ufffd") or not text.startswith(self.sent) or text == self.sent:
             return  # an incomplete character, or a re-tokenized prefix: wait for more tokens
-        self.sink(("delta", text[len(self.sent) :]))
+        self._send(("delta", text[len(self.sent) :]))
         self.sent = text
 
     def finish(self, tokenizer, reason: str) -> None:
@@ -131,12 +137,12 @@ class Job:
             self._emit(text)
         self.done = True
         used = len(self.tokens) + (reason == "stop")
-        self.sink(("done", Result(text, reason, len(self.prompt_ids), used)))
+        self._send(("done", Result(text, reason, len(self.prompt_ids), used)))
 
     def fail(self, message: str) -> None:
         if not self.done:
             self.done = True
-            self.sink(("error", message))
+            self._send(("error", message))
 
 
 class _Call:

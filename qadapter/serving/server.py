@@ -89,7 +89,7 @@ def create_app(engine: Engine, *, default_max_tokens: int = 256) -> FastAPI:
         try:
             req = ChatRequest.parse(await request.body())
             served = await run_in_threadpool(engine.lookup, req.model)
-            prompt = encode_prompt(engine.base.tokenizer, req.chat())
+            prompt = _render(engine.base.tokenizer, req.chat())
         except RequestError as e:
             return _error(e.status, str(e), code=e.code, param=e.param)
         except UnknownModel as e:
@@ -121,6 +121,17 @@ def create_app(engine: Engine, *, default_max_tokens: int = 256) -> FastAPI:
         return completion(completion_id(), req.model, value)
 
     return app
+
+
+def _render(tokenizer, messages) -> list[int]:
+    """Prompt token ids through the chat template; a template's refusal is the client's 400."""
+    try:
+        return encode_prompt(tokenizer, messages)
+    except Exception as e:  # jinja's TemplateError (e.g. a role order the template refuses)
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise RequestError(
+            f"messages: the model's chat template refused them ({first})", param="messages"
+        ) from None
 
 
 def _model_card(name: str, s) -> dict:
