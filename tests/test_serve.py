@@ -334,6 +334,52 @@ def test_registry_references_resolve_per_request(client, engine, adapters, monke
     assert r.status_code == 404 and "does not exist" in r.json()["error"]["message"]
 
 
+def register(c, experiment, adapter_dir, name="hh-qadapter") -> str:
+    """A run holding the adapter as its ``adapter`` artifact, registered as a new version."""
+    run = c.create_run(experiment).info.run_id
+    c.log_artifacts(run, str(adapter_dir), "adapter")
+    if not c.search_registered_models(f"name = '{name}'"):
+        c.create_registered_model(name)
+    source = f"{c.get_run(run).info.artifact_uri}/adapter"
+    return str(c.create_model_version(name, source=source, run_id=run).version)
+
+
+@pytest.mark.integration
+def test_real_registry_versions_and_a_moving_alias(adapters, tmp_path, monkeypatch):
+    """A SQLite MLflow store with two versions: `--adapter NAME@champion` is pinned at start,
+    a request for NAME@champion follows the alias, NAME/2 loads on first use."""
+    from mlflow import MlflowClient
+
+    from qadapter import registry
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    exp = c.create_experiment("serve", artifact_location=(tmp_path / "art").as_uri())
+    v1, v2 = register(c, exp, adapters["b"]), register(c, exp, adapters["c"])
+    registry.set_alias("hh-qadapter", v1, "champion", client=c)
+    eng = build_engine(None, ["pinned=hh-qadapter@champion"])
+    assert eng.base.name == "tiny:0"  # the base recorded in the registered adapter
+    with TestClient(create_app(eng, default_max_tokens=N)) as client:
+        want_b = alone(adapters["b"], PROMPTS[0], greedy=True)
+        want_c = alone(adapters["c"], PROMPTS[0], greedy=True)
+        assert (
+            ask(client, "pinned", PROMPTS[0]).json()["choices"][0]["message"]["content"] == want_b
+        )
+        for model, want in [("hh-qadapter@champion", want_b), (f"hh-qadapter/{v2}", want_c)]:
+            r = ask(client, model, PROMPTS[0])
+            assert r.json()["choices"][0]["message"]["content"] == want, model
+        registry.promote("hh-qadapter", v2, client=c)
+        r = ask(client, "hh-qadapter@champion", PROMPTS[0])
+        assert r.json()["choices"][0]["message"]["content"] == want_c
+        assert (
+            ask(client, "pinned", PROMPTS[0]).json()["choices"][0]["message"]["content"] == want_b
+        )
+        r = ask(client, "hh-qadapter@nobody", PROMPTS[0])
+        assert r.status_code == 404 and "nobody" in r.json()["error"]["message"]
+
+
 # ---- bad requests ---------------------------------------------------------------------------
 
 MSG = [{"role": "user", "content": "hi"}]
