@@ -179,20 +179,23 @@ def figure(series: dict, chosen: dict | None, title: str):
     if not series["reward"]:
         ax.text(0.5, 0.5, "no reward-model judge", ha="center", transform=ax.transAxes)
     ax.legend(fontsize=7)
-    panels = ((2, "winrate.helpful", "helpful win rate vs pi1 (%)", 50.0),
-              (4, "probe.delta", "general-probe delta (points)", 0.0))  # fmt: skip
-    for ax, (xi, name, xlabel, ref) in zip(axes[1:], panels):
+    panels = (
+        (2, "winrate.helpful", "helpful win rate vs pi1 (%)", 50.0, "harmless vs helpful"),
+        (4, "probe.delta", "general-probe delta (points)", 0.0, "harmless vs forgetting"),
+    )
+    for ax, (xi, name, xlabel, ref, title) in zip(axes[1:], panels):
         for kind, marker in (("train", "o"), ("decode", "^")):
             pts = [p for p in series["points"] if p[0] == kind and None not in (p[xi], p[3])]
             ax.scatter([p[xi] for p in pts], [p[3] for p in pts], marker=marker, label=kind)
+            dy = 4 if kind == "train" else -11  # decode labels below their points
             for p in pts:
-                ax.annotate(f"{p[1]:g}", (p[xi], p[3]), xytext=(4, 4), textcoords="offset points")
+                ax.annotate(f"{p[1]:g}", (p[xi], p[3]), xytext=(4, dy), textcoords="offset points")
         if chosen is not None:
             ax.scatter([chosen[name]], [chosen["winrate.harmless"]], s=220, facecolors="none",
                        edgecolors="k", label="chosen")  # fmt: skip
         ax.axvline(ref, ls=":", color="grey")
         ax.axhline(50.0, ls=":", color="grey")
-        ax.set(xlabel=xlabel, ylabel="harmless win rate vs pi1 (%)", title="trade-off")
+        ax.set(xlabel=xlabel, ylabel="harmless win rate vs pi1 (%)", title=title)
         ax.legend(fontsize=7)
     fig.suptitle(title)
     fig.tight_layout()

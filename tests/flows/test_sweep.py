@@ -163,3 +163,42 @@ def test_tiny_sweep_points_plot_table_and_candidate(flow_env, monkeypatch, tmp_p
         )
     )
     assert arts and "figure3.png" in arts[0].data and "**Selection:**" in arts[0].data
+
+
+def test_deployment_run_sweep_tiny(tmp_path):
+    """`prefect deployment run sweep/hh-alpha0-tiny` on a local stack (Prefect server, process
+    worker, MLflow server on loopback): points, plot, table and the alias, read back over HTTP."""
+    from infra import local_stack
+
+    with local_stack(tmp_path) as stack:
+        deployed = stack.prefect("deploy", "--name", "hh-alpha0-tiny", timeout=300)
+        assert "sweep/hh-alpha0-tiny" in deployed.stdout + deployed.stderr
+        run = stack.prefect(
+            "deployment", "run", "sweep/hh-alpha0-tiny", "--param", "max_probe_drop=100",
+            "--param", "max_helpful_loss=50", "--watch", "--watch-timeout", "900",
+            timeout=960, check=False,
+        )  # fmt: skip
+        out = run.stdout + run.stderr
+        assert run.returncode == 0 and "Completed" in out, out[-3000:]
+
+        c = MlflowClient(stack.mlflow_uri)
+        exp = c.get_experiment_by_name("qadapter-hh").experiment_id
+        (parent,) = c.search_runs([exp], filter_string="tags.flow = 'sweep'")
+        assert parent.info.status == "FINISHED"
+        count = {
+            s: len(c.search_runs([exp], filter_string=f"tags.stage = '{s}'"))
+            for s in ("helpful-base", "qadapter")
+        }
+        assert count == {"helpful-base": 1, "qadapter": 2}
+        points = {
+            (r.data.params["sweep.kind"], float(r.data.params["alpha0"])): r
+            for r in children(c, parent.info.run_id)
+            if r.data.tags.get("stage") == "sweep-point"
+        }
+        assert set(points) == {("train", 0.1), ("train", 1.0), ("decode", 0.1), ("decode", 1.0)}
+        names = {a.path for a in c.list_artifacts(parent.info.run_id, "sweep")}
+        assert names == {"sweep/figure3.png", "sweep/table.csv"}
+        (chosen,) = [r for r in points.values() if r.data.tags["sweep.chosen"] == "true"]
+        candidate = c.get_model_version_by_alias("hh-qadapter", "candidate")
+        assert f"hh-qadapter/{candidate.version}" == chosen.data.tags["model_version"]
+        assert parent.data.tags["sweep.chosen_run"] == chosen.info.run_id
