@@ -237,3 +237,169 @@ def test_flow_stacks_on_champion_then_does_nothing(flow_env, tmp_path):
     again = recustomize(location=str(watch), profile="tiny", **TINY_GATES)
     assert not again["trained"] and again["trained_files"] == 1 and len(versions(c)) == 2
     json.dumps(again)  # the flow's result is JSON-able
+
+
+# ---- the deployment on the real stack: publish -> event -> trigger -> worker -----------------
+
+BUCKET = "qadapter-tiny-watch"  # hh-watch-tiny's trigger matches s3://qadapter-tiny*
+DEPLOYMENT = "recustomize/hh-watch-tiny"
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def api(stack, path: str, body: dict | None = None):
+    import urllib.request
+
+    req = urllib.request.Request(
+        f"{stack.prefect_api_url}/{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (loopback)
+        return json.loads(resp.read())
+
+
+def wait_for(what: str, check, timeout: float = 600, every: float = 1.0):
+    """Poll check() until it returns something truthy (progress, never a fixed sleep)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+def deployment_runs(stack, deployment_id: str) -> list:
+    runs = api(stack, "flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}})
+    return sorted(runs, key=lambda r: r["created"])
+
+
+def settled(stack, deployment_id: str, n: int):
+    """The deployment's runs once there are exactly ``n`` and all have ended (else None)."""
+    runs = deployment_runs(stack, deployment_id)
+    assert len(runs) <= n, [r["name"] for r in runs]
+    if len(runs) == n and all(r["state_type"] in TERMINAL for r in runs):
+        return runs
+    return None
+
+
+def artifact(stack, run_id: str, key: str):
+    found = api(
+        stack,
+        "artifacts/filter",
+        {"artifacts": {"flow_run_id": {"any_": [run_id]}, "key": {"any_": [key]}}},
+    )
+    return found[0]["data"] if found else None
+
+
+def publish(stack, *args: str):
+    import subprocess
+
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "qadapter"), "data", "publish", *args],
+        env=stack.env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finished(proc) -> str:
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "event preference-data.arrived sent" in out, out
+    return out
+
+
+@pytest.fixture
+def moto_s3(monkeypatch):
+    """A moto S3 server on loopback; the AWS variables are set before the stack starts, so the
+    worker (and every flow run) reaches it too."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTDUMMYKEY0003")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "dummySecretValueThatMustNeverLeak003")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    client = boto3.client("s3", endpoint_url=endpoint)
+    client.create_bucket(Bucket=BUCKET)
+    try:
+        yield client
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
+    from mlflow import MlflowClient
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from infra import local_stack
+
+    files = {
+        "a": pref_file(tmp_path / "a.jsonl", 0, 12),
+        "b": pref_file(tmp_path / "b.jsonl", 12, 12),
+        "bad": bad_file(tmp_path / "bad.jsonl"),
+    }
+    dest = f"s3://{BUCKET}/prefs"
+    with local_stack(tmp_path) as stack:
+        c = MlflowClient(stack.mlflow_uri)
+        champion = register_champion(stack.mlflow_uri, tmp_path)
+        deployed = stack.prefect("deploy", "--name", DEPLOYMENT, timeout=300)
+        assert DEPLOYMENT in deployed.stdout + deployed.stderr
+        dep = api(stack, "deployments/name/" + DEPLOYMENT)
+        assert (dep["global_concurrency_limit"] or {}).get("limit") == 1, dep
+        assert dep["concurrency_options"]["collision_strategy"] == "ENQUEUE"
+
+        # 1. new data: exactly one run, one new version stacked on the champion
+        finished(publish(stack, str(files["a"]), dest))
+        runs = wait_for("the first triggered run", lambda: settled(stack, dep["id"], 1))
+        assert runs[0]["state_type"] == "COMPLETED", runs[0]["state"]
+        assert runs[0]["parameters"]["location"] == dest
+        vs = versions(c)
+        assert len(vs) == 2
+        new = vs[-1]
+        assert new.tags["parent"] == f"models:/hh-qadapter/{champion}"
+        assert new.tags[STATUS] == "candidate"
+        assert aliases(c) == {"champion": champion, "candidate": str(new.version)}
+
+        # 2. the same file again: a run, and nothing trained
+        out = finished(publish(stack, str(files["a"]), dest))
+        assert out.startswith("already there")
+        runs = wait_for("the second run", lambda: settled(stack, dep["id"], 2))
+        assert runs[1]["state_type"] == "COMPLETED" and len(versions(c)) == 2
+        assert "nothing new" in artifact(stack, runs[1]["id"], "recustomize-summary")
+
+        # 3. only bad records: nothing trained, the quarantine reported
+        finished(publish(stack, str(files["bad"]), dest))
+        runs = wait_for("the third run", lambda: settled(stack, dep["id"], 3))
+        assert runs[2]["state_type"] == "COMPLETED" and len(versions(c)) == 2
+        rows = json.loads(artifact(stack, runs[2]["id"], "recustomize-files"))
+        bad = [r for r in rows if r["file"].endswith(".jsonl") and "bad-" in r["file"]]
+        assert len(bad) == 1 and bad[0]["status"] == "no valid pair"
+        assert bad[0]["quarantined"] == 3 and bad[0]["pairs"] == 0
+
+        # 4. two publishes of new data at once: one training, runs one after the other
+        procs = [publish(stack, str(files["b"]), dest) for _ in range(2)]
+        for p in procs:
+            finished(p)
+        runs = wait_for("the two concurrent runs", lambda: settled(stack, dep["id"], 5))
+        assert all(r["state_type"] == "COMPLETED" for r in runs)
+        vs = versions(c)
+        assert len(vs) == 3 and vs[-1].tags["parent"] == f"models:/hh-qadapter/{champion}"
+        pair = sorted(runs[3:], key=lambda r: r["start_time"])
+        assert pair[0]["end_time"] <= pair[1]["start_time"]  # concurrency limit 1
+        summaries = [artifact(stack, r["id"], "recustomize-summary") for r in pair]
+        assert sum("nothing new" in s for s in summaries) == 1
