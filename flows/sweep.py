@@ -319,6 +319,8 @@ def sweep(
                     rows.append({k: v for k, v in f.result().items() if k != "qadapter"})
                 else:
                     failed.append(f"{kind} alpha0={a:g}: {f.state.message}")
+        if not rows:
+            raise RuntimeError("no sweep point finished: " + "; ".join(failed))
         chosen_kinds = ("train", "decode") if select_from == "all" else (select_from,)
         sel = S.select(
             rows,

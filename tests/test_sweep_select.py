@@ -187,3 +187,23 @@ def test_decode_alpha0_is_in_evaluate_and_judge_keys_only():
         assert key_of(stage, {**p, "decode_alpha0": 0.5}) == at[0.5]
     train = key_of("qadapter", p)
     assert key_of("qadapter", {**p, "decode_alpha0": 0.1}) == train
+
+
+def test_stages_evaluate_decode_alpha0_is_eq6_at_that_alpha0(toy_jsonl, tmp_path):
+    """``stages.evaluate(alpha0=a)`` scores the trained adapter exactly as a run whose settings
+    say alpha0 = a (trained and untrained numbers), and differs from the adapter's own alpha0."""
+    from qadapter import stages
+    from qadapter.config import profile
+
+    source = str(toy_jsonl[0].parent)
+    cfg = profile("tiny", max_steps=1, checkpoint_every=0)
+    rec = stages.customize("tiny", source, 4, 3, cfg, tmp_path / "run")
+    at = dict(kl_pairs=2)
+    own = stages.evaluate("tiny", rec["adapter_dir"], source, 3, cfg, **at)
+    override = stages.evaluate("tiny", rec["adapter_dir"], source, 3, cfg, **at, alpha0=0.3)
+    settings = stages.evaluate(
+        "tiny", rec["adapter_dir"], source, 3, cfg.with_overrides(alpha0=0.3), **at
+    )
+    assert override == settings
+    assert own["kl_mean"] != override["kl_mean"] and own["kl_mean_init"] != override["kl_mean_init"]
+    assert stages.evaluate("tiny", rec["adapter_dir"], source, 3, cfg, **at, alpha0=None) == own
