@@ -14,9 +14,11 @@ of new tokens (``ignore_eos`` on the server, ``min_new_tokens`` on the peer; gre
 * ``serve base``: k concurrent HTTP clients asking the server for the bare base;
 * ``serve adapter``: k concurrent clients asking for the adapter (eq. 6, two row groups).
 
-tokens/s = all new tokens / wall time from the first request to the last answer; printed with the
-ratio to ``generate`` (median over rounds). ``--memory`` starts the server with 0, 1 and 4 adapters
-and prints its resident memory (VmRSS after start-up, VmHWM the peak) from /proc.
+tokens/s = all new tokens / wall time from the first request to the last answer; tok/CPU-s = the
+same tokens / the CPU time the server process (or the peer) used meanwhile, which a loaded machine
+disturbs less. Each is printed with its ratio to ``generate`` one by one (medians over rounds).
+``--memory`` starts the server with 0, 1 and 4 adapters and prints its resident memory (VmRSS
+after start-up, VmHWM the peak) from /proc.
 """
 
 from __future__ import annotations
@@ -115,6 +117,11 @@ class Server:
             self.proc.kill()
             self.proc.wait()
 
+    def cpu_seconds(self) -> float:
+        """user + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory(self) -> dict[str, float]:
         """VmRSS and VmHWM of the server process, MiB."""
         out = {}
@@ -125,8 +132,9 @@ class Server:
         return out
 
 
-def serve_rate(url: str, model: str, prompts: list[str], n: int) -> float:
-    """tokens/s of len(prompts) concurrent clients, each asking for n greedy tokens."""
+def serve_rate(server: Server, model: str, prompts: list[str], n: int) -> tuple[float, float]:
+    """(tokens per wall second, tokens per server CPU second) of len(prompts) concurrent
+    clients, each asking for n greedy tokens."""
     import httpx
 
     barrier = threading.Barrier(len(prompts) + 1)
@@ -137,7 +145,7 @@ def serve_rate(url: str, model: str, prompts: list[str], n: int) -> float:
         body.update(temperature=0, max_tokens=n, ignore_eos=True)
         with httpx.Client(timeout=600) as h:
             barrier.wait()
-            r = h.post(f"{url}/v1/chat/completions", json=body)
+            r = h.post(f"{server.url}/v1/chat/completions", json=body)
             r.raise_for_status()
             counts[i] = r.json()["usage"]["completion_tokens"]
 
@@ -145,17 +153,18 @@ def serve_rate(url: str, model: str, prompts: list[str], n: int) -> float:
     for t in threads:
         t.start()
     barrier.wait()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), server.cpu_seconds()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, server.cpu_seconds() - cpu
     assert counts == [n] * len(prompts), counts
-    return sum(counts) / elapsed
+    return sum(counts) / elapsed, sum(counts) / max(cpu, 1e-9)
 
 
-def generate_rate(base, prompts: list[str], n: int, *, batched: bool) -> float:
+def generate_rate(base, prompts: list[str], n: int, *, batched: bool) -> tuple[float, float]:
+    """(tokens per wall second, tokens per CPU second) of the base model's own generate."""
     ids = [encode_prompt(base.tokenizer, [{"role": "user", "content": p}]) for p in prompts]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if batched:
         x, mask = left_pad(ids, base.tokenizer.pad_token_id)
         with torch.inference_mode():
@@ -166,49 +175,61 @@ def generate_rate(base, prompts: list[str], n: int, *, batched: bool) -> float:
     else:
         for row in ids:
             base_generate_n(base.model, torch.tensor([row]), n)
-    return len(prompts) * n / (time.perf_counter() - start)
+    tokens = len(prompts) * n
+    return tokens / (time.perf_counter() - start), tokens / (time.process_time() - cpu)
 
 
 def throughput(args, base, adapter: Path) -> None:
     clients = [int(c) for c in args.clients.split(",")]
     rates: dict[str, list[float]] = {}
+    cpu_rates: dict[str, list[float]] = {}
     with Server(args.model, [adapter]) as server:
         for k in clients:  # warm-up
-            serve_rate(server.url, "adapter0", PROMPTS[:k], 4)
+            serve_rate(server, "adapter0", PROMPTS[:k], 4)
         generate_rate(base, PROMPTS[:1], 4, batched=False)
         for r in range(args.repeats):
             for k in clients:
                 prompts = [PROMPTS[(r + i) % len(PROMPTS)] for i in range(k)]
-                n, url = args.new_tokens, server.url
+                n = args.new_tokens
                 runs = {
                     f"generate x{k} one by one": lambda: generate_rate(
                         base, prompts, n, batched=False
                     ),
-                    f"serve base, {k} clients": lambda: serve_rate(url, args.model, prompts, n),
-                    f"serve adapter, {k} clients": lambda: serve_rate(url, "adapter0", prompts, n),
+                    f"serve base, {k} clients": lambda: serve_rate(server, args.model, prompts, n),
+                    f"serve adapter, {k} clients": lambda: serve_rate(
+                        server, "adapter0", prompts, n
+                    ),
                 }
                 if k > 1:
                     runs[f"generate x{k} batched"] = lambda: generate_rate(
                         base, prompts, n, batched=True
                     )
                 for name, go in runs.items():
-                    rates.setdefault(name, []).append(go())
-                    print(f"  round {r + 1} {name}: {rates[name][-1]:.1f} tok/s", flush=True)
+                    wall, cpu = go()
+                    rates.setdefault(name, []).append(wall)
+                    cpu_rates.setdefault(name, []).append(cpu)
+                    print(
+                        f"  round {r + 1} {name}: {wall:.1f} tok/s, {cpu:.1f} tok/CPU-s", flush=True
+                    )
     print(
         f"model={args.model} new_tokens={args.new_tokens} repeats={args.repeats} "
         f"threads={torch.get_num_threads()} load={os.getloadavg()[0]:.2f}"
     )
     med = {k: statistics.median(v) for k, v in rates.items()}
+    cmed = {k: statistics.median(v) for k, v in cpu_rates.items()}
+    print(
+        f"{'':28s} {'tok/s':>8s} {'[min-max]':>15s} {'ratio':>7s}   {'tok/CPU-s':>9s} {'ratio':>7s}"
+    )
     for k in clients:
-        peer = med[f"generate x{k} one by one"]
+        peer = f"generate x{k} one by one"
         for name in [n for n in med if n.endswith((f"x{k} one by one", f"x{k} batched"))] + [
             f"serve base, {k} clients",
             f"serve adapter, {k} clients",
         ]:
             spread = f"[{min(rates[name]):.1f}-{max(rates[name]):.1f}]"
             print(
-                f"{name:28s} {med[name]:8.1f} tok/s {spread:>15s}   "
-                f"ratio vs generate one by one {med[name] / peer:.3f}"
+                f"{name:28s} {med[name]:8.1f} {spread:>15s} {med[name] / med[peer]:7.3f}   "
+                f"{cmed[name]:9.1f} {cmed[name] / cmed[peer]:7.3f}"
             )
 
 
