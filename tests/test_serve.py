@@ -240,28 +240,31 @@ def test_stream_chunks_concatenate_to_the_text(client, adapters):
 
 
 def test_waiting_requests_are_batched_and_each_gets_its_own_text(engine, adapters):
-    """Jobs queued before the worker starts: one batch per (model, settings), texts as alone."""
+    """Jobs queued before the worker starts: greedy rows of one model share a batch (whatever
+    their max_tokens and top_p), seeded sampling runs alone; every text is the one alone gives."""
     engine.stop()
     tok = engine.base.tokenizer
-    results, jobs = {}, []
-    specs = [("a", p, n) for p, n in zip(PROMPTS, (N, 7, N, 3))] + [("s", PROMPTS[2], N)]
-    for i, (name, prompt, n) in enumerate(specs):
+    greedy, seeded = dict(temperature=0.0), dict(temperature=0.8, seed=5)
+    specs = [("a", p, n, greedy) for p, n in zip(PROMPTS, (N, 7, N, 3))]
+    specs += [("s", PROMPTS[2], N, greedy), ("a", PROMPTS[0], N, seeded)]
+    specs += [("a", PROMPTS[1], N, seeded), ("a", PROMPTS[2], 9, {**greedy, "top_p": 0.5})]
+    results = {}
+    for i, (name, prompt, n, kw) in enumerate(specs):
         ids = encode_prompt(tok, [{"role": "user", "content": prompt}])
         sink = lambda ev, i=i: results.__setitem__(i, ev) if ev[0] != "delta" else None  # noqa: E731
-        jobs.append(
-            Job(engine.models[name], ids, Settings(max_tokens=n, temperature=0.0), sink, False)
-        )
-        engine.submit(jobs[-1])
+        engine.submit(Job(engine.models[name], ids, Settings(max_tokens=n, **kw), sink, False))
     before = len(engine.batches)
     engine.start()
     deadline = time.monotonic() + 120
     while len(results) < len(specs) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert engine.batches[before:] == [4, 1]  # the four "a" rows together, then "s"
-    for i, (name, prompt, n) in enumerate(specs):
+    # the five greedy "a" rows together, then "s", then each seeded request by itself
+    assert engine.batches[before:] == [5, 1, 1, 1]
+    for i, (name, prompt, n, kw) in enumerate(specs):
         kind, result = results[i]
         assert kind == "done"
-        assert result.text == alone(adapters[name], prompt, greedy=True, max_new_tokens=n), i
+        ref = {"greedy": True} if kw["temperature"] == 0 else {"greedy": False, **kw}
+        assert result.text == alone(adapters[name], prompt, max_new_tokens=n, **ref), i
 
 
 def test_one_base_copy_however_many_adapters(engine):

@@ -8,141 +8,28 @@ different ``max_tokens``: the batch runs to the largest and each row stops at it
 with a ``seed`` and temperature > 0 runs alone, because rows of a batch share one random stream
 and its text must not depend on who else was waiting. Requests for other models wait their turn
 (first come, first served). Registry loads run on the same thread, so nothing touches the
-model concurrently.
-
-A :class:`Job` turns the batch's tokens into events for its client: ``("delta", text)`` while
-streaming (text is held back while it ends in an incomplete UTF-8 character), then
-``("done", Result)`` or ``("error", message)``.
+model concurrently. Each row's tokens go to its :class:`qadapter.serving.job.Job`.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 import logging
 import threading
 from collections import deque
 from concurrent.futures import Future
-from dataclasses import dataclass
 from typing import Callable
 
 import torch
 
 from ..data.tokenize import left_pad
-from ..decode import SamplingConfig
 from ..secrets import redact
 from .catalog import Served, UnknownModel, is_reference, load_adapter_served, resolve_reference
+from .job import Job, Result, Settings, Stopped
+
+__all__ = ["Engine", "Job", "Result", "Settings"]
 
 log = logging.getLogger("qadapter.serve")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A request's decoding settings. ``temperature`` 0 means greedy (argmax of eq. 6)."""
-
-    max_tokens: int
-    temperature: float = 1.0
-    top_p: float = 1.0
-    seed: int | None = None
-    alpha0: float | None = None
-    ignore_eos: bool = False  # decode exactly max_tokens tokens (benchmarks)
-
-    @property
-    def greedy(self) -> bool:
-        return self.temperature == 0.0
-
-    def sampling(self, max_new_tokens: int) -> SamplingConfig:
-        if self.greedy:
-            return SamplingConfig(max_new_tokens=max_new_tokens, greedy=True)
-        return SamplingConfig(
-            max_new_tokens=max_new_tokens,
-            temperature=self.temperature,
-            top_p=self.top_p,
-            seed=self.seed,
-        )
-
-
-@dataclass(frozen=True)
-class Result:
-    text: str
-    finish_reason: str  # "stop" (EOS) or "length" (max_tokens)
-    prompt_tokens: int
-    completion_tokens: int  # generated tokens, the EOS included
-
-
-class Stopped(Exception):
-    """Every row of a batch is finished or cancelled: stop decoding early."""
-
-
-_unique = itertools.count()
-
-
-class Job:
-    """One request: its prompt tokens, settings and the sink its events go to."""
-
-    def __init__(
-        self, served: Served, prompt_ids: list[int], settings: Settings, sink: Callable, stream
-    ):
-        self.served, self.prompt_ids, self.settings = served, list(prompt_ids), settings
-        self.sink, self.stream = sink, stream
-        self.tokens: list[int] = []
-        self.sent = ""
-        self.done = False
-        self.cancelled = threading.Event()
-        s = settings
-        alone = not s.greedy and s.seed is not None
-        self.key = (
-            ("alone", next(_unique))
-            if alone
-            else (
-                served.name,
-                id(served.decoder),
-                s.alpha0,
-                s.greedy,
-                s.temperature,
-                s.top_p,
-                s.ignore_eos,
-            )
-        )
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-
-    def _send(self, event) -> None:
-        try:
-            self.sink(event)
-        except Exception:  # the client's event loop is gone: nobody is listening any more
-            self.cancel()
-
-    def step(self, token: int, eos: set[int], tokenizer) -> None:
-        if self.done:
-            return
-        if token in eos:
-            return self.finish(tokenizer, "stop")
-        self.tokens.append(token)
-        if len(self.tokens) >= self.settings.max_tokens:
-            return self.finish(tokenizer, "length")
-        if self.stream:
-            self._emit(tokenizer.decode(self.tokens, skip_special_tokens=True))
-
-    def _emit(self, text: str) -> None:
-        if text.endswith("\ufffd") or not text.startswith(self.sent) or text == self.sent:
-            return  # an incomplete character, or a re-tokenized prefix: wait for more tokens
-        self._send(("delta", text[len(self.sent) :]))
-        self.sent = text
-
-    def finish(self, tokenizer, reason: str) -> None:
-        text = tokenizer.decode(self.tokens, skip_special_tokens=True)
-        if self.stream:
-            self._emit(text)
-        self.done = True
-        used = len(self.tokens) + (reason == "stop")
-        self._send(("done", Result(text, reason, len(self.prompt_ids), used)))
-
-    def fail(self, message: str) -> None:
-        if not self.done:
-            self.done = True
-            self._send(("error", message))
 
 
 class _Call:
