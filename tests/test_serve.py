@@ -478,6 +478,26 @@ def test_start_up_refuses_bad_adapters(adapters, tmp_path):
         build_engine("tiny:1", [f"x={adapters['a']}"])  # another base
 
 
+def test_serve_parser_and_one_error_line_for_a_bad_adapter(tmp_path, capsys):
+    import argparse
+
+    from qadapter.serving.cli import add_serve_parser
+
+    parser = argparse.ArgumentParser(prog="qadapter")
+    add_serve_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["serve", "--base", "tiny", "--adapter", f"x={tmp_path / 'nope'}"])
+    assert (args.host, args.port, args.max_batch, args.adapter) == (
+        "127.0.0.1",
+        8000,
+        8,
+        [f"x={tmp_path / 'nope'}"],
+    )
+    assert args.func(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("qadapter: error: --adapter ")
+    assert "no such directory" in err[0]
+
+
 # ---- a real server on loopback --------------------------------------------------------------
 
 
