@@ -200,41 +200,66 @@ TINY_GATES = dict(max_probe_drop=100.0, max_helpful_loss=50.0, min_new_winrate=0
 
 
 @pytest.mark.slow
-def test_flow_stacks_on_champion_then_does_nothing(flow_env, tmp_path):
+def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_path, monkeypatch):
     from mlflow import MlflowClient
+    from prefect import task
 
     sys.path.insert(0, str(REPO))
-    from flows.recustomize import recustomize
-    from qadapter.meta import verified_lineage
+    import flows.recustomize as F
+    from qadapter.data import dataset_hash, load_preferences
+    from qadapter.meta import read_meta, verified_lineage
     from qadapter.registry import resolve_adapter
 
     uri = f"sqlite:///{flow_env / 'mlflow.db'}"
+    c = MlflowClient(uri)
     champion = register_champion(uri, tmp_path)
     watch = tmp_path / "watch"
     watch.mkdir()
     pref_file(watch / "new.jsonl", 0, 12)
     bad_file(watch / "bad.jsonl")
-    out = recustomize(location=str(watch), profile="tiny", **TINY_GATES)
-    c = MlflowClient(uri)
+
+    # 1. a crash after training: nothing registered, the champion untouched
+    @task(retries=0)
+    def crash(*args, **kwargs):
+        raise RuntimeError("simulated crash during evaluation")
+
+    evaluate_level = F.evaluate_level
+    monkeypatch.setattr(F, "evaluate_level", crash)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        F.recustomize(location=str(watch), profile="tiny", **TINY_GATES)
+    assert len(versions(c)) == 1 and aliases(c) == {"champion": champion}
+    monkeypatch.setattr(F, "evaluate_level", evaluate_level)  # (undo() would drop flow_env too)
+
+    # 2. the retry resumes the trained level from its checkpoints, registers it as candidate
+    out = F.recustomize(location=str(watch), profile="tiny", **TINY_GATES)
     vs = versions(c)
     assert out["trained"] and out["status"] == "candidate" and len(vs) == 2
+    assert read_meta(out["adapter_dir"])["resumed_from_step"] == out["steps"] > 0
     new = vs[-1]
-    assert (
-        str(new.version) == out["version"]
-        and new.tags["parent"] == f"models:/hh-qadapter/{champion}"
-    )
+    assert str(new.version) == out["version"]
+    assert new.tags["parent"] == f"models:/hh-qadapter/{champion}"
     assert new.tags[STATUS] == "candidate" and aliases(c) == {
         "champion": champion,
         "candidate": str(new.version),
     }
     assert out["new_files"] == 1 and out["empty_files"] == 1 and out["quarantined"] == 3
-    # the registered version is a depth-2 stack whose lower level is the champion
+    file_hash = dataset_hash(load_preferences(str(watch / "new.jsonl")).pairs)
+    assert new.tags["data_files"] == new.tags["data_hash"] == file_hash  # one file: the same
     chain = verified_lineage(
         resolve_adapter(f"models:/hh-qadapter/{new.version}", tracking_uri=uri)
     )
-    assert len(chain) == 2
-    # the same data again: nothing trained
-    again = recustomize(location=str(watch), profile="tiny", **TINY_GATES)
+    assert len(chain) == 2  # the registered version is a stack on the champion
+
+    # 3. a crash between registering and gating: the next run finishes that version
+    c.set_model_version_tag("hh-qadapter", new.version, STATUS, "pending")
+    c.delete_registered_model_alias("hh-qadapter", "candidate")
+    out = F.recustomize(location=str(watch), profile="tiny", **TINY_GATES)
+    assert out["trained"] and out["version"] == str(new.version) and len(versions(c)) == 2
+    assert versions(c)[-1].tags[STATUS] == "candidate"
+    assert aliases(c)["candidate"] == str(new.version)
+
+    # 4. the same data again: nothing trained
+    again = F.recustomize(location=str(watch), profile="tiny", **TINY_GATES)
     assert not again["trained"] and again["trained_files"] == 1 and len(versions(c)) == 2
     json.dumps(again)  # the flow's result is JSON-able
 
