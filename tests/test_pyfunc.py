@@ -206,6 +206,58 @@ def test_stacked_adapter_is_logged_self_contained(tmp_path):
     assert list(model.predict(frame, params={"max_new_tokens": NEW, "alpha0": 0.4})) == want_a0
 
 
+def test_concurrent_requests_do_not_mix(logged, pyfunc_model):
+    """MLflow's server predicts in worker threads; the decoders share row-group state that
+    depends on the batch size, so requests of different sizes must not interleave."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = ((CHAT,), (CHAT, CHAT2), (CHAT2, CHAT, CHAT))
+    cases = [(a0, b) for a0 in (1.0, 0.5, 2.0) for b in range(len(batches))] * 2
+    want = {
+        (a0, b): reference(logged["adapter"], list(batches[b]), alpha0=a0) for a0, b in set(cases)
+    }
+
+    def ask(case):
+        a0, b = case
+        frame = pd.DataFrame({"messages": list(batches[b])})
+        return list(pyfunc_model.predict(frame, params={"max_new_tokens": NEW, "alpha0": a0}))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(ask, cases))
+    assert answers == [want[case] for case in cases]
+
+
+def test_registry_parent_is_fetched_and_bundled(tmp_path, monkeypatch):
+    """A child whose parent is a models:/ reference (a re-customization on the champion)."""
+    from qadapter import registry
+    from qadapter.meta import register_resolver, update_meta
+
+    client, uri, run_id = store(tmp_path)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    level1 = make_adapter(tmp_path / "level1", seed=1, alpha0=0.7, alpha_tilde=0.5)
+    client.create_registered_model("pf-parent")
+    source = log_adapter_model(client, run_id, level1)
+    client.create_model_version("pf-parent", source, run_id=run_id)
+    level2 = make_adapter(tmp_path / "level2", seed=2, alpha0=1.3, alpha_tilde=0.8, parent=level1)
+    want = reference(level2, [CHAT, CHAT2])
+    update_meta(level2, parent="models:/pf-parent/1")  # not part of the hash
+    shutil.rmtree(level1)  # only the registry has it now
+    registry.install()
+    try:
+        run2 = client.create_run(client.get_run(run_id).info.experiment_id).info.run_id
+        model_uri = log_adapter_model(client, run2, level2)
+    finally:
+        register_resolver("models", None)
+    local = Path(mlflow.artifacts.download_artifacts(model_uri, dst_path=str(tmp_path / "dl")))
+    top = adapter_dir_in(local)
+    assert read_meta(top)["parent"] == "../parent-1"
+    assert adapter_hash(top.parent / "parent-1") == read_meta(top)["parent_hash"]
+    frame = pd.DataFrame({"messages": [CHAT, CHAT2]})
+    got = mlflow.pyfunc.load_model(model_uri).predict(frame, params={"max_new_tokens": NEW})
+    assert list(got) == want
+
+
 @pytest.mark.parametrize(
     "data,params,match",
     [
