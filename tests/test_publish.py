@@ -50,7 +50,7 @@ def test_published_name_keeps_whole_extension():
     assert published_name("a.b.parquet", sha) == "a.b-0123456789ab.parquet"
 
 
-def test_local_copy_is_content_addressed_and_idempotent(tmp_path):
+def test_local_copy_is_content_addressed_and_idempotent(tmp_path, monkeypatch):
     src = write_pairs(tmp_path / "new.jsonl")
     sha = hashlib.sha256(src.read_bytes()).hexdigest()
     first = publish_file(str(src), str(tmp_path / "watch"))
@@ -59,6 +59,9 @@ def test_local_copy_is_content_addressed_and_idempotent(tmp_path):
     assert first.uri == str(target.resolve()) and target.read_bytes() == src.read_bytes()
     again = publish_file(str(src), str(tmp_path / "watch") + "/")
     assert again.existed and again.uri == first.uri
+    monkeypatch.chdir(tmp_path)  # a relative DEST is named absolutely in the event
+    relative = publish_file(str(src), "watch")
+    assert relative.location == str((tmp_path / "watch").resolve()) and relative.existed
     # same name, other content: a second file, the first untouched
     write_pairs(src, n=2, tag="b")
     other = publish_file(str(src), str(tmp_path / "watch"))

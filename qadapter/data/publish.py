@@ -47,7 +47,7 @@ RESOURCE_PREFIX = "qadapter.preference-data."
 class Published:
     """Where a file went and what it was."""
 
-    location: str  # the watched location (DEST as given, without a trailing slash)
+    location: str  # the watched location: the s3:// prefix, or the directory's absolute path
     uri: str  # the published file (a local path or s3://bucket/key)
     sha256: str  # of the file's bytes
     bytes: int
@@ -93,8 +93,10 @@ def publish_file(source: str, dest: str) -> Published:
         uri, existed = _upload(path, dest, name, sha)
     elif "://" in dest:
         raise DataError(f"publish: {redact(dest)}: give a local directory or an s3:// prefix")
-    else:
-        uri, existed = _copy(path, Path(dest).expanduser(), name)
+    else:  # the event names the directory absolutely: the worker's working directory differs
+        directory = Path(dest).expanduser().resolve()
+        uri, existed = _copy(path, directory, name)
+        dest = str(directory)
     return Published(dest, uri, sha, size, name, existed)
 
 
