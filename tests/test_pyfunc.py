@@ -189,6 +189,8 @@ def test_stacked_adapter_is_logged_self_contained(tmp_path):
         tmp_path / "level2", seed=2, alpha0=1.3, alpha_tilde=0.8, parent=level1, head="logits"
     )
     assert read_meta(level2)["parent"] == str(level1.resolve())
+    (level2 / "checkpoints" / "step-1").mkdir(parents=True)  # what a resumable run leaves
+    (level2 / "checkpoints" / "step-1" / "optimizer.pt").write_bytes(b"0" * 1024)
     want = reference(level2, [CHAT, CHAT2])
     want_a0 = reference(level2, [CHAT, CHAT2], alpha0=0.4)
     assert want_a0 != want
@@ -200,6 +202,8 @@ def test_stacked_adapter_is_logged_self_contained(tmp_path):
     top = adapter_dir_in(local)
     assert read_meta(top)["parent"] == "../parent-1"
     assert read_meta(top.parent / "parent-1").get("parent") is None
+    assert sorted(p.name for p in top.parent.iterdir()) == ["adapter", "parent-1"]
+    assert not (top / "checkpoints").exists()  # training leftovers stay behind
     model = mlflow.pyfunc.load_model(model_uri)
     frame = pd.DataFrame({"messages": [CHAT, CHAT2]})
     assert list(model.predict(frame, params={"max_new_tokens": NEW})) == want

@@ -38,10 +38,19 @@ import mlflow
 from mlflow.exceptions import MlflowException
 
 from ..config import ConfigError, MethodConfig
-from ..meta import META_FILE, AdapterError, read_meta, update_meta, verified_lineage
+from ..meta import (
+    ADAPTER_CONFIG,
+    ADAPTER_WEIGHTS,
+    META_FILE,
+    AdapterError,
+    read_meta,
+    update_meta,
+    verified_lineage,
+)
 
 ARTIFACT_KEY = "adapters"  # the pyfunc artifact holding the stack; copied to artifacts/adapters
 TOP = "adapter"
+ADAPTER_FILES = (META_FILE, ADAPTER_CONFIG, ADAPTER_WEIGHTS, "README.md")  # README: PEFT's card
 ROLES = ("system", "user", "assistant")
 DEFAULT_MAX_NEW_TOKENS = 128
 # load this base instead of the one named in qadapter.json (same content hash required): for a
@@ -68,7 +77,10 @@ def adapter_dir_in(model_dir: str | Path) -> Path:
 
 def stage_stack(adapter_dir: str | Path, dest: str | Path) -> Path:
     """Copy ``adapter_dir`` and its verified parents into ``dest`` (``adapter``, ``parent-1``,
-    ...) with relative ``parent`` links; returns the copied top adapter directory."""
+    ...) with relative ``parent`` links; returns the copied top adapter directory.
+
+    Only the :data:`ADAPTER_FILES` of each level are copied (an output directory's
+    ``checkpoints/`` stay behind)."""
     chain = verified_lineage(adapter_dir)[::-1]  # top first
     for path, meta in chain:
         if meta.get("q_model"):
@@ -79,7 +91,10 @@ def stage_stack(adapter_dir: str | Path, dest: str | Path) -> Path:
     dest = Path(dest)
     names = [TOP] + [f"parent-{k}" for k in range(1, len(chain))]
     for k, ((path, _), name) in enumerate(zip(chain, names)):
-        shutil.copytree(path, dest / name)
+        (dest / name).mkdir(parents=True)
+        for file in ADAPTER_FILES:  # not the training checkpoints an output directory may hold
+            if (path / file).is_file():
+                shutil.copy2(path / file, dest / name / file)
         if k + 1 < len(chain):
             update_meta(dest / name, parent=f"../{names[k + 1]}")
     return dest / TOP
