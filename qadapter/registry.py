@@ -98,7 +98,24 @@ def default_tracking_uri() -> str:
 
 
 def _check_store(uri: str) -> None:
-    """A ``sqlite:///`` store must exist: connecting would create an empty one."""
+    """A ``sqlite:///`` store must exist (connecting would create an empty one); a tracking
+    server must answer its health check within seconds (MLflow's own client retries for
+    minutes)."""
+    if uri.split("://", 1)[0].lower() in ("http", "https"):
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers (a proxy may guard /health): let MLflow's requests tell
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise RegistryError(
+                f"no MLflow tracking server answers at {redact(uri)} ({reason}); start it "
+                "(make up) or set MLFLOW_TRACKING_URI to the store that holds the adapters"
+            ) from None
     if uri.startswith("sqlite:///"):
         path = Path(uri.removeprefix("sqlite:///"))
         if not path.is_file():
@@ -111,10 +128,10 @@ def _check_store(uri: str) -> None:
 def client_for(tracking_uri: str | None = None):
     """An ``MlflowClient`` on ``tracking_uri`` (default: :func:`default_tracking_uri`)."""
     os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
-    from mlflow import MlflowClient
-
     uri = tracking_uri or default_tracking_uri()
     _check_store(uri)
+    from mlflow import MlflowClient
+
     return MlflowClient(tracking_uri=uri, registry_uri=uri)
 
 
@@ -342,18 +359,25 @@ def _download(c, mv, dest: Path) -> Path:
     try:
         uri = _store_uri(c)
         with _mlflow_errors(f"downloading {mv.name}/{mv.version} from {redact(uri)}"):
-            mlflow.artifacts.download_artifacts(
-                artifact_uri=f"{SCHEME}:/{mv.name}/{mv.version}",
-                dst_path=str(tmp),
-                tracking_uri=c.tracking_uri,
-                registry_uri=uri,
+            # the version's own artifact location (a models:/ URI here would be looked up in
+            # the process's default registry, not in this client's)
+            source = c.get_model_version_download_uri(mv.name, str(mv.version))
+            local = Path(
+                mlflow.artifacts.download_artifacts(
+                    artifact_uri=source, dst_path=str(tmp), tracking_uri=c.tracking_uri
+                )
+            )  # tmp/<last part of the source>
+        if not local.is_dir():
+            raise RegistryError(
+                f"{mv.name}/{mv.version}: its source {redact(source)} is a file, not an adapter "
+                "or model directory; register the adapter directory (or its pyfunc model)"
             )
-        (tmp / MARKER).write_text(json.dumps(record))
+        (local / MARKER).write_text(json.dumps(record))
         if _complete(dest, record):  # another process finished first
             return dest
         shutil.rmtree(dest, ignore_errors=True)  # a stale copy (another store's version)
         try:
-            os.replace(tmp, dest)
+            os.replace(local, dest)
         except OSError:  # another process (a rank under a launcher) put it there first
             if not _complete(dest, record):
                 raise

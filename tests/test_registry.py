@@ -285,3 +285,70 @@ def test_qadapter_stage_registers_a_servable_version_that_resolves(tmp_path, mon
     (row,) = R.list_versions(NAME, client=c)
     assert row["aliases"] == ["champion"] and row["tags"]["probe.delta"] == "-0.5"
     assert row["metrics"]["final.loss"] == qa["metrics"]["loss"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_tracking_server_is_one_line_and_fast():
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(R.RegistryError, match="no MLflow tracking server answers at http://127"):
+        R.resolve_adapter(f"models:/{NAME}/1", tracking_uri=f"http://127.0.0.1:{_free_port()}")
+    assert time.perf_counter() - t0 < 10  # MLflow's client alone retries for minutes
+
+
+@pytest.mark.integration
+def test_resolve_through_a_tracking_server_with_proxied_artifacts(tmp_path, monkeypatch):
+    """The local stack's set-up (make up): artifacts uploaded and downloaded through the server
+    (mlflow-artifacts:/), the client holding no storage path."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from mlflow import MlflowClient
+
+    port = _free_port()
+    uri = f"http://127.0.0.1:{port}"
+    mlflow_bin = Path(sys.executable).parent / "mlflow"
+    proc = subprocess.Popen(
+        [str(mlflow_bin), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}", "--serve-artifacts",
+         "--artifacts-destination", str(tmp_path / "served")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, "mlflow server exited"
+            try:
+                with urllib.request.urlopen(f"{uri}/health", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "mlflow server did not become healthy"
+                time.sleep(0.5)
+        monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+        c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        exp = c.create_experiment("served", artifact_location="mlflow-artifacts:/served")
+        adapter = build_adapter(tmp_path / "a", seed=3)
+        version = register(c, exp, adapter)
+        assert c.get_model_version(NAME, version).source.startswith("mlflow-artifacts:")
+        R.set_alias(NAME, version, "candidate", client=R.client_for(uri))
+        got = R.resolve_adapter(f"models:/{NAME}@candidate", tracking_uri=uri)
+        assert adapter_hash(got) == adapter_hash(adapter)
+        assert got == tmp_path / "cache" / "registry" / NAME / version
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and its uvicorn worker
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
