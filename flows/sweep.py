@@ -38,7 +38,7 @@ from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
 from qadapter.secrets import redact  # noqa: E402
-from tasks import report, tracking  # noqa: E402
+from tasks import judging, report, tracking  # noqa: E402
 from tasks import stages as T  # noqa: E402
 from tasks import sweep as S  # noqa: E402
 from tasks.common import result_options  # noqa: E402
@@ -97,6 +97,7 @@ def finish_point(run_id: str, kind: str, alpha0: float, trained: float, qa, ev, 
     for stage, rec in (("qadapter", qa), ("evaluate", ev), ("judge", jd)):
         c.set_tag(run_id, f"stage.{stage}.run_id", rec["mlflow_run_id"])
     c.set_tag(run_id, "model_version", f"{tracking.REGISTERED_MODEL}/{qa['model_version']}")
+    c.set_tag(run_id, "judge.trusted", judging.trust_tag(jd["trusted"]))
     return {
         "kind": kind,
         "alpha0": alpha0,

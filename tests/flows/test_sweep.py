@@ -109,7 +109,9 @@ def test_tiny_sweep_points_plot_table_and_candidate(flow_env, monkeypatch, tmp_p
     assert d1.data.metrics == t1.data.metrics  # the same stages (cache), the same numbers
     assert d1.data.tags["stage.evaluate.run_id"] == t1.data.tags["stage.evaluate.run_id"]
     d01 = points[("decode", 0.1)].data.metrics
-    assert d01["kl.general"] != t1.data.metrics["kl.general"]  # eq. 6 at another alpha0
+    for m in ("kl.general", "heldout.kl_mean", "heldout.kl_mean_init"):  # eq. 6 at alpha0 0.1
+        assert d01[m] != t1.data.metrics[m], m
+    assert {r.data.tags["judge.trusted"] for r in points.values()} <= {"true", "false"}
     # alpha0 0.1 declines 4 of the 4 harmless prompts, alpha0 1 none: different judged texts
     assert d01["winrate.harmless"] != t1.data.metrics["winrate.harmless"]
     # the decode-time point at 0.1 decodes the same texts as the adapter trained at 0.1
