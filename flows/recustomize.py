@@ -279,6 +279,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
         "metrics": metrics,
         "adapter_dir": level["adapter_dir"],
         "steps": level["steps"],
+        "reused": level["reused"],
     }
 
 

@@ -258,14 +258,29 @@ def train_level(
     """Train one Q-Adapter on ``pairs`` over the stack ending at ``parent_dir`` (or the base).
 
     ``parent_ref`` (``models:/NAME/VERSION``) is what ``qadapter.json`` records as the parent.
-    Resumes from ``out``'s checkpoints (a retried run).
+    ``out`` is keyed by data, parent and settings (:func:`level_key`): a finished adapter there
+    is reused (training removes its checkpoints when it ends), an unfinished one resumes from its
+    checkpoints.
     """
     from qadapter.adapter import QAdapter
     from qadapter.data import dataset_hash
+    from qadapter.meta import META_FILE, read_meta
     from qadapter.models import load_base
     from qadapter.stack import Stack
     from qadapter.train import train
 
+    if (out / META_FILE).is_file():  # written last, atomically: the adapter is complete
+        m = read_meta(out)
+        if (m.get("data") or {}).get("hash") == dataset_hash(pairs):
+            return {
+                "adapter_dir": str(out),
+                "base_hash": m["base_hash"],
+                "steps": m.get("steps"),
+                "pairs": m.get("pairs"),
+                "metrics": m.get("final_metrics", {}),
+                "seconds": 0.0,
+                "reused": True,
+            }
     base = load_base(base_name)
     parent = Stack.load(parent_dir, base.model, base.content_hash) if parent_dir else None
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed, parent=parent)
@@ -301,6 +316,7 @@ def train_level(
         "pairs": result.pairs,
         "metrics": result.metrics,
         "seconds": result.seconds,
+        "reused": False,
     }
 
 
