@@ -207,3 +207,37 @@ def test_stages_evaluate_decode_alpha0_is_eq6_at_that_alpha0(toy_jsonl, tmp_path
     assert override == settings
     assert own["kl_mean"] != override["kl_mean"] and own["kl_mean_init"] != override["kl_mean_init"]
     assert stages.evaluate("tiny", rec["adapter_dir"], source, 3, cfg, **at, alpha0=None) == own
+
+
+def test_pick_tags_runs_and_sets_candidate(tmp_path):
+    """``flows.sweep.pick`` on a real (SQLite) MLflow store: every point tagged, ``candidate`` on
+    the chosen point's version, a decode-time pick also tags its version with the alpha0; when
+    nothing passes, every point is tagged false and ``candidate`` stays where it was."""
+    from mlflow import MlflowClient
+
+    from flows.sweep import pick
+
+    c = MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    exp = c.create_experiment("e", artifact_location=(tmp_path / "art").as_uri())
+    c.create_registered_model("hh-qadapter")
+
+    def candidate():
+        return c.get_model_version_by_alias("hh-qadapter", "candidate").version
+
+    def chosen_tags(rows):
+        return [c.get_run(r["run_id"]).data.tags["sweep.chosen"] for r in rows]
+
+    for kind in ("train", "decode"):
+        rows = []
+        for i, a in enumerate((0.1, 1.0)):
+            run = c.create_run(exp).info.run_id
+            v = c.create_model_version("hh-qadapter", f"runs:/{run}/adapter", run_id=run).version
+            rows.append(row(kind, a, 60.0 + 10 * i, 50.0, 0.0, run_id=run, model_version=v))
+        sel = S.select(rows, kinds=(kind,))
+        assert sel.chosen is rows[1]
+        pick(c, rows, sel)
+        assert chosen_tags(rows) == ["false", "true"] and candidate() == rows[1]["model_version"]
+        tags = c.get_model_version("hh-qadapter", rows[1]["model_version"]).tags
+        assert tags.get("sweep.decode_alpha0") == ("1.0" if kind == "decode" else None)
+        pick(c, rows, S.select(rows, max_helpful_loss=-1.0, kinds=(kind,)))
+        assert chosen_tags(rows) == ["false", "false"] and candidate() == rows[1]["model_version"]
