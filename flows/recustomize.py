@@ -72,6 +72,7 @@ def run_lock(timeout_s: float, log):
 
     directory = tracking.state_dir() / "recustomize"
     deadline = time.monotonic() + timeout_s
+    waited = False
     while True:
         try:
             lock = output_lock(directory)
@@ -80,7 +81,9 @@ def run_lock(timeout_s: float, log):
         except LockError as e:
             if time.monotonic() > deadline:
                 raise
-            log.info("waiting for another recustomize run: %s", e)
+            if not waited:
+                log.info("waiting for another recustomize run: %s", e)
+            waited = True
             time.sleep(2.0)
     try:
         yield
@@ -128,6 +131,10 @@ def recustomize(
     cfg = experiment(
         profile, alpha0=alpha0, alpha_tilde=alpha_tilde, epochs=epochs, max_steps=max_steps
     )
+    if not 0.0 <= test_fraction < 1.0:
+        from qadapter.config import ConfigError
+
+        raise ConfigError(f"test_fraction must be in [0, 1); got {test_fraction!r}")
     where = watched(location)
     if event_sha256:
         log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])

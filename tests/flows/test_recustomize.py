@@ -139,6 +139,45 @@ def test_level_key_depends_on_data_parent_and_settings():
     assert level_key("d", "p", {"lr": 2}) != k
 
 
+@pytest.mark.slow  # the holder process imports Prefect (tens of seconds on a busy machine)
+def test_run_lock_serializes_processes(tmp_path, monkeypatch):
+    """A second run (another process) waits for the lock, and gives up after its timeout."""
+    import logging
+    import subprocess
+
+    from qadapter.errors import LockError
+
+    sys.path.insert(0, str(REPO))
+    from flows.recustomize import run_lock
+
+    monkeypatch.setenv("QADAPTER_STATE_DIR", str(tmp_path))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, logging; sys.path.insert(0, sys.argv[1]);"
+            "from flows.recustomize import run_lock\n"
+            "with run_lock(5, logging.getLogger()):\n"
+            "    print('held', flush=True); sys.stdin.read()",
+            str(REPO),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(LockError, match="in use by process"):
+            with run_lock(0.5, logging.getLogger()):
+                pass
+        holder.stdin.close()  # the holder ends its run
+        with run_lock(60, logging.getLogger()):
+            assert (tmp_path / "recustomize").is_dir()
+    finally:
+        holder.kill() if holder.poll() is None else None
+        holder.wait()
+
+
 # ---- fixtures shared by the flow tests ---------------------------------------------------------
 
 
