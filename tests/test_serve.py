@@ -158,10 +158,12 @@ def test_bare_base_equals_hf_generate(client):
         assert r.json()["choices"][0]["message"]["content"] == base_alone(prompt)
 
 
-def test_alpha0_extension_equals_decoder_built_with_it(client, adapters):
-    want = alone(adapters["a"], PROMPTS[0], alpha0=2.0, greedy=True)
-    assert want != alone(adapters["a"], PROMPTS[0], greedy=True)  # alpha0 must matter here
-    r = ask(client, "a", PROMPTS[0], alpha0=2.0)
+@pytest.mark.parametrize("name,alpha0", [("a", 2.0), ("a", 1.0), ("c", 0.5), ("s", 0.3)])
+def test_alpha0_extension_equals_decoder_built_with_it(client, adapters, name, alpha0):
+    """Across the one-pass / two-row switch too: "a" at 1.0 decodes in one pass, "c" at 0.5 not."""
+    want = alone(adapters[name], PROMPTS[0], alpha0=alpha0, greedy=True)
+    assert want != alone(adapters[name], PROMPTS[0], greedy=True)  # alpha0 must matter here
+    r = ask(client, name, PROMPTS[0], alpha0=alpha0)
     assert r.json()["choices"][0]["message"]["content"] == want
 
 
@@ -268,27 +270,36 @@ def test_waiting_requests_are_batched_and_each_gets_its_own_text(engine, adapter
 
 
 def test_one_base_copy_however_many_adapters(engine):
-    """Every adapter's network reads the base's own weight tensors; its only extra tensors are
-    its LoRA factors."""
+    """Every network the server decodes with reads the base's own weight tensors; its only other
+    tensors are LoRA factors, one copy per adapter (its one-pass and two-row networks share them).
+    """
     base_ptrs = {p.data_ptr() for p in engine.base.model.parameters()}
     base_bufs = {b.data_ptr() for b in engine.base.model.buffers()}
-    for s in engine.models.values():
-        ptrs = {p.data_ptr() for p in s.decoder.q_net.parameters()}
-        assert ptrs == base_ptrs, s.name
-        own = {
-            n.rsplit(".", 1)[-1]
-            for n, b in s.decoder.q_net.named_buffers()
-            if b.data_ptr() not in base_bufs
-        }
-        assert own <= {"a", "b"}, (s.name, own)  # the LoRA factors, nothing else
-    lora = sum(
-        b.numel()
-        for s in engine.models.values()
-        for n, b in s.decoder.q_net.named_buffers()
-        if n.endswith((".a", ".b"))
-    )
-    total = sum(p.numel() for p in engine.base.model.parameters())
-    assert 0 < lora < total  # factors only: four adapters add less than one base
+    modes = {"a": "dual", "b": "dual", "c": "single", "s": "stack"}
+    factors = {}
+    for name, s in engine.models.items():
+        nets = [s.decoder.q_net] + (list(s.networks[:2]) if s.networks else [])
+        for net in nets:
+            assert {p.data_ptr() for p in net.parameters()} == base_ptrs, name
+            own = {
+                (n.rsplit(".", 1)[-1], b.untyped_storage().data_ptr(), b.nbytes)
+                for n, b in net.named_buffers()
+                if b.data_ptr() not in base_bufs
+            }
+            assert {k for k, _, _ in own} <= {"a", "b"}, name  # the LoRA factors, nothing else
+            factors.setdefault(name, set()).update((p, n) for _, p, n in own)
+        if name in modes:
+            assert s.decoder.mode == modes[name], name
+    for name in ("a", "b", "c"):  # single and dual read one copy of the factors
+        single, dual, _ = engine.models[name].networks
+        assert len(factors[name]) == sum(
+            1 for n, _ in single.named_buffers() if n[-2:] in (".a", ".b")
+        )
+    assert engine.models["c"].decoder_for(0.5).mode == "dual"
+    assert engine.models["a"].decoder_for(1.0).mode == "single"
+    lora = sum(n for name in modes for _, n in factors[name])
+    total = sum(p.numel() * p.element_size() for p in engine.base.model.parameters())
+    assert 0 < lora < total  # four adapters add less than one base
 
 
 # ---- registry references --------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The models a server offers: one base in memory and any number of adapters on its weights.
 
-Every adapter decodes through :class:`qadapter.decode.CustomizedDecoder` built with
-``fuse=False``: a single adapter runs as row groups over the shared base weights
-(:mod:`qadapter.dual`), a stacked one as its verified :class:`qadapter.stack.Stack`. Both hold
-only their LoRA factors (``A (1, in, r)``, ``scale B (1, r, out)`` per layer) next to module
-shells whose weight tensors *are* the base's; the merged single-pass shortcut is never used here,
-because it copies the whole base. The bare base decodes through the same loop in single-pass mode
-(``softmax(f_b / 1)`` = pi1), so the server has one generation path.
+Every adapter decodes through :class:`qadapter.decode.CustomizedDecoder` on networks that hold
+only its LoRA factors next to module shells whose weight tensors *are* the base's: a single
+adapter through :func:`qadapter.serving.shared.adapter_networks` (one pass per token for the
+residual head at alpha0 = 1, exact; base and adapter rows in one forward otherwise), a stacked
+one as its verified :class:`qadapter.stack.Stack` (``from_adapter(fuse=False)``). Nothing copies
+the base (``from_adapter``'s own single pass merges into a copy, so it is not used here). The bare
+base decodes through the same loop in single-pass mode (``softmax(f_b / 1)`` = pi1), so the
+server has one generation path.
 
 Names: a model is asked for by the name it was loaded under (``--adapter NAME=REF``), by the
 base's name, or by a registry reference (``hh-qadapter@champion``, ``hh-qadapter/3``,
@@ -19,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..adapter import check_adapter_files, check_base
 from ..config import MethodConfig
 from ..decode import CustomizedDecoder
 from ..meta import AdapterError, read_meta
+from .shared import adapter_networks
 
 # the bare base as a decoder: Q unused, alpha_tilde = 1 -> softmax(base logits) = pi1
 BASE_METHOD = MethodConfig(head="residual", alpha0=1.0, alpha_tilde=1.0)
@@ -41,6 +44,7 @@ class Served:
     source: str = ""  # what the operator or client named (directory or registry reference)
     directory: Path | None = None
     meta: dict = field(default_factory=dict)
+    networks: tuple | None = None  # (single, dual, rows) of a single adapter; None for a stack
 
     def decoder_for(self, alpha0: float | None) -> CustomizedDecoder:
         """This model's decoder, with the top level's alpha0 replaced when ``alpha0`` is given.
@@ -54,6 +58,8 @@ class Served:
             raise ValueError("alpha0 applies to adapters only; drop it for the bare base model")
         d = self.decoder
         method = MethodConfig.from_meta(self.meta, alpha0=alpha0)
+        if self.networks is not None:
+            return adapter_decoder(self.networks, method, d.eos.tolist(), d.pad_token_id)
         return CustomizedDecoder(
             q_net=d.q_net,
             rows=d.rows,
@@ -62,6 +68,15 @@ class Served:
             eos_token_ids=d.eos.tolist(),
             pad_token_id=d.pad_token_id,
         )
+
+
+def adapter_decoder(networks: tuple, method: MethodConfig, eos, pad: int) -> CustomizedDecoder:
+    """A single adapter's decoder: one pass (residual head, alpha0 = 1) or base + adapter rows."""
+    single, dual, rows = networks
+    common = dict(method=method, eos_token_ids=eos, pad_token_id=pad)
+    if method.head == "residual" and method.alpha0 == 1.0:
+        return CustomizedDecoder(q_net=single, **common)
+    return CustomizedDecoder(q_net=dual, rows=rows, **common)
 
 
 def eos_ids(base) -> set[int]:
@@ -102,7 +117,14 @@ def load_adapter_served(name: str, directory: str | Path, base, source: str = ""
             f"{directory}: trained on a separate Q model ({meta['q_model']}); qadapter serve "
             "holds adapters on the base network only; use `qadapter generate --q-model` for it"
         )
-    dec = CustomizedDecoder.from_adapter(directory, base, fuse=False)
+    if meta.get("parent"):  # a verified stack of row groups over the base weights
+        dec, networks = CustomizedDecoder.from_adapter(directory, base, fuse=False), None
+    else:
+        check_base(meta, base.content_hash, str(directory))
+        check_adapter_files(directory)
+        networks = adapter_networks(base.model, directory)
+        method = MethodConfig.from_meta(meta)
+        dec = adapter_decoder(networks, method, eos_ids(base), base.tokenizer.pad_token_id)
     return Served(
         name=name,
         kind="adapter",
@@ -110,6 +132,7 @@ def load_adapter_served(name: str, directory: str | Path, base, source: str = ""
         source=source or str(directory),
         directory=directory,
         meta=meta,
+        networks=networks,
     )
 
 
