@@ -197,6 +197,7 @@ def _info(args, label: str) -> int:
 
     from .adapter import check_adapter_files
     from .meta import AdapterError, adapter_hash, lineage, read_meta, verified_lineage
+    from .registry import is_model_ref
 
     meta = read_meta(args.adapter)
     check_adapter_files(args.adapter)
@@ -239,22 +240,26 @@ def _info(args, label: str) -> int:
             f"on {h['after']['pairs']} pairs"
         )
     if not chain:
-        lines.append(f"lineage      {args.adapter} (no parent)")
+        lines.append(f"lineage      {label} (no parent)")
     elif levels:
-        names = [str(args.adapter)] + [str(p.resolve()) for p, _ in levels[-2::-1]]
+        # parents by their registry reference where they have one, else by their directory
+        parents = [
+            ref if is_model_ref(ref) else str(p.resolve())
+            for (p, _), ref in zip(levels[-2::-1], chain)
+        ]
         lines.append(
             "lineage      "
-            + " <- ".join([*names, f"base {meta['base_model']}"])
+            + " <- ".join([label, *parents, f"base {meta['base_model']}"])
             + f"  (depth {len(levels)}, verified)"
         )
         for k, (path, m) in enumerate(levels, 1):
-            shown = args.adapter if k == len(levels) else path.resolve()
+            shown = label if k == len(levels) else parents[len(levels) - 1 - k]
             lines.append(
                 f"  level {k}  {shown}  hash {adapter_hash(path)[:12]}  head {m['head']}  "
                 f"alpha0={m['alpha0']}  alpha_tilde={m['alpha_tilde']}"
             )
     else:
-        lines.append("lineage      " + " <- ".join([str(args.adapter), *chain]) + "  (unverified)")
+        lines.append("lineage      " + " <- ".join([label, *chain]) + "  (unverified)")
     print("\n".join(lines))
     if problem:
         raise problem

@@ -165,7 +165,10 @@ def test_train_parent_by_alias_records_the_pinned_version(store, toy_jsonl, tmp_
     assert meta["parent"] == f"models:/{NAME}/{v1}"
     assert meta["parent_hash"] == adapter_hash(store["dirs"][0])
     code, text, _ = run(["info", str(out)], capsys)
-    assert code == 0 and "(depth 2, verified)" in text
+    lineage = next(line for line in text.splitlines() if line.startswith("lineage"))
+    assert code == 0 and lineage == (
+        f"lineage      {out} <- models:/{NAME}/{v1} <- base tiny:0  (depth 2, verified)"
+    )
 
 
 def test_eval_by_reference_scores_like_the_directory(store, tmp_path, monkeypatch, capsys):
