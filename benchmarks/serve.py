@@ -12,7 +12,9 @@ of new tokens (``ignore_eos`` on the server, ``min_new_tokens`` on the peer; gre
   a server without batching would do for k clients); ``generate xk``: the k prompts left-padded
   into one ``generate`` batch (the best the peer can do with all requests known in advance);
 * ``serve base``: k concurrent HTTP clients asking the server for the bare base;
-* ``serve adapter``: k concurrent clients asking for the adapter (eq. 6, two row groups).
+* ``serve adapter``: k concurrent clients asking for the adapter at alpha0 = 0.5 (eq. 6: base
+  and adapter rows in each forward); ``serve adapter a0=1``: an adapter at alpha0 = 1 (residual
+  head: one pass per token, exact).
 
 tokens/s = all new tokens / wall time from the first request to the last answer; tok/CPU-s = the
 same tokens / the CPU time the server process (or the peer) used meanwhile, which a loaded machine
@@ -59,14 +61,15 @@ PROMPTS = [
 ]
 
 
-def random_adapter(base, directory: Path, seed: int) -> Path:
-    """A residual-head adapter with random non-zero LoRA factors (alpha0 0.5: the dual path)."""
+def random_adapter(base, directory: Path, seed: int, alpha0: float = 0.5) -> Path:
+    """A residual-head adapter with random non-zero LoRA factors (alpha0 0.5: base and adapter
+    rows per step; 1.0: the exact one-pass case)."""
     model = QAdapter(base.model, AdapterConfig(head="residual"), seed=seed)
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for p in model.trainable_parameters():
             p.add_(torch.randn(p.shape, generator=g) * 0.01)
-    meta = {"alpha0": 0.5, "alpha_tilde": 1.0, "gamma": 0.99}
+    meta = {"alpha0": alpha0, "alpha_tilde": 1.0, "gamma": 0.99}
     save_adapter(
         model, directory, {**meta, "base_model": base.name, "base_hash": base.content_hash}
     )
@@ -179,11 +182,11 @@ def generate_rate(base, prompts: list[str], n: int, *, batched: bool) -> tuple[f
     return tokens / (time.perf_counter() - start), tokens / (time.process_time() - cpu)
 
 
-def throughput(args, base, adapter: Path) -> None:
+def throughput(args, base, adapters: list[Path]) -> None:
     clients = [int(c) for c in args.clients.split(",")]
     rates: dict[str, list[float]] = {}
     cpu_rates: dict[str, list[float]] = {}
-    with Server(args.model, [adapter]) as server:
+    with Server(args.model, adapters) as server:
         for k in clients:  # warm-up
             serve_rate(server, "adapter0", PROMPTS[:k], 4)
         generate_rate(base, PROMPTS[:1], 4, batched=False)
@@ -198,6 +201,9 @@ def throughput(args, base, adapter: Path) -> None:
                     f"serve base, {k} clients": lambda: serve_rate(server, args.model, prompts, n),
                     f"serve adapter, {k} clients": lambda: serve_rate(
                         server, "adapter0", prompts, n
+                    ),
+                    f"serve adapter a0=1, {k} clients": lambda: serve_rate(
+                        server, "adapter1", prompts, n
                     ),
                 }
                 if k > 1:
@@ -218,17 +224,18 @@ def throughput(args, base, adapter: Path) -> None:
     med = {k: statistics.median(v) for k, v in rates.items()}
     cmed = {k: statistics.median(v) for k, v in cpu_rates.items()}
     print(
-        f"{'':28s} {'tok/s':>8s} {'[min-max]':>15s} {'ratio':>7s}   {'tok/CPU-s':>9s} {'ratio':>7s}"
+        f"{'':30s} {'tok/s':>8s} {'[min-max]':>15s} {'ratio':>7s}   {'tok/CPU-s':>9s} {'ratio':>7s}"
     )
     for k in clients:
         peer = f"generate x{k} one by one"
         for name in [n for n in med if n.endswith((f"x{k} one by one", f"x{k} batched"))] + [
             f"serve base, {k} clients",
             f"serve adapter, {k} clients",
+            f"serve adapter a0=1, {k} clients",
         ]:
             spread = f"[{min(rates[name]):.1f}-{max(rates[name]):.1f}]"
             print(
-                f"{name:28s} {med[name]:8.1f} {spread:>15s} {med[name] / med[peer]:7.3f}   "
+                f"{name:30s} {med[name]:8.1f} {spread:>15s} {med[name] / med[peer]:7.3f}   "
                 f"{cmed[name]:9.1f} {cmed[name] / cmed[peer]:7.3f}"
             )
 
@@ -264,7 +271,8 @@ def main() -> None:
     base = load_base(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         adapters = [random_adapter(base, Path(tmp) / f"a{i}", seed=i) for i in range(4)]
-        throughput(args, base, adapters[0])
+        one_pass = random_adapter(base, Path(tmp) / "one-pass", seed=9, alpha0=1.0)
+        throughput(args, base, [adapters[0], one_pass])
         if args.memory:
             memory(args, adapters)
     print(json.dumps({"load_average": os.getloadavg()}))
