@@ -415,6 +415,7 @@ MSG = [{"role": "user", "content": "hi"}]
         ({"model": "a", "messages": MSG, "n": 2}, 400, ["n"]),
         ({"model": "a", "messages": MSG, "stop": ["\n"]}, 400, ["stop"]),
         ({"model": "a", "messages": MSG, "alpha0": -1}, 400, ["alpha0"]),
+        ({"model": "a", "messages": MSG, "alpha0": 1e5}, 400, ["alpha0"]),  # MethodConfig's range
         ({"model": "tiny", "messages": MSG, "alpha0": 0.5}, 400, ["alpha0", "adapters"]),
         ({"model": "a", "messages": MSG, "max_tokens": 5000}, 400, ["context", "max_tokens"]),
         ({"model": "/etc", "messages": MSG}, 404, ["not served"]),
