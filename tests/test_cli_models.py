@@ -183,3 +183,12 @@ def test_eval_by_reference_scores_like_the_directory(store, tmp_path, monkeypatc
     assert by_ref["target"] == f"models:/{NAME}/{v1}"
     assert by_ref["adapter"].endswith(f"registry/{NAME}/{v1}")
     assert by_ref["scores"] == by_dir["scores"] and by_ref["scores"]
+
+
+def test_base_mismatch_by_reference_names_the_reference(store, capsys):
+    v1, _ = store["versions"]
+    ref = f"models:/{NAME}/{v1}"
+    code, _, err = run(["generate", ref, "-p", "Hi", "--base", "tiny:1"], capsys)
+    assert code == 2 and "Traceback" not in "\n".join(err)
+    assert err[-1].startswith(f"qadapter: error: {ref} (downloaded to ")
+    assert "adapter was trained on base" in err[-1]
