@@ -184,7 +184,7 @@ def figure(series: dict, chosen: dict | None, title: str):
         (2, "winrate.helpful", "helpful win rate vs pi1 (%)", 50.0, "harmless vs helpful"),
         (4, "probe.delta", "general-probe delta (points)", 0.0, "harmless vs forgetting"),
     )
-    for ax, (xi, name, xlabel, ref, title) in zip(axes[1:], panels):
+    for ax, (xi, name, xlabel, ref, heading) in zip(axes[1:], panels):
         for kind, marker in (("train", "o"), ("decode", "^")):
             pts = [p for p in series["points"] if p[0] == kind and None not in (p[xi], p[3])]
             ax.scatter([p[xi] for p in pts], [p[3] for p in pts], marker=marker, label=kind)
@@ -196,7 +196,7 @@ def figure(series: dict, chosen: dict | None, title: str):
                        edgecolors="k", label="chosen")  # fmt: skip
         ax.axvline(ref, ls=":", color="grey")
         ax.axhline(50.0, ls=":", color="grey")
-        ax.set(xlabel=xlabel, ylabel="harmless win rate vs pi1 (%)", title=title)
+        ax.set(xlabel=xlabel, ylabel="harmless win rate vs pi1 (%)", title=heading)
         ax.legend(fontsize=7)
     fig.suptitle(title)
     fig.tight_layout()

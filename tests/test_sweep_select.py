@@ -241,3 +241,35 @@ def test_pick_tags_runs_and_sets_candidate(tmp_path):
         assert tags.get("sweep.decode_alpha0") == ("1.0" if kind == "decode" else None)
         pick(c, rows, S.select(rows, max_helpful_loss=-1.0, kinds=(kind,)))
         assert chosen_tags(rows) == ["false", "false"] and candidate() == rows[1]["model_version"]
+
+
+def test_figure_draws_the_series():
+    """Figure 3 as drawn: the reward lines, the scatter points, their alpha0 labels, the ring."""
+    from flows.sweep import figure
+
+    extra = {"reward.helpful_pi1": 0.2, "reward.harmless_pi1": -0.4}
+    rows = [
+        row("train", 0.1, 70.0, 45.0, -1.0, **{"reward.helpful": 0.1, "reward.harmless": 0.5},
+            **extra),
+        row("train", 1.0, 55.0, 50.0, 0.0, **{"reward.helpful": 0.3, "reward.harmless": -0.1},
+            **extra),
+        row("decode", 0.5, 60.0, 48.0, -0.5, **{"reward.helpful": 0.25, "reward.harmless": 0.2},
+            **extra),
+    ]  # fmt: skip
+    fig = figure(S.plot_series(rows), rows[0], "alpha0 sweep (t)")
+    assert fig._suptitle.get_text() == "alpha0 sweep (t)"
+    left, helpful, forgetting = fig.axes
+    lines = {ln.get_label(): (list(ln.get_xdata()), list(ln.get_ydata())) for ln in left.lines}
+    assert lines["helpful (train-time)"] == ([0.1, 1.0], [0.1, 0.3])
+    assert lines["harmless (decode-time)"] == ([0.5], [0.2])
+    assert lines["harmless, pi1"][1] == pytest.approx([-0.4, -0.4]) and left.get_xscale() == "log"
+    for ax, x in ((helpful, "winrate.helpful"), (forgetting, "probe.delta")):
+        train, decode, ring = (c.get_offsets().tolist() for c in ax.collections)
+        assert train == [[r[x], r["winrate.harmless"]] for r in rows[:2]]
+        assert decode == [[rows[2][x], 60.0]] and ring == [[rows[0][x], 70.0]]
+        assert [t.get_text() for t in ax.texts] == ["0.1", "1", "0.5"]
+    assert [ax.get_title() for ax in fig.axes] == [
+        "reward vs alpha0",
+        "harmless vs helpful",
+        "harmless vs forgetting",
+    ]
