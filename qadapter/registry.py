@@ -396,7 +396,17 @@ def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path
     if not is_model_ref(ref):
         return Path(ref)
     install()
-    r = parse_ref(str(ref))
+    try:
+        return _resolve(parse_ref(str(ref)), tracking_uri, ())
+    except RegistryError as e:
+        if str(ref).startswith(f"{SCHEME}:/"):
+            raise
+        raise RegistryError(f"{ref}: no such directory; as a registry reference: {e}") from None
+
+
+def _resolve(r: Ref, tracking_uri: str | None, below: tuple[str, ...]) -> Path:
+    if str(r) in below:
+        raise RegistryError(f"{below[0]}: lineage loop through {r}; fix the versions' parents")
     c = client_for(tracking_uri)
     mv = get_version(r.name, r.spec, client=c)
     root = _download(c, mv, cache_root() / quote(r.name, safe="") / str(mv.version))
@@ -404,11 +414,8 @@ def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path
     _RESOLVED[str(r)] = adapter
     _RESOLVED[f"{SCHEME}:/{r.name}/{mv.version}"] = adapter
     parent = read_meta(adapter).get("parent")
-    seen = {str(r)}
-    while parent and is_model_ref(parent) and str(parse_ref(parent)) not in seen:
-        seen.add(str(parse_ref(parent)))
-        parent_dir = resolve_adapter(parent, tracking_uri=tracking_uri)
-        parent = read_meta(parent_dir).get("parent")
+    if parent and parent.startswith(f"{SCHEME}:/"):  # as qadapter.meta reads parent fields
+        _resolve(parse_ref(parent), tracking_uri, (*below, str(r)))
     return adapter
 
 
@@ -452,6 +459,6 @@ def naming(ref: str | Path):
         for path in sorted(names, key=len, reverse=True):
             if path in msg:
                 msg = msg.replace(path, f"{names[path]} (downloaded to {path})", 1)
-        if asked is not None and asked not in msg:
+        if asked is not None and asked not in msg and str(ref) not in msg:
             msg = f"{asked}: {msg}"
         raise type(e)(msg) from None

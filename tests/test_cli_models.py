@@ -192,3 +192,11 @@ def test_base_mismatch_by_reference_names_the_reference(store, capsys):
     assert code == 2 and "Traceback" not in "\n".join(err)
     assert err[-1].startswith(f"qadapter: error: {ref} (downloaded to ")
     assert "adapter was trained on base" in err[-1]
+
+
+def test_a_missing_directory_that_looks_like_a_reference_says_both(store, capsys):
+    code, _, err = run(["info", "runs/3"], capsys)
+    assert code == 2 and err[-1].startswith(
+        "qadapter: error: runs/3: no such directory; as a registry reference: "
+        "no registered model 'runs'"
+    )
