@@ -204,3 +204,20 @@ def test_deployment_run_sweep_tiny(tmp_path):
         candidate = c.get_model_version_by_alias("hh-qadapter", "candidate")
         assert f"hh-qadapter/{candidate.version}" == chosen.data.tags["model_version"]
         assert parent.data.tags["sweep.chosen_run"] == chosen.info.run_id
+
+        # the Prefect summary artifact shows the figure: its link serves the PNG over HTTP
+        import json
+        import re
+        import urllib.request
+
+        req = urllib.request.Request(
+            f"{stack.prefect_api_url}/artifacts/filter",
+            data=json.dumps({"artifacts": {"key": {"any_": ["sweep-summary"]}}}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (loopback URL)
+            (summary,) = json.loads(resp.read())
+        (url,) = re.findall(r"!\[Figure 3\]\((\S+)\)", summary["data"])
+        assert url.startswith(f"{stack.mlflow_uri}/get-artifact?") and parent.info.run_id in url
+        with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 (loopback URL)
+            assert resp.read(8) == b"\x89PNG\r\n\x1a\n"
