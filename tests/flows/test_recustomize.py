@@ -305,6 +305,22 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
     assert not again["trained"] and again["trained_files"] == 1 and len(versions(c)) == 2
     json.dumps(again)  # the flow's result is JSON-able
 
+    # 5. new data that fails a gate: registered, tagged rejected with the reason, aliases kept
+    pref_file(watch / "more.jsonl", 12, 12)
+    strict = {**TINY_GATES, "min_new_winrate": 100.0}
+    out = F.recustomize(location=str(watch), profile="tiny", **strict)
+    assert out["metrics"]["winrate.new_vs_champion"] < 100.0  # garbage vs garbage: ties count 0.5
+    last = versions(c)[-1]
+    assert out["status"] == "rejected" and str(last.version) == out["version"] == "3"
+    assert last.tags[STATUS] == "rejected" and last.tags["rejected"] == "; ".join(out["reasons"])
+    assert out["reasons"] == [
+        f"new-preference win rate {out['metrics']['winrate.new_vs_champion']:.1f}% < 100%"
+    ]
+    assert last.tags["parent"] == f"models:/hh-qadapter/{champion}"
+    assert aliases(c) == {"champion": champion, "candidate": str(new.version)}
+    # rejected data is not retrained either
+    assert not F.recustomize(location=str(watch), profile="tiny", **strict)["trained"]
+
 
 # ---- the deployment on the real stack: publish -> event -> trigger -> worker -----------------
 
@@ -429,6 +445,20 @@ def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
         dep = api(stack, "deployments/name/" + DEPLOYMENT)
         assert (dep["global_concurrency_limit"] or {}).get("limit") == 1, dep
         assert dep["concurrency_options"]["collision_strategy"] == "ENQUEUE"
+        # the smol deployment: 6-hour schedule, the trigger (leaving the tests' buckets out)
+        stack.prefect("deploy", "--name", "recustomize/hh-watch", timeout=300)
+        watch = api(stack, "deployments/name/recustomize/hh-watch")
+        [sched] = watch["schedules"]
+        assert sched["active"] and sched["schedule"]["interval"] == 21600
+        assert (watch["global_concurrency_limit"] or {}).get("limit") == 1
+        triggers = {
+            a["actions"][0]["deployment_id"]: a["trigger"]
+            for a in api(stack, "automations/filter", {})
+            if a["actions"][0].get("type") == "run-deployment"
+        }
+        assert triggers[watch["id"]]["expect"] == ["preference-data.arrived"]
+        assert triggers[watch["id"]]["match"]["qadapter.location"] == "!s3://qadapter-tiny*"
+        assert triggers[dep["id"]]["match"]["qadapter.location"] == "s3://qadapter-tiny*"
 
         # 1. new data: exactly one run, one new version stacked on the champion
         finished(publish(stack, str(files["a"]), dest))
