@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal, Optional
@@ -46,6 +47,11 @@ from tasks.experiment import data_hashes, experiment  # noqa: E402
 
 TRAINING, EVALUATION = "qadapter-training", "qadapter-evaluation"
 POINT = dict(cache_policy=NO_CACHE, persist_result=False)
+# Accelerate keeps one state per process (AcceleratorState), and a TRL trainer (the judge's
+# reward models, trained on first use) resets it: two stages of one flow run (points run in
+# threads) that use Accelerate must not overlap, whatever the global limits allow. The global
+# limits bound trainings and evaluations across flow runs (processes); this lock, within one.
+ACCELERATE = threading.Lock()
 
 
 def set_limits(trainings: int, evaluations: int) -> None:
@@ -63,7 +69,7 @@ def set_limits(trainings: int, evaluations: int) -> None:
 
 
 def train_q(cfg, hashes: dict, hb: dict, parent: str, opts: dict) -> dict:
-    with concurrency(TRAINING, occupy=1, strict=True):
+    with concurrency(TRAINING, occupy=1, strict=True), ACCELERATE:
         return T.qadapter.with_options(**opts)(cfg, hashes, hb, parent)
 
 
@@ -117,7 +123,8 @@ def train_point(alpha0: float, cfg, hashes: dict, hb: dict, parent: str, opts: d
         qa = train_q(cfg_a, hashes, hb, run_id, opts)
         with concurrency(EVALUATION, occupy=1, strict=True):
             ev = T.evaluate.with_options(**opts)(cfg_a, hashes, hb, qa, run_id)
-            jd = T.judge.with_options(**opts)(cfg_a, hashes, hb, qa, run_id)
+            with ACCELERATE:  # the judge may train its reward models (TRL)
+                jd = T.judge.with_options(**opts)(cfg_a, hashes, hb, qa, run_id)
         row = finish_point(run_id, "train", alpha0, alpha0, qa, ev, jd)
         tracking.end_run(run_id)
         return {**row, "qadapter": qa}
@@ -137,10 +144,12 @@ def decode_point(
         with concurrency(EVALUATION, occupy=1, strict=True):
             if alpha0 == trained:  # the adapter's own alpha0: the customize stages (cached)
                 ev = T.evaluate.with_options(**opts)(cfg, hashes, hb, qa, run_id)
-                jd = T.judge.with_options(**opts)(cfg, hashes, hb, qa, run_id)
+                with ACCELERATE:
+                    jd = T.judge.with_options(**opts)(cfg, hashes, hb, qa, run_id)
             else:
                 ev = S.evaluate_at.with_options(**opts)(cfg, hashes, hb, qa, alpha0, run_id)
-                jd = S.judge_at.with_options(**opts)(cfg, hashes, hb, qa, alpha0, run_id)
+                with ACCELERATE:
+                    jd = S.judge_at.with_options(**opts)(cfg, hashes, hb, qa, alpha0, run_id)
         row = finish_point(run_id, "decode", alpha0, trained, qa, ev, jd)
         tracking.end_run(run_id)
         return row

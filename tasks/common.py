@@ -15,6 +15,7 @@ stage's work directory, so a cached stage is skipped, and a retried one finds it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -47,8 +48,14 @@ def retry_on_outside_errors(task, task_run, state) -> bool:
     return True
 
 
+@functools.cache
 def code_version() -> str:
-    """sha256 over the library's and tasks' sources: a code change invalidates cached stages."""
+    """sha256 over the library's and tasks' sources: a code change invalidates cached stages.
+
+    Computed once per process (a worker runs each flow run in a process of its own): the code a
+    flow run executes is the code it imported, and an edit to the working tree while it runs must
+    not give its later stages other keys than its earlier ones (a sweep's points share stages).
+    """
     h = hashlib.sha256()
     for path in sorted(p for d in ("qadapter", "tasks") for p in (REPO / d).rglob("*.py")):
         h.update(path.relative_to(REPO).as_posix().encode() + b"\n" + path.read_bytes())
