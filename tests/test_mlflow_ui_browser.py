@@ -129,18 +129,26 @@ def test_saved_view_opens_model_training_runs_with_key_columns(client, server, c
         assert (float(shown[k]) == v) if isinstance(v, float) else (shown[k] == v), (k, shown[k])
 
 
-def test_model_training_toggle_is_remembered(client, server, chromium):
-    """What docs/mlflow-ui.md tells a user without the link: click "Model training" once; the
-    browser keeps that choice, and the experiment then opens on its runs table."""
+def test_model_training_toggle_and_views_menu(client, server, chromium):
+    """What docs/mlflow-ui.md tells a user without the link: click "Model training" once (the
+    browser keeps that choice and the experiment then opens on its runs table), then pick the
+    saved view from the "Views" menu."""
     exp_id = tracking.experiment_id(client)
     log_parent(client, exp_id, "customize-tiny-toggle")
-    page = H.new_page(chromium)
+    page = H.new_page(chromium, **WIDE)
     page.goto(tracking.ui_url(server, "experiments"))
     page.get_by_text("Model training", exact=True).first.click()
     page.goto(tracking.ui_url(server, f"experiments/{exp_id}"))
     page.get_by_text("customize-tiny-toggle", exact=True).first.wait_for()
     assert "/runs" in page.url
     assert page.get_by_role("heading", level=2).first.inner_text().strip() == "Runs"
+    key = {name for _, name in tracking.KEY_COLUMNS}
+    assert not key & set(H.header_texts(page)), "the default columns already are the view's"
+    view = json.loads(tracking.runs_view_state())["name"]
+    page.get_by_role("button", name="Views").click()
+    page.get_by_text(view, exact=True).first.click()
+    page.get_by_role("columnheader", name="winrate.harmless").first.wait_for()
+    assert not key - set(H.header_texts(page))
 
 
 def test_alias_set_by_clicks_reaches_the_registry(client, server, chromium):
