@@ -1,10 +1,11 @@
 """Screenshots of the MLflow UI for docs/mlflow-ui.md, taken in a real browser (Debian's headless
 Chromium, driven by Playwright), and the browser harness tests/test_mlflow_ui_browser.py uses.
 
-Regenerate docs/img/mlflow-*.png from a tiny alpha0 sweep (about 15 minutes on 2 busy cores):
+Regenerate docs/img/mlflow-*.png from a tiny alpha0 sweep (about 5 minutes on 2 busy cores):
 
     export QADAPTER_STATE_DIR=/tmp/qadapter-sweep
-    OMP_NUM_THREADS=1 .venv/bin/python flows/sweep.py tiny
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=600 OMP_NUM_THREADS=1 \
+        .venv/bin/python flows/sweep.py tiny
     .venv/bin/python infra/local/screenshots.py --state /tmp/qadapter-sweep
 
 The MLflow server started here (127.0.0.1, a free port) serves a COPY of the sweep's store
