@@ -3,6 +3,7 @@
     prefect deployment run customize/hh                       # the smol profile (embedded SmolLM2)
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
     prefect deployment run customize/hh --param force=true    # recompute cached stages
+    prefect deployment run customize/hh --param launcher=torchrun --param processes=2
 
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
 profile's value; values are validated by the configuration dataclasses before any stage runs.
@@ -62,6 +63,9 @@ def customize(
     max_steps: Optional[int] = None,
     harmless_pairs: Optional[int] = None,
     skip_base_stage: Optional[bool] = None,
+    launcher: Literal["none", "torchrun", "accelerate", "deepspeed"] = "none",
+    processes: int = 1,
+    accelerate_config: Optional[str] = None,
     judge: Literal["reward-model", "openai"] = "reward-model",
     judge_base_url: Optional[str] = None,
     judge_model: Optional[str] = None,
@@ -75,6 +79,9 @@ def customize(
         helpful_source=helpful_source,
         harmless_source=harmless_source,
         skip_base_stage=skip_base_stage,
+        launcher=launcher,
+        processes=processes,
+        accelerate_config=accelerate_config,
         harmless_pairs=harmless_pairs,
         alpha0=alpha0,
         alpha_tilde=alpha_tilde,

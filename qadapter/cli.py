@@ -290,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_models import add_models_parser
 
     add_models_parser(sub)
+    from .serving.cli import add_serve_parser
+
+    add_serve_parser(sub)
     return parser
 
 

@@ -9,7 +9,10 @@ The spec is the stage's exact arguments (the same seeded subset of the same sour
 ``TrainConfig``, the same work directory), so every rank runs :func:`qadapter.stages.customize`,
 the code path of one process: Accelerate shards each optimizer step's examples across the ranks
 in one process's global order, so N processes give the adapter of one process (within float
-tolerance; tests/test_distributed.py). Only rank 0 writes the stage record (``record.json`` in
+tolerance; tests/test_distributed.py) when LoRA dropout is 0; with dropout, each rank draws its
+own masks, so the adapter is the same in distribution but not in its digits. The pipeline's cache
+key leaves the launcher out on purpose: a stage trained under 2 processes serves a 1-process
+request (and the other way round). Only rank 0 writes the stage record (``record.json`` in
 the work directory) and the adapter. A retried task re-launches into the same work directory and
 resumes from its newest checkpoint (``resume="auto"``).
 

@@ -46,13 +46,25 @@ class Experiment:
     judge_prompts: int = setting(32, "held-out prompts judged per subset", lo=1, hi=BIG)
     judge_max_new_tokens: int = setting(96, "new tokens per judged response", lo=1, hi=BIG)
     reward_pairs: int | None = setting(None, "train pairs per reward model", lo=1, hi=BIG)
+    # how the qadapter stage trains: in the task's process, or under a launcher on this node
+    # (qadapter.launched; the same adapter within float tolerance without LoRA dropout, the same
+    # in distribution with it: not part of the cache key)
+    launcher: str = setting(
+        "none",
+        "qadapter stage: none (in-process) or a launcher",
+        choices=("none", "torchrun", "accelerate", "deepspeed"),
+    )
+    processes: int = setting(1, "qadapter stage: processes under the launcher", lo=1, hi=1024)
+    accelerate_config: str | None = setting(
+        None, "accelerate/deepspeed: ddp, zero1, zero2, zero3-offload or a YAML path"
+    )
     reward_model: RewardModelConfig = RewardModelConfig()
     dpo: DPOStageConfig = DPOStageConfig()
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        check_fields(self, skip=frozenset({"judge_base_url", "judge_model"}))
-        for name in ("judge_base_url", "judge_model"):
+        check_fields(self, skip=frozenset({"judge_base_url", "judge_model", "accelerate_config"}))
+        for name in ("judge_base_url", "judge_model", "accelerate_config"):
             value = getattr(self, name)
             if value is not None and not (isinstance(value, str) and value.strip()):
                 raise ConfigError(f"{name} must be a non-empty string; got {value!r}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from prefect import task
 
-from qadapter import stages
+from qadapter import launched, stages
 
 from .common import cache_key, key_of, retry_delays, retry_on_outside_errors, workdir
 from .experiment import Experiment
@@ -77,15 +77,20 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
         t = cfg.train
         steps = total_steps(cfg.harmless_pairs, t.batch_size, t.epochs, t.max_steps)
         with quiet_libraries():
-            record = stages.customize(
+            record = launched.customize(
                 base["base_path"],
                 cfg.harmless_source,
                 cfg.harmless_pairs,
                 cfg.eval_pairs,
                 cfg.train,
                 workdir(key),
+                launcher=cfg.launcher,
+                processes=cfg.processes,
+                accelerate_config=cfg.accelerate_config,
                 callbacks=[run.metrics, StageProgress("qadapter", steps or None)],
             )
+            if cfg.launcher != "none":  # the ranks' step metrics stayed in the ranks
+                run.params({"launcher": cfg.launcher, "processes": cfg.processes})
         run.dataset("harmless", record["data_hash"], cfg.harmless_source, "train", record["pairs"])
         run.summary(record["metrics"], "final.")
         run.artifacts(record["adapter_dir"], "adapter")  # the plain adapter directory too

@@ -1,5 +1,8 @@
 """Stage tasks called through ``.fn()`` (no Prefect engine), against a SQLite MLflow store."""
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 from mlflow import MlflowClient
 
@@ -242,3 +245,47 @@ def test_judge_stage_with_an_openai_endpoint_never_records_the_key(tracked, monk
     root = Path(c.download_artifacts(run.info.run_id, "", str(tmp_path / "dl")))
     blob += "".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())
     assert secret not in blob and len(list(root.rglob("*.json"))) >= 4
+
+
+def test_launcher_settings_validate_and_stay_out_of_the_training_key():
+    from qadapter.config import ConfigError
+
+    cfg = experiment("tiny")
+    hashes = data_hashes(cfg)
+    base = {"base_hash": "x"}
+    launched_cfg = experiment("tiny", launcher="torchrun", processes=2)
+    assert (launched_cfg.launcher, launched_cfg.processes) == ("torchrun", 2)
+    # the same adapter within float tolerance (tests/test_launched.py): the same cached stage
+    assert key_of("qadapter", {"cfg": cfg, "data_hashes": hashes, "base": base}) == key_of(
+        "qadapter", {"cfg": launched_cfg, "data_hashes": hashes, "base": base}
+    )
+    with pytest.raises(ConfigError, match="launcher"):
+        experiment("tiny", launcher="mpirun")
+    with pytest.raises(ConfigError, match="processes"):
+        experiment("tiny", launcher="torchrun", processes=0)
+
+
+@pytest.mark.integration
+def test_qadapter_task_under_torchrun_equals_in_process(tracked, monkeypatch, tmp_path):
+    """The Prefect training task with launcher=torchrun, 2 processes: the same adapter and record
+    as in the task's own process, registered the same way."""
+    from safetensors.torch import load_file
+    from torch.testing import assert_close
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    # no dropout: its masks are drawn per rank, so only dropout-free runs are comparable
+    cfg = experiment("tiny", skip_base_stage=True, lora_dropout=0.0)
+    hashes = data_hashes(cfg)
+    hb = T.helpful_base.fn(cfg, hashes, tracked)
+    one = T.qadapter.fn(cfg, hashes, hb, tracked)
+    monkeypatch.setenv("QADAPTER_STATE_DIR", str(tmp_path / "state-launched"))
+    two = T.qadapter.fn(replace(cfg, launcher="torchrun", processes=2), hashes, hb, tracked)
+    assert two["adapter_dir"] != one["adapter_dir"]  # trained again, not read from the first
+    assert two["world_size"] == 2 and two["steps"] == one["steps"] == 4
+    assert int(two["model_version"]) == int(one["model_version"]) + 1
+    a = load_file(str(Path(one["adapter_dir"]) / "adapter_model.safetensors"))
+    b = load_file(str(Path(two["adapter_dir"]) / "adapter_model.safetensors"))
+    for k in a:
+        assert_close(b[k], a[k], atol=2e-6, rtol=1e-5, msg=k)
+    params = MlflowClient().get_run(two["mlflow_run_id"]).data.params
+    assert params["launcher"] == "torchrun" and params["processes"] == "2"
