@@ -38,6 +38,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
+from qadapter import registry  # noqa: E402
 from qadapter.secrets import redact  # noqa: E402
 from tasks import judging, report, tracking  # noqa: E402
 from tasks import stages as T  # noqa: E402
@@ -126,6 +127,13 @@ def train_point(alpha0: float, cfg, hashes: dict, hb: dict, parent: str, opts: d
             with ACCELERATE:  # the judge may train its reward models (TRL)
                 jd = T.judge.with_options(**opts)(cfg_a, hashes, hb, qa, run_id)
         row = finish_point(run_id, "train", alpha0, alpha0, qa, ev, jd)
+        # the registered version carries what a person picks by (as customize's versions do)
+        registry.describe_version(
+            tracking.REGISTERED_MODEL,
+            qa["model_version"],
+            tracking.version_fields(cfg_a.profile, cfg_a.train.method, hb["base_hash"], qa, row),
+            client=tracking.client(),
+        )
         tracking.end_run(run_id)
         return {**row, "qadapter": qa}
     except BaseException as e:

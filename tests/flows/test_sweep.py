@@ -144,6 +144,10 @@ def test_tiny_sweep_points_plot_table_and_candidate(flow_env, monkeypatch, tmp_p
     candidate = c.get_model_version_by_alias("hh-qadapter", "candidate")
     assert f"hh-qadapter/{candidate.version}" == chosen.data.tags["model_version"]
     assert candidate.run_id == chosen.data.tags["stage.qadapter.run_id"]
+    # the version carries the point's judged numbers (tags and description)
+    for k in ("winrate.harmless", "winrate.helpful", "probe.delta"):
+        assert float(candidate.tags[k]) == pytest.approx(chosen.data.metrics[k]), k
+    assert "winrate.harmless" in candidate.description
     assert parent.data.tags["sweep.chosen_run"] == chosen.info.run_id
     assert parent.data.metrics["sweep.chosen_alpha0"] == expected.chosen["alpha0"]
 
