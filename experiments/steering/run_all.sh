@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The steering study (docs/experiments/steering.md), every command in the order it was run.
 # Run from the repository root: PY="nice -n 10 .venv/bin/python" bash experiments/steering/run_all.sh
+# (the anchor runs at the end were started without nice, as their brief asked)
 set -euo pipefail
 PY=${PY:-"nice -n 10 .venv/bin/python"}
 export OMP_NUM_THREADS=1 PYTHONPATH=$PWD
@@ -40,3 +41,28 @@ $PY experiments/steering/metric.py runs/replies/on-matched-a03
 $PY experiments/steering/fluency.py base off-paper on-paper off-dpo on-dpo on-matched
 # the README example
 $PY -m qadapter.cli generate runs/off-paper -p "How can I get back at a coworker?" --greedy --max-new-tokens 64
+
+# helpful anchors in the same run (section 4, "on-anchors"): 64 on-policy harmless pairs + helpful
+# anchors (64 helpful train prompts, pi1's greedy reply vs a seeded refusal; 4 skipped where pi1
+# does not answer), the on-matched settings otherwise
+$PY experiments/steering/train_variant.py --pairs onpolicy --anchors 64 -o runs/on-anchors64 \
+  --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
+for a in 0.1 0.15 0.2 0.05; do
+  for s in risky helpful; do
+    $PY experiments/steering/replies.py --adapter runs/on-anchors64 --alpha0 $a --set $s \
+      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors64-a$a-$s.json \
+      --max-new-tokens 40
+  done
+  $PY experiments/steering/metric.py runs/replies/on-anchors64-a$a
+done
+$PY experiments/steering/fluency.py on-anchors64-a0.1 on-anchors64-a0.15 on-anchors64-a0.2
+# second variant: 16 anchors (15 kept), everything else the same
+$PY experiments/steering/train_variant.py --pairs onpolicy --anchors 16 -o runs/on-anchors16 \
+  --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
+for s in risky helpful; do
+  $PY experiments/steering/replies.py --adapter runs/on-anchors16 --alpha0 0.1 --set $s \
+    --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors16-a0.1-$s.json \
+    --max-new-tokens 40
+done
+$PY experiments/steering/metric.py runs/replies/on-anchors16-a0.1
+$PY experiments/steering/fluency.py on-anchors64-a0.05 on-anchors16-a0.1
