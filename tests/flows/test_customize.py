@@ -117,6 +117,11 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
     assert versions[0].tags["data_hash"] == read_meta(out["adapter_dir"])["data"]["hash"]
     pm = parent.data.metrics
     assert float(pm["heldout.accuracy"]) == out["evaluate"]["accuracy"]
+    # what a person picks a version by: the parent run's judged numbers, as tags and description
+    version = c.get_model_version("hh-qadapter", versions[0].version)
+    for k in ("winrate.harmless", "winrate.helpful", "probe.delta", "kl.general"):
+        assert float(version.tags[k]) == pytest.approx(pm[k]), k
+    assert "probe.delta" in version.description and version.tags["parent"] == "none"
 
     # forgetting: parent == evaluate child == forgetting.json written by the library
     ev_run = stages["evaluate"]
