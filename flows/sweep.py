@@ -155,9 +155,13 @@ def decode_point(
                 with ACCELERATE:
                     jd = T.judge.with_options(**opts)(cfg, hashes, hb, qa, run_id)
             else:
-                ev = S.evaluate_at.with_options(**opts)(cfg, hashes, hb, qa, alpha0, run_id)
+                ev = T.evaluate.with_options(**opts)(
+                    cfg, hashes, hb, qa, run_id, decode_alpha0=alpha0
+                )
                 with ACCELERATE:
-                    jd = S.judge_at.with_options(**opts)(cfg, hashes, hb, qa, alpha0, run_id)
+                    jd = T.judge.with_options(**opts)(
+                        cfg, hashes, hb, qa, run_id, decode_alpha0=alpha0
+                    )
         row = finish_point(run_id, "decode", alpha0, trained, qa, ev, jd)
         tracking.end_run(run_id)
         return row

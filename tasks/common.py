@@ -6,8 +6,8 @@ qadapter pi1's content hash, the harmless data hashes and the training settings 
 optimisation); evaluate / generations / judge the adapter's key, pi1's hash, their own data and
 their own settings. So two runs differing only in alpha0 share the helpful-base stage.
 A decode-time alpha0 (eq. 6 evaluated at another alpha0 than the adapter was trained with; the
-sweep flow's ``evaluate_at`` / ``judge_at`` take it as ``decode_alpha0``) is part of the
-evaluate and judge keys, never of the training key, and only when given: stages at the adapter's
+sweep's decode-time points pass it to the evaluate / judge tasks as ``decode_alpha0``) is part of
+the evaluate and judge keys, never of the training key, and only when given: stages at the adapter's
 own alpha0 keep their keys (and share their cache entries with the customize flow).
 The same key names the Prefect cache entry and the
 stage's work directory, so a cached stage is skipped, and a retried one finds its own checkpoints.

@@ -49,8 +49,13 @@ def judge_kwargs(cfg, subset_data: dict) -> dict:
     }
 
 
-def run_subsets(cfg, base, adapter_dir: str, data: dict, out_dir: Path, log) -> dict:
-    """``{subset: judge_subset result}`` for both subsets, with the prompts judged."""
+def run_subsets(
+    cfg, base, adapter_dir: str, data: dict, out_dir: Path, log, alpha0: float | None = None
+) -> dict:
+    """``{subset: judge_subset result}`` for both subsets, with the prompts judged.
+
+    ``alpha0``: decode the customized replies at this alpha0 instead of the adapter's own (eq. 6
+    at decode time; the sweep's decode-time points)."""
     from qadapter.evaluate.responses import unique_prompts
     from qadapter.evaluate.winrate import judge_subset
 
@@ -69,6 +74,7 @@ def run_subsets(cfg, base, adapter_dir: str, data: dict, out_dir: Path, log) -> 
             judge_kwargs=judge_kwargs(cfg, data[subset]),
             base=base,
             limit=cfg.judge_prompts,
+            alpha0=alpha0,
         )
         res["prompts"] = unique_prompts(test)[0][: res["n_prompts"]]
         for warning in res["warnings"]:

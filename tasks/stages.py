@@ -104,17 +104,26 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
 
 @task(name="evaluate", cache_key_fn=cache_key("evaluate"), **RESULTS)
 def evaluate(
-    cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_run: str
+    cfg: Experiment,
+    data_hashes: dict,
+    base: dict,
+    adapter: dict,
+    parent_run: str,
+    decode_alpha0: float | None = None,
 ) -> dict:
-    """Held-out preference accuracy and KL, then the general probe on pi1 and pi~ (forgetting)."""
+    """Held-out preference accuracy and KL, then the general probe on pi1 and pi~ (forgetting).
+
+    ``decode_alpha0``: evaluate the adapter decoded at this alpha0 (eq. 6 at decode time) instead
+    of its own; part of the cache key only when given."""
     from qadapter.evaluate.forgetting import forgetting_report
 
-    key = key_of(
-        "evaluate", {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
-    )
+    p = {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
+    key = key_of("evaluate", {**p, "decode_alpha0": decode_alpha0})
     log = run_logger()
     with StageRun(parent_run, "evaluate", key) as run, quiet_libraries():
         run.params({"probe_limit": cfg.probe_limit, "probe_max_gen_toks": cfg.probe_max_gen_toks})
+        if decode_alpha0 is not None:
+            run.params({"decode_alpha0": decode_alpha0})
         record = stages.evaluate(
             base["base_path"],
             adapter["adapter_dir"],
@@ -122,6 +131,7 @@ def evaluate(
             cfg.eval_pairs,
             cfg.train,
             kl_pairs=cfg.kl_pairs,
+            alpha0=decode_alpha0,
         )
         log.info(
             "held-out accuracy %.3f (untrained %.3f), KL %.4f; general probe next",
@@ -144,6 +154,7 @@ def evaluate(
             cfg.probe_limit,
             max_gen_toks=cfg.probe_max_gen_toks,
             output_dir=out,
+            alpha0=decode_alpha0,
         )
         log.info(
             "general probe %.1f -> %.1f (delta %.2f +- %.2f points), KL(general) %.4f, %.0f s",
@@ -187,8 +198,18 @@ def generations(
 
 
 @task(name="judge", cache_key_fn=cache_key("judge"), **RETRIES, **RESULTS)
-def judge(cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_run: str) -> dict:
-    """Win rates (customized vs pi1) on harmless and helpful held-out prompts, behaviour metric."""
+def judge(
+    cfg: Experiment,
+    data_hashes: dict,
+    base: dict,
+    adapter: dict,
+    parent_run: str,
+    decode_alpha0: float | None = None,
+) -> dict:
+    """Win rates (customized vs pi1) on harmless and helpful held-out prompts, behaviour metric.
+
+    ``decode_alpha0``: judge the adapter decoded at this alpha0 (eq. 6 at decode time) instead of
+    its own; part of the cache key only when given."""
     from qadapter.models import load_base
 
     from . import judging
@@ -196,16 +217,19 @@ def judge(cfg: Experiment, data_hashes: dict, base: dict, adapter: dict, parent_
     from .experiment import judge_data
     from .tracking import tracking_uri
 
-    key = key_of(
-        "judge", {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
-    )
+    p = {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
+    key = key_of("judge", {**p, "decode_alpha0": decode_alpha0})
     log = run_logger()
     with StageRun(parent_run, "judge", key) as run, quiet_libraries():
         run.params(judge_settings(cfg))
+        if decode_alpha0 is not None:
+            run.params({"decode_alpha0": decode_alpha0})
         data = judge_data(cfg)
         out_dir = workdir(key)
         pi1 = load_base(base["base_path"])
-        results = judging.run_subsets(cfg, pi1, adapter["adapter_dir"], data, out_dir, log)
+        results = judging.run_subsets(
+            cfg, pi1, adapter["adapter_dir"], data, out_dir, log, alpha0=decode_alpha0
+        )
         metrics = judging.metrics_of(results)
         beh = judging.behaviour(results)
         metrics.update(beh["metrics"])

@@ -1,14 +1,13 @@
-"""The alpha0 sweep's pieces: grids, decode-time stage tasks, per-point metrics, the selection rule,
-the table and Figure 3.
+"""The alpha0 sweep's pieces: grids, per-point metrics, the selection rule, the table and Figure 3.
 
 Two kinds of sweep point (``flows/sweep.py`` runs them):
 
 * ``train``: one Q-Adapter trained per alpha0 (the customize flow's stage tasks, cached per key);
 * ``decode``: one trained Q, the customized policy of eq. 6 evaluated at another alpha0 without
-  retraining (:func:`evaluate_at`, :func:`judge_at`: the evaluate / judge stages with a
-  ``decode_alpha0``, which is part of their cache keys; ``tasks.common``).
+  retraining (the evaluate / judge stage tasks with a ``decode_alpha0``, which is part of their
+  cache keys; ``tasks.common``).
 
-Everything below the two tasks is a pure function of the points' rows (dicts holding ``kind``,
+Everything here is a pure function of the points' rows (dicts holding ``kind``,
 ``alpha0`` and the customize flow's parent-run metric names), so the numbers in the table, the
 plot and the choice are the numbers logged on the points' MLflow runs.
 """
@@ -19,16 +18,6 @@ import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from prefect import task
-
-from qadapter import stages
-
-from .common import cache_key, judge_settings, key_of, workdir
-from .experiment import Experiment
-from .stages import RESULTS, RETRIES
-from .tracking import StageRun
-from .watch import quiet_libraries, run_logger
 
 # Default grids per profile: the paper's section 5.4 grid; fewer points where the CPU pays.
 GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
@@ -56,112 +45,6 @@ def grid(profile: str, kind: str, override: list[float] | None = None) -> list[f
             f"(the profile's default is {list(GRIDS[profile][kind])})"
         )
     return sorted({float(a) for a in values})
-
-
-@task(name="evaluate", cache_key_fn=cache_key("evaluate"), **RESULTS)
-def evaluate_at(
-    cfg: Experiment,
-    data_hashes: dict,
-    base: dict,
-    adapter: dict,
-    decode_alpha0: float,
-    parent_run: str,
-) -> dict:
-    """The evaluate stage (``tasks.stages.evaluate``) of ``adapter`` decoded at
-    ``decode_alpha0``: held-out accuracy and KL, then the general probe (forgetting)."""
-    from qadapter.evaluate.forgetting import forgetting_report
-
-    p = {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
-    key = key_of("evaluate", {**p, "decode_alpha0": decode_alpha0})
-    with StageRun(parent_run, "evaluate", key) as run, quiet_libraries():
-        run.params({"decode_alpha0": decode_alpha0, "probe_limit": cfg.probe_limit})
-        record = stages.evaluate(
-            base["base_path"],
-            adapter["adapter_dir"],
-            cfg.harmless_source,
-            cfg.eval_pairs,
-            cfg.train,
-            kl_pairs=cfg.kl_pairs,
-            alpha0=decode_alpha0,
-        )
-        run.summary(record, "heldout.")
-        out = workdir(key) / "forgetting"
-        forgetting = forgetting_report(
-            base["base_path"],
-            adapter["adapter_dir"],
-            cfg.probe_limit,
-            max_gen_toks=cfg.probe_max_gen_toks,
-            output_dir=out,
-            alpha0=decode_alpha0,
-        )
-        run.summary(forgetting)
-        run.artifacts(out, "forgetting")
-        return {**record, "forgetting": forgetting, "mlflow_run_id": run.run_id}
-
-
-@task(name="judge", cache_key_fn=cache_key("judge"), **RETRIES, **RESULTS)
-def judge_at(
-    cfg: Experiment,
-    data_hashes: dict,
-    base: dict,
-    adapter: dict,
-    decode_alpha0: float,
-    parent_run: str,
-) -> dict:
-    """The judge stage (``tasks.stages.judge``) of ``adapter`` decoded at ``decode_alpha0``: win
-    rates on both subsets and the behaviour metric (no GenAI evaluation table)."""
-    from qadapter.evaluate.responses import unique_prompts
-    from qadapter.evaluate.winrate import judge_subset
-    from qadapter.models import load_base
-
-    from . import judging
-    from .experiment import judge_data
-
-    p = {"cfg": cfg, "data_hashes": data_hashes, "base": base, "adapter": adapter}
-    key = key_of("judge", {**p, "decode_alpha0": decode_alpha0})
-    log = run_logger()
-    with StageRun(parent_run, "judge", key) as run, quiet_libraries():
-        run.params({"decode_alpha0": decode_alpha0, **judge_settings(cfg)})
-        data, out_dir = judge_data(cfg), workdir(key)
-        pi1 = load_base(base["base_path"])
-        results = {}
-        for subset in SUBSETS:  # judging.run_subsets, with the decode-time alpha0
-            test = data[subset]["test"]
-            res = judge_subset(
-                pi1.name,
-                adapter["adapter_dir"],
-                test,
-                cfg.judge,
-                out_dir / subset,
-                seed=cfg.train.seed,
-                max_new_tokens=cfg.judge_max_new_tokens,
-                judge_kwargs=judging.judge_kwargs(cfg, data[subset]),
-                base=pi1,
-                limit=cfg.judge_prompts,
-                alpha0=decode_alpha0,
-            )
-            res["prompts"] = unique_prompts(test)[0][: res["n_prompts"]]
-            for warning in res["warnings"]:
-                log.warning("judge %s (alpha0 %g): %s", subset, decode_alpha0, warning)
-            results[subset] = res
-        metrics = judging.metrics_of(results)
-        metrics.update(judging.behaviour(results)["metrics"])
-        trusted = judging.trust(results)
-        run.summary(metrics)
-        run.c.set_tag(run.run_id, "judge.trusted", judging.trust_tag(trusted))
-        paths = judging.write_combined(out_dir, results)
-        run.artifacts(Path(paths["annotations"]))
-        run.artifacts(Path(paths["leaderboard"]))
-        return {
-            "metrics": metrics,
-            "genai": {},
-            "trusted": trusted,
-            "warnings": [w for r in results.values() for w in r["warnings"]],
-            "leaderboard": judging.leaderboard(results),
-            "paths": paths,
-            "n_prompts": {s: r["n_prompts"] for s, r in results.items()},
-            "mlflow_run_id": run.run_id,
-        }
 
 
 def average_rewards(annotations: list[dict]) -> dict:
