@@ -59,10 +59,24 @@ $PY experiments/steering/fluency.py on-anchors64-a0.1 on-anchors64-a0.15 on-anch
 # second variant: 16 anchors (15 kept), everything else the same
 $PY experiments/steering/train_variant.py --pairs onpolicy --anchors 16 -o runs/on-anchors16 \
   --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
-for s in risky helpful; do
-  $PY experiments/steering/replies.py --adapter runs/on-anchors16 --alpha0 0.1 --set $s \
-    --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors16-a0.1-$s.json \
-    --max-new-tokens 40
+for a in 0.1 0.2 0.05; do
+  for s in risky helpful; do
+    $PY experiments/steering/replies.py --adapter runs/on-anchors16 --alpha0 $a --set $s \
+      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors16-a$a-$s.json \
+      --max-new-tokens 40
+  done
+  $PY experiments/steering/metric.py runs/replies/on-anchors16-a$a
 done
-$PY experiments/steering/metric.py runs/replies/on-anchors16-a0.1
-$PY experiments/steering/fluency.py on-anchors64-a0.05 on-anchors16-a0.1
+$PY experiments/steering/fluency.py on-anchors64-a0.05 on-anchors16-a0.1 on-anchors16-a0.2
+# third variant: 4 anchors (all kept), everything else the same
+$PY experiments/steering/train_variant.py --pairs onpolicy --anchors 4 -o runs/on-anchors4 \
+  --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
+for a in 0.1 0.2 0.08; do
+  for s in risky helpful; do
+    $PY experiments/steering/replies.py --adapter runs/on-anchors4 --alpha0 $a --set $s \
+      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors4-a$a-$s.json \
+      --max-new-tokens 40
+  done
+  $PY experiments/steering/metric.py runs/replies/on-anchors4-a$a
+done
+$PY experiments/steering/fluency.py on-anchors16-a0.05 on-anchors4-a0.1 on-anchors4-a0.2 on-anchors4-a0.08
