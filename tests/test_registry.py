@@ -112,11 +112,9 @@ def test_parse_ref_accepts_four_forms_and_refuses_others(tmp_path):
             R.parse_ref(bad)
     assert R.is_model_ref("models:/x/1") and R.is_model_ref("x@champion")
     (tmp_path / "out" / "3").mkdir(parents=True)
-    os.chdir(tmp_path)
-    try:  # an existing directory that looks like NAME/VERSION is a directory
+    with pytest.MonkeyPatch.context() as mp:  # restores the working directory afterwards
+        mp.chdir(tmp_path)  # an existing directory that looks like NAME/VERSION is a directory
         assert not R.is_model_ref("out/3") and R.is_model_ref("models:/out/3")
-    finally:
-        os.chdir(Path(__file__).parent)
     assert not R.is_model_ref(tmp_path) and not R.is_model_ref("runs/adapter")
 
 

@@ -228,7 +228,12 @@ def test_a_missing_or_changed_parent_is_refused(tmp_path):
         _load(d2)
 
 
-def test_parent_references_relative_and_registry(tmp_path):
+def test_parent_references_relative_and_registry(tmp_path, monkeypatch):
+    from qadapter import meta
+
+    # no resolver yet, whatever an earlier test installed (qadapter.registry.install());
+    # monkeypatch restores the process's resolvers afterwards
+    monkeypatch.setattr(meta, "_RESOLVERS", {})
     d1, d2 = make_stack(tmp_path, 2)
     update_meta(d2, parent="../level1")  # relative to the child's directory
     assert _load(d2).levels[0].directory.resolve() == d1.resolve()
@@ -237,10 +242,7 @@ def test_parent_references_relative_and_registry(tmp_path):
         _load(d2)
     asked = []
     register_resolver("models", lambda ref: asked.append(ref) or d1)
-    try:
-        assert _load(d2).depth == 2 and asked[0] == "models:/prefs/1"
-    finally:
-        register_resolver("models", None)
+    assert _load(d2).depth == 2 and asked[0] == "models:/prefs/1"
 
 
 def test_inconsistent_parents_are_refused_when_building(tmp_path):
