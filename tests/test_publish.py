@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -212,7 +215,24 @@ def test_event_reaches_the_prefect_api(tmp_path, capsys):
     src = write_pairs(tmp_path / "e.jsonl")
     with prefect_test_harness(server_startup_timeout=180):
         api = PREFECT_API_URL.value()
-        code, out, err = run_cli(["data", "publish", str(src), str(tmp_path / "w")], capsys)
+        # the command as a user runs it: its own process (Prefect's event worker is process-wide,
+        # and earlier tests in this process point it elsewhere), which drains the event at exit
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "qadapter.cli",
+                "data",
+                "publish",
+                str(src),
+                str(tmp_path / "w"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PREFECT_API_URL": api, "OMP_NUM_THREADS": "1"},
+        )
+        code, out, err = done.returncode, done.stdout, done.stderr
         assert code == 0, err
         event_id = out.strip().splitlines()[-1].split("(id ")[1].rstrip(")")
         sha = hashlib.sha256(src.read_bytes()).hexdigest()
