@@ -13,7 +13,7 @@ cd "$QADAPTER_REPO"
 start=$(date +%s)
 out="$QADAPTER_RUN_DIR/demo-run.log"
 rc=0
-"$PREFECT_BIN" deployment run customize/hh --watch --watch-timeout 3600 "$@" 2>&1 | tee "$out" \
+"$PREFECT_BIN" deployment run customize/hh --watch --watch-timeout 10800 "$@" 2>&1 | tee "$out" \
   || rc=$?
 took=$(( $(date +%s) - start ))
 flow_run_id="$(grep -oE 'UUID: [0-9a-f-]{36}' "$out" | head -1 | cut -d' ' -f2 || true)"
