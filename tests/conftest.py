@@ -66,3 +66,52 @@ def toy_jsonl(tmp_path):
         )
         paths.append(path)
     return tuple(paths)
+
+
+# ---- S3: one moto server on loopback for the whole session ----------------------------------
+
+from s3_dummy_keys import S3_KEY_ID, S3_SECRET  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of a moto S3 server on 127.0.0.1 (real HTTP; boto3 and fsspec talk to it)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        assert host == "127.0.0.1"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, monkeypatch):
+    """``make(name)`` -> a boto3 client with bucket ``name`` created on the moto server and the
+    AWS variables (dummy keys, endpoint) set in the environment, so child processes reach it too.
+    Every bucket made is emptied and deleted after the test."""
+    import boto3
+
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", S3_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", S3_SECRET)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
+    client = boto3.client("s3", endpoint_url=s3_endpoint)
+    made: list[str] = []
+
+    def make(name: str):
+        client.create_bucket(Bucket=name)
+        made.append(name)
+        return client
+
+    yield make
+    for name in made:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=name):
+            for obj in page.get("Contents", []):
+                client.delete_object(Bucket=name, Key=obj["Key"])
+        client.delete_bucket(Bucket=name)

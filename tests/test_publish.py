@@ -11,6 +11,8 @@ import sys
 import time
 
 import pytest
+from s3_dummy_keys import S3_KEY_ID as KEY_ID
+from s3_dummy_keys import S3_SECRET as SECRET
 
 from qadapter.data import DataError
 from qadapter.data.publish import (
@@ -21,8 +23,6 @@ from qadapter.data.publish import (
     published_name,
 )
 from qadapter.data.sources import list_source
-
-KEY_ID, SECRET = "AKIATESTDUMMYKEY0002", "dummySecretValueThatMustNeverLeak002"
 
 
 def write_pairs(path, n=3, tag="a"):
@@ -141,35 +141,10 @@ def test_unreachable_api_is_an_error_after_publishing(tmp_path, capsys):
 # ---- S3 (moto on loopback) --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def s3(s3_endpoint, monkeypatch):
-    import boto3
-
-    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    client = boto3.client("s3", endpoint_url=s3_endpoint)
-    client.create_bucket(Bucket="watch")
-    yield client
-    for obj in client.list_objects_v2(Bucket="watch").get("Contents", []):
-        client.delete_object(Bucket="watch", Key=obj["Key"])
-    client.delete_bucket(Bucket="watch")
+def s3(s3_bucket):
+    """A boto3 client on the session's moto server with an empty bucket ``watch``."""
+    return s3_bucket("watch")
 
 
 def test_s3_upload_is_idempotent_and_listed(tmp_path, s3, capsys):

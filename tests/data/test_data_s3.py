@@ -9,44 +9,17 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from s3_dummy_keys import S3_KEY_ID as KEY_ID
+from s3_dummy_keys import S3_SECRET as SECRET
 
 from qadapter.data import DataError, load_preferences, load_splits
 from qadapter.data.check import run_check
 
-KEY_ID, SECRET = "AKIATESTDUMMYKEY0001", "dummySecretValueThatMustNeverLeak000"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        assert host == "127.0.0.1"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
 
 @pytest.fixture
-def s3(s3_endpoint, monkeypatch):
-    """A boto3 client on the loopback server, with dummy credentials in the environment."""
-    import boto3
-
-    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    client = boto3.client("s3", endpoint_url=s3_endpoint)
-    client.create_bucket(Bucket="prefs")
-    yield client
-    for obj in client.list_objects_v2(Bucket="prefs").get("Contents", []):
-        client.delete_object(Bucket="prefs", Key=obj["Key"])
-    client.delete_bucket(Bucket="prefs")
+def s3(s3_bucket):
+    """A boto3 client on the session's moto server with an empty bucket ``prefs``."""
+    return s3_bucket("prefs")
 
 
 def jsonl(rows) -> bytes:

@@ -399,28 +399,10 @@ def finished(proc) -> str:
 
 
 @pytest.fixture
-def moto_s3(monkeypatch):
-    """A moto S3 server on loopback; the AWS variables are set before the stack starts, so the
-    worker (and every flow run) reaches it too."""
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTDUMMYKEY0003")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "dummySecretValueThatMustNeverLeak003")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    client = boto3.client("s3", endpoint_url=endpoint)
-    client.create_bucket(Bucket=BUCKET)
-    try:
-        yield client
-    finally:
-        server.stop()
+def moto_s3(s3_bucket):
+    """The session's moto S3 server with bucket ``BUCKET``; the AWS variables are set before the
+    stack starts, so the worker (and every flow run) reaches it too."""
+    return s3_bucket(BUCKET)
 
 
 @pytest.mark.slow
