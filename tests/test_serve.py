@@ -413,7 +413,9 @@ MSG = [{"role": "user", "content": "hi"}]
         ({"model": "a", "messages": MSG, "temperature": -0.5}, 400, ["temperature"]),
         ({"model": "a", "messages": MSG, "stream": "yes"}, 400, ["stream"]),
         ({"model": "a", "messages": MSG, "n": 2}, 400, ["n"]),
-        ({"model": "a", "messages": MSG, "stop": ["\n"]}, 400, ["stop"]),
+        ({"model": "a", "messages": MSG, "stop": ["\n"]}, 400, ["stop sequences", "'stop'"]),
+        ({"model": "a", "messages": MSG, "tools": [{}]}, 400, ["tool calls", "'tools'"]),
+        ({"model": "a", "messages": MSG, "logprobs": True}, 400, ["logprobs are", "'logprobs'"]),
         ({"model": "a", "messages": MSG, "alpha0": -1}, 400, ["alpha0"]),
         ({"model": "a", "messages": MSG, "alpha0": 1e5}, 400, ["alpha0"]),  # MethodConfig's range
         ({"model": "tiny", "messages": MSG, "alpha0": 0.5}, 400, ["alpha0", "adapters"]),

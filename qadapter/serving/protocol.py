@@ -53,6 +53,9 @@ class Message(BaseModel):
         return {"role": "system" if self.role == "developer" else self.role, "content": text}
 
 
+_UNSUPPORTED = {"stop": "stop sequences", "tools": "tool calls", "logprobs": "logprobs"}
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
@@ -71,25 +74,12 @@ class ChatRequest(BaseModel):
     tools: list | None = None
     logprobs: bool | None = None
 
-    @field_validator("stop")
+    @field_validator("stop", "tools", "logprobs")
     @classmethod
-    def _no_stop(cls, v):
+    def _unsupported(cls, v, info):
         if v:
-            raise ValueError("stop sequences are not supported; drop 'stop'")
-        return v
-
-    @field_validator("tools")
-    @classmethod
-    def _no_tools(cls, v):
-        if v:
-            raise ValueError("tool calls are not supported; drop 'tools'")
-        return v
-
-    @field_validator("logprobs")
-    @classmethod
-    def _no_logprobs(cls, v):
-        if v:
-            raise ValueError("logprobs are not supported; drop 'logprobs'")
+            what = _UNSUPPORTED[info.field_name]
+            raise ValueError(f"{what} are not supported; drop '{info.field_name}'")
         return v
 
     @classmethod
