@@ -79,9 +79,9 @@ def align_base(
     """
     import torch
     from datasets import Dataset
-    from transformers import TrainerCallback
 
     from .adapter import lora_config
+    from .baselines.lora import log_relay
 
     trl = _trl()
     DPOConfig, DPOTrainer = trl.DPOConfig, trl.DPOTrainer
@@ -98,14 +98,6 @@ def align_base(
     ]
     if not rows:
         raise QAdapterError("helpful-base stage: no preference pairs to train on; check the source")
-
-    class Relay(TrainerCallback):
-        def on_log(self, args, state, control, logs=None, **kwargs):
-            if logs:
-                record = {k: float(v) for k, v in logs.items() if isinstance(v, (int, float))}
-                record["step"] = state.global_step
-                for cb in callbacks:
-                    cb(record)
 
     args = DPOConfig(
         output_dir=str(ckpt_dir),
@@ -135,7 +127,7 @@ def align_base(
         train_dataset=Dataset.from_list(rows),
         processing_class=base.tokenizer,
         peft_config=lora,
-        callbacks=[Relay()],
+        callbacks=[log_relay(callbacks)],
     )
     resume = any(ckpt_dir.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)

@@ -8,12 +8,12 @@ into its weights, so each baseline trains on a deep copy: the caller's ``base`` 
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ..adapter import lora_config as adapter_lora_config
-from ..config import AdapterConfig
+from ..config import AdapterConfig, setting
 from ..errors import QAdapterError
 from ..models import Base
 from ..models import save_merged as merge_into_base
@@ -29,6 +29,23 @@ LORA_R, LORA_ALPHA, LORA_DROPOUT = (
 def lora_config(r: int = LORA_R, alpha: int = LORA_ALPHA, dropout: float = LORA_DROPOUT):
     """PEFT LoRA config of Q-Adapter's adapter code path (all linear layers but the output head)."""
     return adapter_lora_config(AdapterConfig(lora_r=r, lora_alpha=alpha, lora_dropout=dropout))
+
+
+@dataclass(frozen=True)
+class LoRABaselineSettings:
+    """The settings every trained baseline shares: Q-Adapter's LoRA size, a seed, bf16 (CUDA).
+    Baseline configs subclass it (frozen dataclasses; these fields come first)."""
+
+    lora_r: int = setting(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
+    lora_alpha: int = setting(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
+    lora_dropout: float = setting(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
+    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
+    bf16: bool = setting(False, "bf16 compute (CUDA)")
+
+    @property
+    def peft_config(self):
+        """The PEFT LoRA config of these settings (:func:`lora_config`)."""
+        return lora_config(self.lora_r, self.lora_alpha, self.lora_dropout)
 
 
 def trl():

@@ -22,11 +22,8 @@ from typing import Callable, Sequence
 from ..config import BIG, ConfigError, check_fields, setting
 from ..data.pairs import PreferencePair
 from .lora import (
-    LORA_ALPHA,
-    LORA_DROPOUT,
-    LORA_R,
+    LoRABaselineSettings,
     log_relay,
-    lora_config,
     private_copy,
     quiet,
     save_merged,
@@ -37,7 +34,7 @@ Score = Callable[[list, list], list]
 
 
 @dataclass(frozen=True)
-class RLBaselineConfig:
+class RLBaselineConfig(LoRABaselineSettings):
     lr: float = setting(5e-5, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
     beta: float = setting(
         0.05, "KL(pi || pi1) weight inside the reward (TRL's default)", lo=0.0, hi=1e4
@@ -51,11 +48,6 @@ class RLBaselineConfig:
     temperature: float = setting(1.0, "sampling temperature", lo=0.0, hi=1e4, lo_open=True)
     epochs: int = setting(1, "passes over the prompts", lo=1, hi=10**5)
     max_steps: int = setting(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
-    lora_r: int = setting(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
-    lora_alpha: int = setting(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
-    lora_dropout: float = setting(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
-    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
-    bf16: bool = setting(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -168,7 +160,7 @@ def train_rl(
         args=args,
         train_dataset=Dataset.from_list(rows),
         processing_class=work.tokenizer,
-        peft_config=lora_config(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout),
+        peft_config=cfg.peft_config,
         callbacks=[log_relay(callbacks)],
     )
     quiet(trainer, progress)

@@ -17,11 +17,8 @@ from ..config import BIG, ConfigError, check_fields, setting
 from ..data.pairs import PreferencePair
 from ..data.tokenize import tokenize_pair
 from .lora import (
-    LORA_ALPHA,
-    LORA_DROPOUT,
-    LORA_R,
+    LoRABaselineSettings,
     log_relay,
-    lora_config,
     private_copy,
     quiet,
     save_merged,
@@ -30,7 +27,7 @@ from .lora import (
 
 
 @dataclass(frozen=True)
-class SFTBaselineConfig:
+class SFTBaselineConfig(LoRABaselineSettings):
     lr: float = setting(2e-4, "AdamW learning rate (linear decay)", lo=0.0, hi=1.0, lo_open=True)
     epochs: int = setting(1, "passes over the pairs", lo=1, hi=10**5)
     batch_size: int = setting(8, "sequences per optimizer step", lo=1, hi=BIG)
@@ -39,11 +36,6 @@ class SFTBaselineConfig:
     # default max_length // 2 (qadapter.data.tokenize)
     max_prompt_length: int | None = setting(None, "max prompt tokens", lo=1, hi=10**7)
     max_steps: int = setting(-1, "stop after this many steps; -1: all epochs", lo=-1, hi=BIG)
-    lora_r: int = setting(LORA_R, "LoRA rank (Q-Adapter's)", lo=1, hi=4096)
-    lora_alpha: int = setting(LORA_ALPHA, "LoRA alpha (Q-Adapter's)", lo=1, hi=10**6)
-    lora_dropout: float = setting(LORA_DROPOUT, "LoRA dropout (Q-Adapter's)", lo=0.0, hi=0.99)
-    seed: int = setting(0, "random seed", lo=0, hi=2**32 - 1)
-    bf16: bool = setting(False, "bf16 compute (CUDA)")
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -141,7 +133,7 @@ def train_sft(
         args=args,
         train_dataset=Dataset.from_list(rows),
         processing_class=work.tokenizer,
-        peft_config=lora_config(cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout),
+        peft_config=cfg.peft_config,
         callbacks=[log_relay(callbacks)],
     )
     quiet(trainer, progress)
