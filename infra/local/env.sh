@@ -48,6 +48,10 @@ export PREFECT_API_URL="http://$QADAPTER_HOST:$QADAPTER_PREFECT_PORT/api"
 export PREFECT_UI_URL="http://$QADAPTER_HOST:$QADAPTER_PREFECT_PORT"
 export PREFECT_SERVER_DATABASE_CONNECTION_URL="sqlite+aiosqlite:///$PREFECT_HOME/prefect.db"
 export PREFECT_LOGGING_LEVEL=INFO
+# `prefect deployment run --watch` streams a run's events *and* its logs (stage progress: step,
+# loss, ETA), but Prefect's server streams logs out only when these are on (both off by default).
+export PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED=true
+export PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED=true
 
 # MLflow: the flow reads MLFLOW_TRACKING_URI.
 export MLFLOW_TRACKING_URI="http://$QADAPTER_HOST:$QADAPTER_MLFLOW_PORT"

@@ -46,6 +46,9 @@ def test_deployment_run_end_to_end(tmp_path):
         )
         out = run.stdout + run.stderr
         assert run.returncode == 0 and "Completed" in out, out[-3000:]
+        # --watch shows the stage progress sent through the run logger, not only state events
+        # (the server streams logs out only when env.sh turns it on)
+        assert re.search(r"qadapter step 4/4 loss [0-9.]+ accuracy", out), out[-3000:]
 
         # Prefect API: the flow run completed and published its artifacts
         # (`deploy --all` also registers recustomize/hh-watch, whose interval schedule adds
