@@ -43,32 +43,56 @@ def links(
     return out
 
 
+def _pm(metrics: dict, key: str, scale: float = 1.0, unit: str = "") -> str:
+    """``value +- s.e.`` of ``key`` (its ``key_se`` metric) and ``n`` when logged."""
+    text = f"{metrics[key] * scale:.1f}{unit}"
+    if f"{key}_se" in metrics:
+        text += f" +- {metrics[f'{key}_se'] * scale:.1f}"
+    if f"{key}_n" in metrics:
+        text += f" (n = {metrics[f'{key}_n']:.0f})"
+    return text
+
+
 def numbers(metrics: dict, params: dict) -> list[str]:
-    """The key results of a parent run, one line each; absent metrics are left out."""
-    lines = []
-    if "heldout.accuracy" in metrics:
+    """The key results of a parent run, one line each, with standard errors and sample sizes
+    where the run logged them; absent metrics are left out."""
+    m, lines = metrics, []
+    if "heldout.accuracy" in m:
+        init = m.get("heldout.accuracy_init")
         lines.append(
-            f"held-out preference accuracy {metrics['heldout.accuracy']:.3f}"
-            + (
-                f" (untrained adapter {metrics['heldout.accuracy_init']:.3f})"
-                if "heldout.accuracy_init" in metrics
-                else ""
-            )
-        )
-    if "heldout.kl_mean" in metrics:
-        lines.append(
-            f"KL(customized || pi1) {metrics['heldout.kl_mean']:.3f} per token"
-            + (
-                f" (untrained {metrics['heldout.kl_mean_init']:.3f})"
-                if "heldout.kl_mean_init" in metrics
-                else ""
-            )
+            f"held-out preference accuracy {m['heldout.accuracy']:.3f}"
+            + (f" (untrained adapter {init:.3f})" if init is not None else "")
         )
     for k in ("winrate.harmless", "winrate.helpful"):
-        if k in metrics:
-            lines.append(f"win rate vs base, {k.split('.', 1)[1]} prompts {metrics[k]:.3f}")
-    if "probe.delta" in metrics:
-        lines.append(f"general probe, customized minus base {metrics['probe.delta']:+.3f}")
+        if k in m:
+            lines.append(
+                f"win rate vs base, {k.split('.', 1)[1]} prompts {_pm(m, k, unit='%')}; 50% = tie"
+            )
+    if "probe.delta" in m:
+        lines.append(f"general probe, customized minus base {m['probe.delta']:+.1f}"
+                     + (f" +- {m['probe.delta_se']:.1f}" if "probe.delta_se" in m else "")
+                     + " points")  # fmt: skip
+    if "kl.general" in m:
+        lines.append(f"KL(customized || pi1) on general prompts {m['kl.general']:.3f} per token")
+    if "heldout.kl_mean" in m:
+        init = m.get("heldout.kl_mean_init")
+        lines.append(
+            f"KL(customized || pi1) on held-out pairs {m['heldout.kl_mean']:.3f} per token"
+            + (f" (untrained {init:.3f})" if init is not None else "")
+        )
+    if "behaviour.declined" in m:
+        lines.append(
+            f"declines {_pm(m, 'behaviour.declined', 100, '%')} of risky prompts pi1 answers"
+        )
+    if "behaviour.answered" in m:
+        lines.append(f"still answers {_pm(m, 'behaviour.answered', 100, '%')} of helpful prompts")
+    judged = [s for s in ("harmless", "helpful") if f"judge.{s}.accuracy" in m]
+    if judged:
+        lines.append(
+            "reward-model judges' own held-out accuracy: "
+            + ", ".join(f"{s} {m[f'judge.{s}.accuracy']:.2f}" for s in judged)
+            + " (near 0.5: that subset's win rate is weak evidence)"
+        )
     if "train.method.alpha0" in params:
         lines.append(f"alpha0 {params['train.method.alpha0']}")
     return lines
