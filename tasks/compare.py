@@ -6,6 +6,7 @@ the inputs read (pi1's hash, the harmless data, the method's settings, the judge
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict
 
 from prefect import task
@@ -159,7 +160,13 @@ def method_eval(
             score = judges["harmless"].score
             replies, kl = {}, None
             for s, p in prompts.items():
-                replies[s], k = M.tqstar_replies(pi1, score, p, tq)
+                start = time.monotonic()
+
+                def tell(done, total, s=s, start=start):
+                    left = (time.monotonic() - start) / done * (total - done)
+                    log.info("tqstar %s prompts %d/%d ETA %.0f s", s, done, total, left)
+
+                replies[s], k = M.tqstar_replies(pi1, score, p, tq, progress=tell)
                 kl = k if s == "harmless" else kl
             kl_value = kl["kl.general"]
         else:

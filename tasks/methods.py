@@ -82,9 +82,14 @@ def greedy_replies(model_base, prompts, max_new_tokens: int, batch_size: int = 8
     return [r.strip() for r in out]
 
 
-def tqstar_replies(pi1, score, prompts, cfg, batch_size: int = 4) -> tuple[list[str], dict]:
+def tqstar_replies(
+    pi1, score, prompts, cfg, batch_size: int = 4, progress=None
+) -> tuple[list[str], dict]:
     """Transfer Q* replies and the per-token KL of its greedy choice: -log pi1(chosen token)
-    (greedy Transfer Q* is deterministic, so KL(q || pi1) = -log pi1(c) at each step)."""
+    (greedy Transfer Q* is deterministic, so KL(q || pi1) = -log pi1(c) at each step).
+
+    ``progress(done, total)``: called after each batch of prompts (Transfer Q* decodes k
+    rollouts per token: minutes per subset on a CPU, so the run shows where it is)."""
     from qadapter.tqstar import TransferQStar
 
     dec = TransferQStar.from_base(pi1, score)
@@ -103,6 +108,8 @@ def tqstar_replies(pi1, score, prompts, cfg, batch_size: int = 4) -> tuple[list[
             nll += float(-logp[live].double().sum())
             steps += int(live.sum())
             done = done | torch.tensor([int(x) in eos for x in tok])
+        if progress is not None:
+            progress(min(i + batch_size, len(prompts)), len(prompts))
     return [r.strip() for r in out], {"kl.general": nll / max(1, steps), "kl.states": float(steps)}
 
 

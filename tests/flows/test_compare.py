@@ -70,6 +70,25 @@ def test_tqstar_kl_is_the_mean_negative_log_pi1_of_the_chosen_tokens():
     assert kl["kl.general"] == pytest.approx(sum(nll) / len(nll), rel=1e-4)
 
 
+def test_tqstar_replies_report_progress_after_each_batch():
+    from qadapter.models import load_base
+    from qadapter.tqstar import TQStarConfig
+    from tasks.methods import tqstar_replies
+
+    pi1 = load_base("tiny")
+    prompts = [({"role": "user", "content": f"Question {i}?"},) for i in range(5)]
+    calls = []
+    replies, _ = tqstar_replies(
+        pi1,
+        lambda ps, rs: [0.0] * len(rs),
+        prompts,
+        TQStarConfig(k=2, rollout=1, max_new_tokens=2),
+        batch_size=2,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert len(replies) == 5 and calls == [(2, 5), (4, 5), (5, 5)]
+
+
 @pytest.mark.integration
 def test_compare_tiny_produces_the_table_with_every_column_and_the_chart(
     flow_env, monkeypatch, tmp_path
