@@ -209,6 +209,9 @@ def test_event_reaches_the_prefect_api(tmp_path, capsys):
         )
         code, out, err = done.returncode, done.stdout, done.stderr
         assert code == 0, err
+        # two lines, and not Prefect's "Still processing items: ..." while the event drains
+        assert [line.split()[0] for line in out.strip().splitlines()] == ["published", "event"]
+        assert "Still processing" not in out + err, out + err
         event_id = out.strip().splitlines()[-1].split("(id ")[1].rstrip(")")
         sha = hashlib.sha256(src.read_bytes()).hexdigest()
         body = {

@@ -27,6 +27,7 @@ records: the flow does (with quarantine); run ``qadapter data check`` first to s
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -193,5 +194,13 @@ def emit_arrived(p: Published, *, timeout: float = 30.0) -> str | None:
             f"({type(exc).__name__}); start the server, or let the schedule pick the file up"
         ) from None
     event = emit_event(event=EVENT, resource=event_resource(p), payload=event_payload(p))
-    EventsWorker.drain_all(timeout=timeout)  # deliver before the process exits
+    # deliver before the process exits; the worker's own "Still processing items: 1 items
+    # remaining..." warning while it drains is noise to the user (the result is said below)
+    drain_log = logging.getLogger("EventsWorker")
+    level = drain_log.level
+    drain_log.setLevel(logging.ERROR)
+    try:
+        EventsWorker.drain_all(timeout=timeout)
+    finally:
+        drain_log.setLevel(level)
     return None if event is None else str(event.id)
