@@ -241,6 +241,13 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             base_name, champion_dir, level["adapter_dir"], train, test, cfg, out
         )
         run.summary({k: v for k, v in metrics.items() if k != "judged"})
+        run.summary(  # each reward-model judge's own held-out accuracy (None: nothing judged)
+            {
+                f"judge.{k}.accuracy": v["judge_accuracy"]
+                for k, v in metrics["judged"].items()
+                if v.get("judge_accuracy") is not None
+            }
+        )
         reasons = R.gate(metrics, gates)
         tags = {
             "alpha0": t.method.alpha0,

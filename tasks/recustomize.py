@@ -28,6 +28,8 @@ from typing import Sequence
 
 from qadapter.config import check_fields, setting
 
+from .watch import run_logger
+
 STATUS = "recustomize.status"  # pending | candidate | rejected
 FILES_TAG = "data_files"
 
@@ -393,6 +395,8 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
     done = out / "evaluation.json"
     if done.is_file():  # a retried run: the evaluation already finished
         return json.loads(done.read_text())
+    log = run_logger()  # each part takes minutes on a CPU: say where the evaluation is
+    log.info("evaluate-level: general probe of the stack and of pi1, KL on general prompts")
     forgetting = forgetting_report(
         base_name,
         candidate_dir,
@@ -403,29 +407,29 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
     base = load_base(base_name)
     old = judge_data(cfg)
     champ = "champion" if champion_dir else "pi1"
-    results = {
-        "new": head_to_head(
-            base, champion_dir, candidate_dir, new_train, new_test, cfg, reference_name=champ
-        ),
-        "helpful": head_to_head(
-            base,
-            champion_dir,
-            candidate_dir,
-            old["helpful"]["train"],
-            old["helpful"]["test"],
-            cfg,
-            reference_name=champ,
-        ),
-        "harmless": head_to_head(
-            base,
-            None,
-            candidate_dir,
-            old["harmless"]["train"],
-            old["harmless"]["test"],
-            cfg,
-            reference_name="pi1",
-        ),
+    log.info(
+        "evaluate-level: probe delta %+.1f points, KL(general) %.3f",
+        forgetting["probe.delta"],
+        forgetting["kl.general"],
+    )
+    matches = {  # subset: (reference policy, its name, judge train pairs, judged pairs)
+        "new": (champion_dir, champ, new_train, new_test),
+        "helpful": (champion_dir, champ, old["helpful"]["train"], old["helpful"]["test"]),
+        "harmless": (None, "pi1", old["harmless"]["train"], old["harmless"]["test"]),
     }
+    results = {}
+    for subset, (ref_dir, ref_name, train, test) in matches.items():
+        r = head_to_head(base, ref_dir, candidate_dir, train, test, cfg, reference_name=ref_name)
+        results[subset] = r
+        log.info(
+            "evaluate-level: %s win rate vs %s %.1f +- %.1f %% (n = %d; judge accuracy %s)",
+            subset,
+            ref_name,
+            r["win_rate"],
+            r["standard_error"],
+            r["n"],
+            "n/a" if r.get("judge_accuracy") is None else f"{r['judge_accuracy']:.2f}",
+        )
     record = {
         "probe.delta": float(forgetting["probe.delta"]),
         "probe.delta_se": float(forgetting["probe.delta_se"]),
@@ -436,7 +440,10 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         "winrate.helpful_vs_champion_se": results["helpful"]["standard_error"],
         "winrate.harmless": results["harmless"]["win_rate"],
         "winrate.harmless_se": results["harmless"]["standard_error"],
-        "judged": {k: {"n": v["n"], "trusted": v.get("trusted")} for k, v in results.items()},
+        "judged": {
+            k: {"n": v["n"], "trusted": v.get("trusted"), "judge_accuracy": v.get("judge_accuracy")}
+            for k, v in results.items()
+        },
     }
     done.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return record

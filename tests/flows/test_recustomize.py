@@ -291,6 +291,12 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
         resolve_adapter(f"models:/hh-qadapter/{new.version}", tracking_uri=uri)
     )
     assert len(chain) == 2  # the registered version is a stack on the champion
+    # each head-to-head judge's own held-out accuracy is logged on the level's run
+    judged = out["metrics"]["judged"]
+    logged = c.get_run(new.run_id).data.metrics
+    for subset in ("new", "helpful", "harmless"):
+        acc = judged[subset]["judge_accuracy"]
+        assert 0.0 <= acc <= 1.0 and logged[f"judge.{subset}.accuracy"] == pytest.approx(acc)
 
     # 3. a crash between registering and gating: the next run finishes that version
     c.set_model_version_tag("hh-qadapter", new.version, STATUS, "pending")
