@@ -265,6 +265,8 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             "kl.general": metrics["kl.general"],
             "pairs": len(pairs),
         }
+        if metrics.get("kl.general_parent") is not None:  # a stacked level: its own step too
+            tags["kl.general_parent"] = metrics["kl.general_parent"]
         version = R.pending_version(versions, data_hash, parent_ref or "none")
         if version is None:
             source = log_adapter_model(run.c, run.run_id, level["adapter_dir"])

@@ -433,7 +433,8 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
     record = {
         "probe.delta": float(forgetting["probe.delta"]),
         "probe.delta_se": float(forgetting["probe.delta_se"]),
-        "kl.general": float(forgetting["kl.general"]),
+        "kl.general": float(forgetting["kl.general"]),  # the whole stack vs pi1
+        "kl.general_parent": forgetting.get("kl.general_parent"),  # this level vs the champion
         "winrate.new_vs_champion": results["new"]["win_rate"],
         "winrate.new_vs_champion_se": results["new"]["standard_error"],
         "winrate.helpful_vs_champion": results["helpful"]["win_rate"],

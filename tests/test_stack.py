@@ -320,3 +320,33 @@ def test_lm_eval_scoring_of_a_stack_equals_the_recursion(tmp_path):
         lp2 = by_hand(dirs, ids, torch.ones_like(ids))[-1][0]  # (L, V) log pi^(2)
         want = sum(float(lp2[len(ctx) - 1 + i, t]) for i, t in enumerate(cont))
         assert lp == pytest.approx(want, abs=2e-3)
+
+
+@torch.no_grad()
+def test_general_kl_of_a_stack_is_to_the_base_and_to_the_parent(tmp_path):
+    """kl.general of a depth-2 stack is KL(pi^(2) || pi^(0)), the whole stack's distance from
+    pi1 (not the top level's distance from its parent, which is kl.general_parent); both from
+    the recursion by hand over every response state."""
+    from qadapter.data.tokenize import encode_response
+    from qadapter.evaluate.forgetting import general_items, general_kl
+    from qadapter.evaluate.harness import QAdapterLM
+
+    dirs = make_stack(tmp_path, 2)
+    lm = QAdapterLM(base="tiny", adapter=str(dirs[1]))
+    items = general_items(2)[:1] + general_items(2)[2:3]  # one mc item, one arith item
+    got = general_kl(lm.policy, items, batch_size=2)
+    tok = lm.policy.base.tokenizer
+    to_base, to_parent = [], []
+    for q, a in items:
+        p = encode_prompt(tok, [{"role": "user", "content": q}])
+        seq = p + encode_response(tok, a)
+        ids = torch.tensor([seq])
+        lp0, lp1, lp2 = (x[0] for x in by_hand(dirs, ids, torch.ones_like(ids)))
+        for t in range(len(p) - 1, len(seq) - 1):  # the states choosing response tokens
+            to_base.append(float((lp2[t].exp() * (lp2[t] - lp0[t])).sum()))
+            to_parent.append(float((lp2[t].exp() * (lp2[t] - lp1[t])).sum()))
+    assert got["kl.states"] == len(to_base)
+    assert got["kl.general"] == pytest.approx(sum(to_base) / len(to_base), rel=1e-4)
+    assert got["kl.general_max"] == pytest.approx(max(to_base), rel=1e-4)
+    assert got["kl.general_parent"] == pytest.approx(sum(to_parent) / len(to_parent), rel=1e-4)
+    assert abs(got["kl.general"] - got["kl.general_parent"]) > 1e-3  # the two differ here

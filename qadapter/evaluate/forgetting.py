@@ -18,6 +18,8 @@ Metric names returned by :func:`forgetting_report` (floats; probe scores in poin
   reference answer (correct choice; worked solution) as the assistant response, teacher-forced;
   the states are those where the response tokens (and the end-of-turn token) are chosen.
   ``kl.general_max``: the largest per-state KL; ``kl.states``: how many states were averaged.
+  For a stacked adapter pi1 is the base (pi^(0)): the KL of the whole stack, not of its top
+  level; ``kl.general_parent`` adds the top level's own KL(pi^(k) || pi^(k-1)).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from types import SimpleNamespace
 import torch
 
 from ..data.tokenize import encode_prompt, encode_response
-from ..loss import kl_to_base
+from ..loss import base_logprobs_from_logits, kl_to_base
 from .benchmarks import PROBE_DIR, run_suite
 
 SCORED = {"qadapter_probe_mc": "acc", "qadapter_probe_arith": "exact_match"}
@@ -123,9 +125,14 @@ def general_items(limit: int | None = None) -> list[tuple[str, str]]:
 
 @torch.no_grad()
 def general_kl(policy, items: list[tuple[str, str]], *, batch_size: int = 8) -> dict:
-    """Mean / max of KL(pi~ || pi1) over the response states of chat-rendered ``items``."""
+    """Mean / max of KL(pi~ || pi1) over the response states of chat-rendered ``items``.
+
+    For a stack, ``policy.outputs`` gives (Q_k, log pi^(k-1)): KL to the parent. pi1 is the base,
+    so the stack's log pi^(k) (eq. 6 through every level) is compared with the base model's own
+    log-probabilities instead, and the KL to the parent is reported as ``kl.general_parent``."""
     tok = policy.base.tokenizer
-    total, count, worst = 0.0, 0, 0.0
+    stacked = policy.qadapter.parent is not None
+    total, count, worst, to_parent = 0.0, 0, 0.0, 0.0
     for start in range(0, len(items), batch_size):
         rows = [
             (encode_prompt(tok, [{"role": "user", "content": q}]), encode_response(tok, a))
@@ -140,13 +147,25 @@ def general_kl(policy, items: list[tuple[str, str]], *, batch_size: int = 8) -> 
             attn[b, : len(p) + len(r)] = 1
             states[b, len(p) - 1 : len(p) + len(r) - 1] = True  # states choosing response tokens
         device = next(policy.base.model.parameters()).device
-        q, base_lp = policy.outputs(ids.to(device), attn.to(device))  # (B, L, V) each
-        kl = kl_to_base(q, base_lp, alpha0=policy.alpha0, alpha_tilde=policy.alpha_tilde)  # (B, L)
-        kl = kl[states.to(device)]  # (N,)
+        ids, attn, states = ids.to(device), attn.to(device), states.to(device)
+        q, parent_lp = policy.outputs(ids, attn)  # (B, L, V) each; parent = pi1 unless stacked
+        kl = kl_to_base(q, parent_lp, alpha0=policy.alpha0, alpha_tilde=policy.alpha_tilde)
+        if stacked:
+            to_parent += float(kl[states].double().sum())
+            log_pk = policy.logprobs(ids, attn)  # log pi^(k): eq. 6 through the whole stack
+            with torch.no_grad():
+                pi1_lp = base_logprobs_from_logits(
+                    policy.base.model(input_ids=ids, attention_mask=attn).logits
+                )
+            kl = (log_pk.exp() * (log_pk - pi1_lp)).sum(-1)  # (B, L)
+        kl = kl[states]  # (N,)
         total += float(kl.double().sum())
         count += kl.numel()
         worst = max(worst, float(kl.max()))
-    return {"kl.general": total / max(1, count), "kl.general_max": worst, "kl.states": float(count)}
+    out = {"kl.general": total / max(1, count), "kl.general_max": worst, "kl.states": float(count)}
+    if stacked:
+        out["kl.general_parent"] = to_parent / max(1, count)
+    return out
 
 
 def forgetting_report(

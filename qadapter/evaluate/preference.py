@@ -78,7 +78,10 @@ def mean_kl(
 ) -> dict:
     """Mean over response-token states (chosen and rejected responses of ``pairs``) of
     KL(pi~(.|s) || pi1(.|s)), teacher-forced: how far the customized policy moved from the base
-    where it matters. Also the max over states. Computed with the model in eval mode."""
+    where it matters. Also the max over states. Computed with the model in eval mode.
+
+    For a stacked adapter pi1 here is its parent pi^(k-1), the reference of its own eq. 6 (the
+    level's own step); the whole stack's distance from the base is ``forgetting.general_kl``."""
     total, count, worst = 0.0, 0, 0.0
     batches = eval_batches(
         model, tokenizer, pairs, cfg, batch_size, desc="KL drift", progress=progress

@@ -291,6 +291,11 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
         resolve_adapter(f"models:/hh-qadapter/{new.version}", tracking_uri=uri)
     )
     assert len(chain) == 2  # the registered version is a stack on the champion
+    # KL on general prompts: the whole stack vs pi1, and this level vs the champion
+    assert float(new.tags["kl.general"]) >= 0 and float(new.tags["kl.general_parent"]) >= 0
+    assert float(new.tags["kl.general_parent"]) == pytest.approx(
+        out["metrics"]["kl.general_parent"]
+    )
     # each head-to-head judge's own held-out accuracy is logged on the level's run
     judged = out["metrics"]["judged"]
     logged = c.get_run(new.run_id).data.metrics
