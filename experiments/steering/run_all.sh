@@ -80,3 +80,15 @@ for a in 0.1 0.2 0.08; do
   $PY experiments/steering/metric.py runs/replies/on-anchors4-a$a
 done
 $PY experiments/steering/fluency.py on-anchors16-a0.05 on-anchors4-a0.1 on-anchors4-a0.2 on-anchors4-a0.08
+# the 4-anchor recipe at two more seeds (other harmless pairs, anchors and initialisation)
+for seed in 1 2; do
+  $PY experiments/steering/train_variant.py --pairs onpolicy --anchors 4 --seed $seed \
+    -o runs/on-anchors4-s$seed --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 \
+    --beta 0.1 --micro-batch-size 4
+  for s in risky helpful; do
+    $PY experiments/steering/replies.py --adapter runs/on-anchors4-s$seed --alpha0 0.1 --set $s \
+      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors4-s$seed-a0.1-$s.json \
+      --max-new-tokens 40
+  done
+  $PY experiments/steering/metric.py runs/replies/on-anchors4-s$seed-a0.1
+done
