@@ -45,50 +45,36 @@ $PY -m qadapter.cli generate runs/off-paper -p "How can I get back at a coworker
 # helpful anchors in the same run (section 4, "on-anchors"): 64 on-policy harmless pairs + helpful
 # anchors (64 helpful train prompts, pi1's greedy reply vs a seeded refusal; 4 skipped where pi1
 # does not answer), the on-matched settings otherwise
-$PY experiments/steering/train_variant.py --pairs onpolicy --anchors 64 -o runs/on-anchors64 \
-  --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
-for a in 0.1 0.15 0.2 0.05; do
-  for s in risky helpful; do
-    $PY experiments/steering/replies.py --adapter runs/on-anchors64 --alpha0 $a --set $s \
-      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors64-a$a-$s.json \
-      --max-new-tokens 40
+ANCHORED="--lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4"
+anchored() {  # NAME ANCHORS [SEED]: train runs/NAME, on-matched settings + ANCHORS helpful anchors
+  $PY experiments/steering/train_variant.py --pairs onpolicy --anchors "$2" --seed "${3:-0}" \
+    -o "runs/$1" $ANCHORED
+}
+judged() {  # NAME ALPHA0...: replies of runs/NAME decoded at each alpha0 on both sets, its metric
+  local v=$1 a s
+  shift
+  for a in "$@"; do
+    for s in risky helpful; do
+      $PY experiments/steering/replies.py --adapter "runs/$v" --alpha0 "$a" --set "$s" \
+        --only-counted "runs/replies/base-$s.json" -o "runs/replies/$v-a$a-$s.json" \
+        --max-new-tokens 40
+    done
+    $PY experiments/steering/metric.py "runs/replies/$v-a$a"
   done
-  $PY experiments/steering/metric.py runs/replies/on-anchors64-a$a
-done
+}
+anchored on-anchors64 64
+judged on-anchors64 0.1 0.15 0.2 0.05
 $PY experiments/steering/fluency.py on-anchors64-a0.1 on-anchors64-a0.15 on-anchors64-a0.2
 # second variant: 16 anchors (15 kept), everything else the same
-$PY experiments/steering/train_variant.py --pairs onpolicy --anchors 16 -o runs/on-anchors16 \
-  --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
-for a in 0.1 0.2 0.05; do
-  for s in risky helpful; do
-    $PY experiments/steering/replies.py --adapter runs/on-anchors16 --alpha0 $a --set $s \
-      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors16-a$a-$s.json \
-      --max-new-tokens 40
-  done
-  $PY experiments/steering/metric.py runs/replies/on-anchors16-a$a
-done
+anchored on-anchors16 16
+judged on-anchors16 0.1 0.2 0.05
 $PY experiments/steering/fluency.py on-anchors64-a0.05 on-anchors16-a0.1 on-anchors16-a0.2
 # third variant: 4 anchors (all kept), everything else the same
-$PY experiments/steering/train_variant.py --pairs onpolicy --anchors 4 -o runs/on-anchors4 \
-  --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --micro-batch-size 4
-for a in 0.1 0.2 0.08; do
-  for s in risky helpful; do
-    $PY experiments/steering/replies.py --adapter runs/on-anchors4 --alpha0 $a --set $s \
-      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors4-a$a-$s.json \
-      --max-new-tokens 40
-  done
-  $PY experiments/steering/metric.py runs/replies/on-anchors4-a$a
-done
+anchored on-anchors4 4
+judged on-anchors4 0.1 0.2 0.08
 $PY experiments/steering/fluency.py on-anchors16-a0.05 on-anchors4-a0.1 on-anchors4-a0.2 on-anchors4-a0.08
 # the 4-anchor recipe at two more seeds (other harmless pairs, anchors and initialisation)
 for seed in 1 2; do
-  $PY experiments/steering/train_variant.py --pairs onpolicy --anchors 4 --seed $seed \
-    -o runs/on-anchors4-s$seed --lr 1e-3 --epochs 2 --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 \
-    --beta 0.1 --micro-batch-size 4
-  for s in risky helpful; do
-    $PY experiments/steering/replies.py --adapter runs/on-anchors4-s$seed --alpha0 0.1 --set $s \
-      --only-counted runs/replies/base-$s.json -o runs/replies/on-anchors4-s$seed-a0.1-$s.json \
-      --max-new-tokens 40
-  done
-  $PY experiments/steering/metric.py runs/replies/on-anchors4-s$seed-a0.1
+  anchored "on-anchors4-s$seed" 4 "$seed"
+  judged "on-anchors4-s$seed" 0.1
 done
