@@ -112,8 +112,11 @@ class QAdapter(torch.nn.Module):
                     "the parent stack runs on other weights than this base model; load it with "
                     "Stack.load(parent_dir, base.model, base.content_hash) on the same base"
                 )
-        for p in base_model.parameters():
-            p.requires_grad_(False)
+        for name, p in base_model.named_parameters():
+            # pi1 is frozen; LoRA weights already injected by a given ``qnet`` keep the
+            # trainability PEFT gave them (load_adapter(..., trainable=True) continues training)
+            if "lora_" not in name:
+                p.requires_grad_(False)
         if not self.shared:
             if config.head != "logits":
                 raise AdapterError(

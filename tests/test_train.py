@@ -106,6 +106,45 @@ def test_adapter_round_trip_through_peft_and_load_adapter(tmp_path, toy_pairs):
     assert_close(lp, lp_trained)
 
 
+def test_load_adapter_trainable_continues_training_from_the_saved_weights(tmp_path, toy_pairs):
+    """Two-stage runs: a loaded adapter (trainable=True) trains its own LoRA weights, not pi1's.
+
+    It used to come back with no trainable parameter at all (QAdapter froze every parameter of
+    the base model, the LoRA layers PEFT had just injected included)."""
+    base = load_base("tiny")
+    cfg = profile("tiny", epochs=1)
+    first = QAdapter(base.model, cfg.adapter)
+    names = sorted(n for n, p in first.qnet.named_parameters() if p.requires_grad)
+    train(
+        first, base.tokenizer, toy_pairs, cfg, tmp_path / "a", meta=meta_for(base), progress=False
+    )
+    saved = load_file(tmp_path / "a" / "adapter_model.safetensors")
+
+    frozen_base = load_base("tiny")
+    frozen, _ = load_adapter(tmp_path / "a", frozen_base.model, frozen_base.content_hash)
+    assert frozen.trainable_parameters() == []
+
+    again = load_base("tiny")
+    loaded, _ = load_adapter(tmp_path / "a", again.model, again.content_hash, trainable=True)
+    trainable = sorted(n for n, p in loaded.qnet.named_parameters() if p.requires_grad)
+    assert trainable == names and all("lora_" in n for n in trainable)
+    train(
+        loaded,
+        again.tokenizer,
+        toy_pairs,
+        cfg,
+        tmp_path / "b",
+        meta=meta_for(again),
+        progress=False,
+    )
+    continued = load_file(tmp_path / "b" / "adapter_model.safetensors")
+    assert continued.keys() == saved.keys()
+    assert any(not torch.equal(continued[k], saved[k]) for k in saved)
+    # pi1 itself did not move
+    loaded.qnet.unload()
+    assert state_dict_hash(again.model) == load_base("tiny").content_hash
+
+
 def test_runs_with_different_precisions_in_one_process(tmp_path, toy_pairs):
     """Accelerate's state is per process: a bf16 run after an fp32 run must re-create it, and the
     fp32 run after that must not inherit bf16 autocast (its loss equals a fresh fp32 run's)."""

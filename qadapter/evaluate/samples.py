@@ -17,6 +17,8 @@ def base_generate(base, prompts: Sequence[Sequence[dict]], cfg: SamplingConfig) 
     """Greedy / sampled responses of the base model alone, with the same sampling settings."""
     tok = base.tokenizer
     ids, mask = left_pad([encode_prompt(tok, p) for p in prompts], tok.pad_token_id)
+    device = base.model.device  # pi1 may live on a GPU (left_pad builds CPU tensors)
+    ids, mask = ids.to(device), mask.to(device)
     kwargs = {
         "do_sample": not cfg.greedy,
         "max_new_tokens": cfg.max_new_tokens,
