@@ -57,6 +57,27 @@ def add_train(sub) -> None:
     p.add_argument("--format", default="auto", help="data format: auto, hh, trl, dsp")
     p.add_argument("--target-domain", help="DSP only: the preferred domain")
     p.add_argument("--strict", action="store_true", help="fail if any record is quarantined")
+    p.add_argument(
+        "--onpolicy",
+        action="store_true",
+        help="replace the rejected answer of every --data train pair with pi1's own greedy reply "
+        "to its prompt (one round of on-policy preference optimisation; the steering recipe of "
+        "docs/experiments/steering.md)",
+    )
+    p.add_argument(
+        "--onpolicy-tokens",
+        type=int,
+        default=32,
+        help="new tokens of pi1's on-policy replies (default 32: behaviour is decided early)",
+    )
+    p.add_argument(
+        "--mix",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="add the train split of another preference source unchanged (repeatable), e.g. "
+        "data/hh-mini/helpful so that helpful prompts keep their answers",
+    )
     add_config_flags(p, MethodConfig)
     add_config_flags(p, TrainConfig)
     p.add_argument(
@@ -131,6 +152,13 @@ def _remove_if_created(out: Path, created: bool) -> None:
 def cmd_train(args) -> int:
     from .checkpoint import CheckpointError, complete_checkpoints
 
+    if args.onpolicy and args.parent:
+        raise ValueError(
+            "--onpolicy with --parent: on-policy replies of a stacked policy are not supported "
+            "yet; drop one of them"
+        )
+    if args.onpolicy_tokens < 1:
+        raise ValueError(f"--onpolicy-tokens must be >= 1, got {args.onpolicy_tokens}")
     cfg = train_config(args)
     out = Path(args.output)
     check_output_path(out)
@@ -206,6 +234,25 @@ def _train(args, cfg, out: Path) -> int:
             f"{redact(args.data)}: no training pairs left after the split "
             f"({len(splits.test)} held-out); add pairs or pass --test-data"
         )
+    mixed = []  # (source, train pairs) of each --mix, loaded before any model
+    for i, source in enumerate(args.mix):
+        extra = load_splits(
+            source,
+            seed=cfg.seed,
+            format=args.format,
+            strict=args.strict,
+            quarantine_path=str(out / f"quarantine-mix{i + 1}.jsonl") if main else None,
+            progress=show,
+        )
+        for summary in extra.summaries:
+            print(summary.format(), file=sys.stderr)
+        if not extra.train:
+            raise TrainingError(
+                f"--mix {redact(source)}: no training pairs left after its split; "
+                "check the source or drop it"
+            )
+        print(f"mix: {len(extra.train)} train pairs from {redact(source)}", file=sys.stderr)
+        mixed.append((source, extra.train))
     test = None if args.no_eval or not splits.test or not main else splits.test
 
     with output_lock(out) if main else contextlib.nullcontext():
@@ -219,6 +266,7 @@ def _train(args, cfg, out: Path) -> int:
         )
         q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
         parent = Stack.load(args.parent, base.model, base.content_hash) if args.parent else None
+        pairs, recipe = training_pairs(base, splits.train, mixed, args, show)
         model = QAdapter(
             base.model,
             cfg.adapter,
@@ -245,6 +293,7 @@ def _train(args, cfg, out: Path) -> int:
                 "split": splits.method,
                 "quarantined": sum(x.quarantined for x in splits.summaries),
                 "test_hash": dataset_hash(splits.test) if splits.test else None,
+                **recipe,
             },
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
@@ -253,7 +302,7 @@ def _train(args, cfg, out: Path) -> int:
         result = train(
             model,
             base.tokenizer,
-            splits.train,
+            pairs,
             cfg,
             out,
             meta=meta,
@@ -285,3 +334,44 @@ def _train(args, cfg, out: Path) -> int:
             update_meta(out, heldout={"before": before, "after": after, "source": source})
     print(f"adapter written to {result.output_dir}")
     return 0
+
+
+def training_pairs(base, train: list, mixed: list, args, show: bool) -> tuple[list, dict]:
+    """The pairs ``train`` runs on: ``--data``'s train split (its rejected side replaced by pi1's
+    greedy replies with ``--onpolicy``) followed by each ``--mix`` split, and their record for
+    ``qadapter.json`` (``data.hash`` stays the ``--data`` split's: lineage names the user's data).
+    """
+    from .data import dataset_hash
+    from .onpolicy import onpolicy_pairs
+    from .secrets import redact
+
+    recipe: dict = {}
+    pairs = list(train)
+    if args.onpolicy:
+        t0 = time.time()
+        if show:
+            print(
+                f"on-policy: pi1's greedy replies ({args.onpolicy_tokens} new tokens) to "
+                f"{len(train)} train prompts ...",
+                file=sys.stderr,
+            )
+        pairs = onpolicy_pairs(base, train, None, max_new_tokens=args.onpolicy_tokens)
+        print(
+            f"on-policy: {len(pairs)} pairs (bundled chosen vs pi1's reply) in "
+            f"{time.time() - t0:.0f}s",
+            file=sys.stderr,
+        )
+        recipe["onpolicy"] = {
+            "tokens": args.onpolicy_tokens,
+            "pairs": len(pairs),
+            "hash": dataset_hash(pairs),
+        }
+    if mixed:
+        recipe["mix"] = [
+            {"source": redact(src), "pairs": len(ps), "hash": dataset_hash(ps)} for src, ps in mixed
+        ]
+        for _, ps in mixed:
+            pairs += ps
+    if recipe:
+        recipe["trained_hash"] = dataset_hash(pairs)
+    return pairs, recipe

@@ -1,0 +1,95 @@
+"""``qadapter train --onpolicy --mix``: the steering recipe from the command line (tiny model).
+
+``--onpolicy`` replaces the rejected side of every ``--data`` train pair with pi1's own greedy
+reply; ``--mix`` appends another source's train split unchanged. Checked against pi1's greedy
+reply recomputed one full forward per token, and against the pair counts the command prints.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from test_onpolicy import greedy_loop
+
+from qadapter import cli
+from qadapter.data import dataset_hash, load_splits
+from qadapter.data.pairs import PreferencePair
+from qadapter.models import load_base
+
+
+def _train(data, out, *extra) -> int:
+    argv = ["train", "--profile", "tiny", "--data", str(data), "-o", str(out), "--quiet"]
+    return cli.main([*argv, "--max-steps", "2", "--no-eval", *extra])
+
+
+def _mix_source(tmp_path):
+    path = tmp_path / "mix" / "train.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {
+            "prompt": f"How do I fold a paper crane, step {i}?",
+            "chosen": "Fold it.",
+            "rejected": "No.",
+        }
+        for i in range(4)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path.parent
+
+
+def test_onpolicy_and_mix_train_on_pi1_replies_plus_the_mixed_pairs(toy_jsonl, tmp_path, capsys):
+    data, mix, out = toy_jsonl[0].parent, _mix_source(tmp_path), tmp_path / "steer"
+    argv = ["--onpolicy", "--onpolicy-tokens", "5", "--mix", str(mix)]
+    assert _train(data, out, *argv) == 0
+    captured = capsys.readouterr()
+    assert "on-policy: 9 pairs" in captured.err
+    assert "mix: 4 train pairs from" in captured.err
+    assert re.search(r"trained \d+ steps on 13 pairs", captured.out)
+
+    meta = json.loads((out / "qadapter.json").read_text())["data"]
+    train = load_splits(str(data), seed=0).train
+    base = load_base("tiny")
+    expected = [
+        PreferencePair(p.prompt, p.chosen, greedy_loop(base, list(p.prompt), 5)) for p in train
+    ]
+    assert any(e.rejected != p.rejected for e, p in zip(expected, train))  # really replaced
+    assert meta["onpolicy"] == {"tokens": 5, "pairs": 9, "hash": dataset_hash(expected)}
+    mixed = load_splits(str(mix), seed=0).train
+    assert [(m["pairs"], m["hash"]) for m in meta["mix"]] == [(4, dataset_hash(mixed))]
+    assert meta["trained_hash"] == dataset_hash(expected + mixed)
+    assert meta["hash"] == dataset_hash(train)  # lineage keeps naming the user's data
+
+
+def test_plain_train_records_no_recipe(toy_jsonl, tmp_path, capsys):
+    out = tmp_path / "plain"
+    assert _train(toy_jsonl[0].parent, out) == 0
+    meta = json.loads((out / "qadapter.json").read_text())["data"]
+    assert not {"onpolicy", "mix", "trained_hash"} & set(meta)
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "Traceback" not in "\n".join(err)
+    assert err[-1].startswith("qadapter: error:")
+    return err[-1]
+
+
+def test_onpolicy_with_parent_is_refused_before_anything_loads(toy_jsonl, tmp_path, capsys):
+    out = tmp_path / "child"
+    argv = ["--onpolicy", "--parent", str(tmp_path / "whatever")]
+    assert _train(toy_jsonl[0].parent, out, *argv) == 2
+    assert "--onpolicy with --parent" in _one_line_error(capsys)
+    assert not out.exists()
+
+
+def test_bad_onpolicy_tokens_and_empty_mix_are_one_line(toy_jsonl, tmp_path, capsys):
+    data = toy_jsonl[0].parent
+    assert _train(data, tmp_path / "a", "--onpolicy", "--onpolicy-tokens", "0") == 2
+    assert "--onpolicy-tokens must be >= 1, got 0" in _one_line_error(capsys)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "train.jsonl").write_text("")
+    assert _train(data, tmp_path / "b", "--mix", str(empty)) == 2
+    assert str(empty) in _one_line_error(capsys)
+    assert not (tmp_path / "b").exists()
