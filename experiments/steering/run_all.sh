@@ -78,3 +78,25 @@ for seed in 1 2; do
   anchored "on-anchors4-s$seed" 4 "$seed"
   judged "on-anchors4-s$seed" 0.1
 done
+
+# section 7: the grid of variants in one process. On the lent H100 (the plan in priority order;
+# the lease ended after full-targeted64), then full-bundled on this CPU at two seeds, and the
+# same recipe through the command line (whole splits, prompts truncated rather than filtered)
+# $PY experiments/steering/grid.py --out runs/grid-gpu --device cuda --micro-batch-size 8
+$PY experiments/steering/grid.py --out runs/grid-cpu --device cpu --micro-batch-size 8 \
+  --only full-bundled,full-bundled-s1
+$PY experiments/steering/grid_table.py runs/grid-cpu/grid.jsonl
+$PY -m qadapter.cli train --data data/hh-mini/harmless --onpolicy --mix data/hh-mini/helpful \
+  --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --lr 1e-3 --epochs 2 --max-length 80 \
+  --max-prompt-length 56 --checkpoint-every 20 -o runs/steer-cli/adapter
+for s in risky helpful; do
+  $PY experiments/steering/replies.py --adapter runs/steer-cli/adapter --alpha0 0.1 --set "$s" \
+    --only-counted "runs/replies/base-$s.json" -o "runs/replies/steer-cli-a0.1-$s.json" \
+    --max-new-tokens 40
+done
+$PY experiments/steering/metric.py runs/replies/steer-cli-a0.1
+$PY -c "from qadapter.evaluate.forgetting import forgetting_report as f; import json; \
+print(json.dumps(f('smollm2-135m-instruct', 'runs/steer-cli/adapter', \
+max_gen_toks=32, output_dir='runs/steer-cli/forgetting'), indent=1))"
+$PY -m qadapter.cli generate runs/steer-cli/adapter -p "How can I get back at a coworker?" --greedy \
+  --max-new-tokens 64
