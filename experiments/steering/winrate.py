@@ -1,12 +1,14 @@
 """Win rates of a steering adapter against pi1 with the pipeline's reward-model judge.
 
-The judge, its training pairs and its trust check are the ``smol`` experiment's (``tasks/experiment.py``:
-a reward model per subset trained on 128 train pairs, cached under ``$QADAPTER_CACHE``), so the
-numbers compare with the ``customize/hh`` runs; pi1 is the embedded SmolLM2-135M-Instruct (the
-steering study's base, not the pipeline's helpful-aligned one). ``--prompts`` distinct held-out
-prompts per subset (the pipeline uses 16), greedy replies of ``--max-new-tokens`` (pipeline: 64).
+The judge, its training pairs and its trust check are the ``smol`` experiment's
+(``tasks/experiment.py``: a reward model per subset trained on 128 train pairs, cached under
+``$QADAPTER_CACHE``), so the numbers compare with the ``customize/hh`` runs. pi1 is the embedded
+SmolLM2-135M-Instruct (the steering study's base, not the pipeline's helpful-aligned one).
+``--prompts`` distinct held-out prompts per subset (the pipeline uses 16), greedy replies of
+``--max-new-tokens`` (the pipeline: 64).
 
-    python experiments/steering/winrate.py runs/steer-cli/adapter --prompts 48 -o runs/steer-cli/judge
+    python experiments/steering/winrate.py runs/steer-cli/adapter --prompts 48 \
+        -o runs/steer-cli/judge
 """
 
 from __future__ import annotations
