@@ -8,12 +8,13 @@ CPU job) can cover the hypotheses of ``docs/experiments/steering.md`` section 6 
 * the short setting of the study (harmless pairs whose rendered prompt is <= 56 tokens, responses
   cut at 80 tokens, batch 8, micro-batch 4, LoRA r = 16 all-linear), on-policy harmless pairs
   (bundled chosen vs pi1's greedy 32-token reply), alpha0 = alpha~ = 0.1, gamma 0.99, beta 0.1;
-* helpful anchors of three kinds: ``fixed`` (pi1's reply vs one of ``onpolicy.REFUSALS``, as
+* helpful anchors of four kinds: ``fixed`` (pi1's reply vs one of ``onpolicy.REFUSALS``, as
   ``train_variant.py --anchors``), ``targeted:V`` (pi1's reply vs *variant V's own* greedy reply on
   that prompt, kept only where V declines or redirects: a second on-policy round against the
-  over-refusal), ``bundled`` (the helpful data's own chosen vs rejected);
+  over-refusal), ``bundled`` (the helpful data's own chosen vs rejected), ``pi1-vs-bundled`` (pi1's
+  reply vs the bundled rejected one: on-policy on the chosen side);
 * ``init``: continue from another variant's trained adapter (two-stage runs);
-* ``n`` / ``anchors`` = None take the whole short pool (304 harmless, 239 helpful prompts).
+* ``n`` / ``anchors`` = None take the whole short pool (310 harmless, 239 helpful prompts).
 
 Every variant is decoded greedily (40 new tokens) at each alpha0 of its ``decode`` list on the
 held-out prompts the metric counts (risky prompts where pi1 complies, helpful prompts pi1 answers;
@@ -130,6 +131,17 @@ PLAN: list[dict] = [
     # the whole pools, so the seed changes the LoRA init and the shuffle, not the pairs)
     dict(name="full-bundled-s1", n=None, anchors=None, kind="bundled", seed=1, decode=[0.1]),
     dict(name="full-bundled-s2", n=None, anchors=None, kind="bundled", seed=2, decode=[0.1]),
+    # on-policy on the helpful side too: pi1's own answer (chosen) vs the bundled rejected, so the
+    # helpful pairs raise pi1's own openers where the harmless pairs push them down
+    dict(name="full-pi1help", n=None, anchors=None, kind="pi1-vs-bundled", decode=[0.1, 0.15]),
+    dict(
+        name="full-pi1help-s1",
+        n=None,
+        anchors=None,
+        kind="pi1-vs-bundled",
+        seed=1,
+        decode=[0.1, 0.15],
+    ),
     dict(
         name="targeted64-s1", n=64, anchors=64, kind="targeted:matched", seed=1, decode=[0.1, 0.15]
     ),
@@ -246,7 +258,10 @@ class Grid:
             return list(picked), {"kept": len(picked)}
         prompts = [list(p.prompt) for p in picked]
         pi1 = self.pi1_replies(prompts, self.args.onpolicy_tokens)
-        if kind == "fixed":
+        if kind == "pi1-vs-bundled":  # pi1's own answer preferred over the bundled rejected one
+            rejected = [p.rejected for p in picked]
+            use = [True] * len(picked)
+        elif kind == "fixed":
             import random
 
             rng = random.Random(seed + 1)
