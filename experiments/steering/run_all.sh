@@ -86,6 +86,11 @@ done
 $PY experiments/steering/grid.py --out runs/grid-cpu --device cpu --micro-batch-size 8 \
   --only full-bundled,full-bundled-s1
 $PY experiments/steering/grid_table.py runs/grid-cpu/grid.jsonl
+$PY experiments/steering/winrate.py runs/grid-cpu/adapters/full-bundled --prompts 32 \
+  -o runs/grid-cpu/judge
+# on-policy on the helpful side too (pi1's answer vs the bundled rejected), seed 0 only
+$PY experiments/steering/grid.py --out runs/grid-cpu-full-pi1help --device cpu --micro-batch-size 8 \
+  --only full-pi1help
 $PY -m qadapter.cli train --data data/hh-mini/harmless --onpolicy --mix data/hh-mini/helpful \
   --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --lr 1e-3 --epochs 2 --max-length 80 \
   --max-prompt-length 56 --checkpoint-every 20 -o runs/steer-cli/adapter
