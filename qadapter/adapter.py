@@ -74,7 +74,7 @@ def _backbone(lm):
 def _terms_chunk(
     h_q, h_f, actions, q_head, frozen_policy, head: str, alpha0: float, alpha_tilde: float
 ):
-    """Q(s, a) of the taken actions and V(s) for n states.
+    """Q(s, a) of the taken actions, V(s) and log pi^(k-1)(a|s) of the taken actions for n states.
 
     h_q: (n, H) adapter hidden states; h_f: (G, n, H) the frozen levels' (G = 1 without a
     parent); actions: (n,). ``frozen_policy(h_f)`` -> (base logits, log pi^(k-1)), (n, V) each.
@@ -84,7 +84,7 @@ def _terms_chunk(
         base_logits, base_lp = frozen_policy(h_f)  # (n, V) each
     q = q_from_logits(head, q_head(h_q), base_logits)  # (n, V)
     values = soft_value(q, base_lp, alpha0=alpha0, alpha_tilde=alpha_tilde)  # V(s), (n,)
-    return taken(q, actions), values  # (n,), (n,)
+    return taken(q, actions), values, taken(base_lp, actions)  # (n,) each; the last without grad
 
 
 class QAdapter(torch.nn.Module):
@@ -199,8 +199,13 @@ class QAdapter(torch.nn.Module):
         alpha_tilde,
         chunk=256,
         checkpoint_chunks=True,
+        with_base=False,
     ):
         """Q(s_t, a_t) and V(s_t), (B, L) each, computed only where ``action_mask`` is True.
+
+        ``with_base=True`` adds a third (B, L) tensor, log pi1(a_t|s_t) of the taken actions
+        (log pi^(k-1) on a parent stack; no gradient), from which log pi~(a_t|s_t) follows
+        exactly (``qadapter.loss.taken_customized_logprobs``).
 
         These are all positions eq. 9 needs: Q at every scored action and V(s_{t+1}) only when the
         action at t+1 is scored too. Vocabulary-sized tensors exist for one chunk of positions at
@@ -210,7 +215,7 @@ class QAdapter(torch.nn.Module):
         h_q = self.q_hidden(input_ids, attention_mask)  # (B, L, H)
         idx = action_mask.nonzero(as_tuple=True)
         hq, hf, act = h_q[idx], h_f[:, idx[0], idx[1]], actions[idx]  # (N, H), (G, N, H), (N,)
-        q_parts, v_parts = [], []
+        q_parts, v_parts, b_parts = [], [], []
         for i in range(0, hq.shape[0], chunk):
             args = (
                 hq[i : i + chunk],
@@ -223,16 +228,21 @@ class QAdapter(torch.nn.Module):
                 alpha_tilde,
             )
             if checkpoint_chunks and torch.is_grad_enabled():
-                q_t, v_t = checkpoint(_terms_chunk, *args, use_reentrant=False)
+                q_t, v_t, b_t = checkpoint(_terms_chunk, *args, use_reentrant=False)
             else:
-                q_t, v_t = _terms_chunk(*args)
+                q_t, v_t, b_t = _terms_chunk(*args)
             q_parts.append(q_t)
             v_parts.append(v_t)
+            b_parts.append(b_t)
         q_taken = torch.zeros(action_mask.shape, dtype=torch.float32, device=hq.device)
         values = torch.zeros(action_mask.shape, dtype=torch.float32, device=hq.device)
+        base_taken = torch.zeros(action_mask.shape, dtype=torch.float32, device=hq.device)
         if q_parts:
             q_taken = q_taken.index_put(idx, torch.cat(q_parts))
             values = values.index_put(idx, torch.cat(v_parts))
+            base_taken = base_taken.index_put(idx, torch.cat(b_parts).detach())
+        if with_base:
+            return q_taken, values, base_taken
         return q_taken, values
 
     def full_outputs(self, input_ids, attention_mask):

@@ -116,6 +116,12 @@ class MethodConfig:
     reg_reduction: str = setting(
         "mean", "regulariser: token mean or eq. 9's sum", choices=REG_REDUCTIONS
     )
+    # beyond the paper (docs/experiments/steering.md section 8): weight of the mean negative
+    # log-likelihood of the chosen response under the customized policy pi~, added to eq. 9 as
+    # RPO adds it to DPO. 0 = eq. 9 exactly.
+    chosen_nll: float = setting(
+        0.0, "weight of the chosen response's NLL under pi~ (0 = eq. 9 only)", lo=0.0, hi=1e4
+    )
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -189,6 +195,7 @@ class TrainConfig:
     beta = property(lambda self: self.method.beta)
     gamma = property(lambda self: self.method.gamma)
     reg_reduction = property(lambda self: self.method.reg_reduction)
+    chosen_nll = property(lambda self: self.method.chosen_nll)
 
     @property
     def adapter(self) -> AdapterConfig:

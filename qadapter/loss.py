@@ -188,6 +188,32 @@ def kl_to_base(
     return (log_pt.exp() * (log_pt - _wide(base_logprobs))).sum(-1)
 
 
+def taken_customized_logprobs(
+    q_taken: torch.Tensor,
+    values: torch.Tensor,
+    base_taken: torch.Tensor,
+    *,
+    alpha0: float,
+    alpha_tilde: float,
+) -> torch.Tensor:
+    """log pi~(a|s) of taken actions from Q(s, a), V(s) and log pi1(a|s) alone (eq. 6).
+
+    Since V(s) = alpha_tilde * logsumexp((Q(s,.) + alpha0 log pi1(.|s)) / alpha_tilde),
+    log pi~(a|s) = (Q(s, a) + alpha0 * log pi1(a|s) - V(s)) / alpha_tilde: no second pass over the
+    vocabulary. All inputs (...) -> (...).
+    """
+    return (_wide(q_taken) + alpha0 * _wide(base_taken) - _wide(values)) / alpha_tilde
+
+
+def mean_nll(logprobs: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean negative log-likelihood per scored token of each row.   (B, L), (B, L) bool -> (B,)
+
+    A row without scored tokens gives 0.
+    """
+    m = mask.bool()
+    return -(logprobs * m).sum(-1) / m.sum(-1).clamp(min=1)
+
+
 REG_REDUCTIONS = ("mean", "sum")
 
 

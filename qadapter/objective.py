@@ -16,14 +16,11 @@ from .adapter import QAdapter
 from .config import MethodConfig, TrainConfig
 from .data.pairs import PreferencePair
 from .data.tokenize import TokenizedPair, tokenize_pair
-from .loss import qadapter_loss, rewards_from_values
+from .loss import mean_nll, qadapter_loss, rewards_from_values, taken_customized_logprobs
 
 
-def pair_rewards(
-    model: QAdapter, batch: dict, method: MethodConfig, *, chunk: int = 256
-) -> torch.Tensor:
-    """Implied rewards (TQ)(s_t, a_t) of each row of a collated batch. -> (2B, L), 0 off-response"""
-    q_taken, values = model.response_terms(
+def _terms(model: QAdapter, batch: dict, method: MethodConfig, chunk: int, with_base: bool):
+    return model.response_terms(
         batch["input_ids"],
         batch["attention_mask"],
         batch["actions"],
@@ -31,23 +28,47 @@ def pair_rewards(
         alpha0=method.alpha0,
         alpha_tilde=method.alpha_tilde,
         chunk=chunk,
+        with_base=with_base,
     )  # (2B, L) each
+
+
+def pair_rewards(
+    model: QAdapter, batch: dict, method: MethodConfig, *, chunk: int = 256
+) -> torch.Tensor:
+    """Implied rewards (TQ)(s_t, a_t) of each row of a collated batch. -> (2B, L), 0 off-response"""
+    q_taken, values = _terms(model, batch, method, chunk, with_base=False)
     return rewards_from_values(q_taken, values, batch["action_mask"], gamma=method.gamma)
 
 
 def pair_terms(model: QAdapter, batch: dict, cfg: TrainConfig) -> tuple[torch.Tensor, dict]:
-    """Per-example loss (B,) and metrics of a collated batch (rows: B chosen, then B rejected)."""
-    rewards = pair_rewards(model, batch, cfg.method, chunk=cfg.chunk)  # (2B, L)
-    b = rewards.shape[0] // 2
+    """Per-example loss (B,) and metrics of a collated batch (rows: B chosen, then B rejected).
+
+    With ``method.chosen_nll = w > 0`` the loss is eq. 9 + w * (mean NLL per token of the chosen
+    response under pi~), and the metrics gain ``chosen_nll`` (B,); with w = 0 it is eq. 9 alone.
+    """
+    method = cfg.method
     mask = batch["action_mask"]
-    return qadapter_loss(
+    with_base = method.chosen_nll > 0
+    terms = _terms(model, batch, method, cfg.chunk, with_base=with_base)
+    rewards = rewards_from_values(terms[0], terms[1], mask, gamma=method.gamma)  # (2B, L)
+    b = rewards.shape[0] // 2
+    loss, metrics = qadapter_loss(
         rewards[:b],
         rewards[b:],
         mask[:b],
         mask[b:],
-        beta=cfg.method.beta,
-        reg_reduction=cfg.method.reg_reduction,
+        beta=method.beta,
+        reg_reduction=method.reg_reduction,
     )
+    if with_base:
+        q_taken, values, base_taken = (t[:b] for t in terms)
+        logp = taken_customized_logprobs(
+            q_taken, values, base_taken, alpha0=method.alpha0, alpha_tilde=method.alpha_tilde
+        )  # (B, L)
+        nll = mean_nll(logp, mask[:b])  # (B,)
+        loss = loss + method.chosen_nll * nll
+        metrics["chosen_nll"] = nll.detach()
+    return loss, metrics
 
 
 def to_device(batch: dict, device) -> dict:

@@ -53,7 +53,7 @@ from qadapter.models import load_base  # noqa: E402
 from qadapter.onpolicy import REFUSALS, select_pairs  # noqa: E402
 from qadapter.train import train  # noqa: E402
 
-MATCHED = dict(alpha0=0.1, alpha_tilde=0.1, gamma=0.99, beta=0.1, lr=1e-3, epochs=2)
+MATCHED = dict(alpha0=0.1, alpha_tilde=0.1, gamma=0.99, beta=0.1, lr=1e-3, epochs=2, chosen_nll=0.0)
 
 # In priority order: a GPU lease can end before the plan does.
 PLAN: list[dict] = [
@@ -141,6 +141,34 @@ PLAN: list[dict] = [
         kind="pi1-vs-bundled",
         seed=1,
         decode=[0.1, 0.15],
+    ),
+    # beyond the paper: full-bundled plus the chosen responses' NLL under pi~ (weight 1, as RPO
+    # adds it to DPO), against the "never open with I" solution of full-bundled-s1 (section 8)
+    dict(
+        name="full-bundled-nll",
+        n=None,
+        anchors=None,
+        kind="bundled",
+        chosen_nll=1.0,
+        decode=[0.1, 0.15, 0.2],
+    ),
+    dict(
+        name="full-bundled-nll-s1",
+        n=None,
+        anchors=None,
+        kind="bundled",
+        chosen_nll=1.0,
+        seed=1,
+        decode=[0.1, 0.15, 0.2],
+    ),
+    dict(
+        name="full-bundled-nll-s2",
+        n=None,
+        anchors=None,
+        kind="bundled",
+        chosen_nll=1.0,
+        seed=2,
+        decode=[0.1, 0.15, 0.2],
     ),
     dict(
         name="targeted64-s1", n=64, anchors=64, kind="targeted:matched", seed=1, decode=[0.1, 0.15]
@@ -323,6 +351,7 @@ class Grid:
             gamma=spec["gamma"],
             lr=spec["lr"],
             epochs=spec["epochs"],
+            chosen_nll=spec["chosen_nll"],
             batch_size=8,
             micro_batch_size=self.args.micro_batch_size,
             max_length=80,
@@ -352,7 +381,7 @@ class Grid:
         self.adapters[name] = out
         self.trained_alpha0[name] = spec["alpha0"]
         last = {k: steps[-1][k] for k in ("loss", "accuracy", "margin") if k in steps[-1]}
-        for k in ("chosen_return", "rejected_return"):
+        for k in ("chosen_return", "rejected_return", "chosen_nll"):
             if k in steps[-1]:
                 last[k] = steps[-1][k]
         self.log(
