@@ -4,6 +4,8 @@
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
     prefect deployment run customize/hh --param force=true    # recompute cached stages
     prefect deployment run customize/hh --param launcher=torchrun --param processes=2
+    prefect deployment run customize/hh --param onpolicy_tokens=32 \
+        --param mix_source=data/hh-mini/helpful       # the steering recipe (README)
 
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
 profile's value; values are validated by the configuration dataclasses before any stage runs.
@@ -62,6 +64,10 @@ def customize(
     max_length: Optional[int] = None,
     max_steps: Optional[int] = None,
     harmless_pairs: Optional[int] = None,
+    onpolicy_tokens: Optional[int] = None,
+    mix_source: Optional[str] = None,
+    mix_pairs: Optional[int] = None,
+    chosen_nll: Optional[float] = None,
     skip_base_stage: Optional[bool] = None,
     launcher: Literal["none", "torchrun", "accelerate", "deepspeed"] = "none",
     processes: int = 1,
@@ -83,6 +89,10 @@ def customize(
         processes=processes,
         accelerate_config=accelerate_config,
         harmless_pairs=harmless_pairs,
+        onpolicy_tokens=onpolicy_tokens,
+        mix_source=mix_source,
+        mix_pairs=mix_pairs,
+        chosen_nll=chosen_nll,
         alpha0=alpha0,
         alpha_tilde=alpha_tilde,
         beta=beta,

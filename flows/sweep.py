@@ -279,15 +279,30 @@ def sweep(
     judge: Literal["reward-model", "openai"] = "reward-model",
     judge_base_url: Optional[str] = None,
     judge_model: Optional[str] = None,
+    onpolicy_tokens: Optional[int] = None,
+    mix_source: Optional[str] = None,
+    mix_pairs: Optional[int] = None,
+    chosen_nll: Optional[float] = None,
     force: bool = False,
 ) -> dict:
     """alpha0 sweeps (module docstring). ``*_alphas``: grids (None: the profile's, see
     ``tasks.sweep.GRIDS``); ``decode_from``: alpha0 of the Q the decode-time sweep evaluates;
     ``max_probe_drop`` (general-probe points) and ``max_helpful_loss`` (helpful win-rate points
-    below 50): the selection rule's tolerances; ``select_from``: which kind it picks from."""
+    below 50): the selection rule's tolerances; ``select_from``: which kind it picks from.
+    ``onpolicy_tokens``, ``mix_source``, ``mix_pairs``, ``chosen_nll``: the training recipe of
+    every point, as in ``customize``."""
     logger = get_run_logger()
     kinds = list(dict.fromkeys(kinds or ["train", "decode"]))
-    cfg = experiment(profile, judge=judge, judge_base_url=judge_base_url, judge_model=judge_model)
+    cfg = experiment(
+        profile,
+        judge=judge,
+        judge_base_url=judge_base_url,
+        judge_model=judge_model,
+        onpolicy_tokens=onpolicy_tokens,
+        mix_source=mix_source,
+        mix_pairs=mix_pairs,
+        chosen_nll=chosen_nll,
+    )
     grids = {k: S.grid(profile, k, train_alphas if k == "train" else decode_alphas) for k in kinds}
     source = cfg.train.alpha0 if decode_from is None else float(decode_from)
     set_limits(max_concurrent_trainings, max_concurrent_evaluations)

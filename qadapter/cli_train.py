@@ -266,7 +266,7 @@ def _train(args, cfg, out: Path) -> int:
         )
         q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
         parent = Stack.load(args.parent, base.model, base.content_hash) if args.parent else None
-        pairs, recipe = training_pairs(base, splits.train, mixed, args, show)
+        pairs, recipe = training_pairs(base, splits.train, mixed, args, out)
         model = QAdapter(
             base.model,
             cfg.adapter,
@@ -336,42 +336,16 @@ def _train(args, cfg, out: Path) -> int:
     return 0
 
 
-def training_pairs(base, train: list, mixed: list, args, show: bool) -> tuple[list, dict]:
-    """The pairs ``train`` runs on: ``--data``'s train split (its rejected side replaced by pi1's
-    greedy replies with ``--onpolicy``) followed by each ``--mix`` split, and their record for
-    ``qadapter.json`` (``data.hash`` stays the ``--data`` split's: lineage names the user's data).
-    """
-    from .data import dataset_hash
-    from .onpolicy import onpolicy_pairs
-    from .secrets import redact
+def training_pairs(base, train: list, mixed: list, args, out) -> tuple[list, dict]:
+    """:func:`qadapter.onpolicy.training_recipe` for the CLI's arguments. On-policy replies are
+    kept in the output directory, so ``--resume`` reuses them instead of generating again."""
+    from .onpolicy import training_recipe
 
-    recipe: dict = {}
-    pairs = list(train)
-    if args.onpolicy:
-        t0 = time.time()
-        if show:
-            print(
-                f"on-policy: pi1's greedy replies ({args.onpolicy_tokens} new tokens) to "
-                f"{len(train)} train prompts ...",
-                file=sys.stderr,
-            )
-        pairs = onpolicy_pairs(base, train, None, max_new_tokens=args.onpolicy_tokens)
-        print(
-            f"on-policy: {len(pairs)} pairs (bundled chosen vs pi1's reply) in "
-            f"{time.time() - t0:.0f}s",
-            file=sys.stderr,
-        )
-        recipe["onpolicy"] = {
-            "tokens": args.onpolicy_tokens,
-            "pairs": len(pairs),
-            "hash": dataset_hash(pairs),
-        }
-    if mixed:
-        recipe["mix"] = [
-            {"source": redact(src), "pairs": len(ps), "hash": dataset_hash(ps)} for src, ps in mixed
-        ]
-        for _, ps in mixed:
-            pairs += ps
-    if recipe:
-        recipe["trained_hash"] = dataset_hash(pairs)
-    return pairs, recipe
+    return training_recipe(
+        base,
+        train,
+        mixed,
+        args.onpolicy_tokens if args.onpolicy else None,
+        cache_dir=out,
+        log=lambda msg: print(msg, file=sys.stderr),
+    )

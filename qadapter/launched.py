@@ -53,11 +53,15 @@ def customize(
     callbacks: Sequence[Callable] = (),
     parent: str | None = None,
     timeout: float | None = None,
+    onpolicy_tokens: int | None = None,
+    mix_source: str | None = None,
+    mix_pairs: int | None = None,
 ) -> dict:
     """:func:`qadapter.stages.customize` in this process (``launcher="none"``) or under
     ``launcher`` with ``processes`` ranks; returns the same record either way."""
     from . import stages
 
+    recipe = {"onpolicy_tokens": onpolicy_tokens, "mix_source": mix_source, "mix_pairs": mix_pairs}
     if launcher not in LAUNCHERS:
         raise DistributedError(f"launcher {launcher!r}: choose one of {', '.join(LAUNCHERS)}")
     if launcher == "none":
@@ -67,7 +71,15 @@ def customize(
                 "accelerate_config unset; pick launcher torchrun, accelerate or deepspeed"
             )
         return stages.customize(
-            base_path, source, n_train, n_test, cfg, workdir, callbacks=callbacks, parent=parent
+            base_path,
+            source,
+            n_train,
+            n_test,
+            cfg,
+            workdir,
+            callbacks=callbacks,
+            parent=parent,
+            **recipe,
         )
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -79,7 +91,10 @@ def customize(
         "cfg": cfg.to_dict(),
         "workdir": str(work),
         "parent": parent,
+        "recipe": recipe,
     }
+    if onpolicy_tokens is not None:  # generate pi1's replies once, here; the ranks reuse them
+        stages.onpolicy_cache(base_path, source, n_train, cfg, work, onpolicy_tokens)
     (work / SPEC).write_text(json.dumps(spec, indent=1))
     (work / RECORD).unlink(missing_ok=True)
     argv, extra = command(
@@ -125,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         TrainConfig.from_dict(spec["cfg"]),
         spec["workdir"],
         parent=spec["parent"],
+        **spec.get("recipe", {}),
     )
     if is_rank_zero():
         meta = read_meta(record["adapter_dir"])

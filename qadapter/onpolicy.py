@@ -155,3 +155,101 @@ def _count(name: str, generated: int, kept: int, stats: dict | None) -> None:
         warnings.warn(f"{name}: {skipped} of {generated} prompts skipped by keep()", stacklevel=3)
     if stats is not None:
         stats.update(generated=generated, kept=kept, skipped=skipped)
+
+
+def _cache_file(cache_dir, base_hash: str, train_hash: str, tokens: int):
+    from hashlib import sha256
+    from pathlib import Path
+
+    key = sha256(f"{base_hash}|{train_hash}|{tokens}|greedy".encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"onpolicy-{key}.json"
+
+
+def cached_onpolicy_pairs(
+    base, train: Sequence[PreferencePair], tokens: int, cache_dir=None, log=None
+) -> list[PreferencePair]:
+    """:func:`onpolicy_pairs` on every pair of ``train`` (greedy, ``tokens`` new tokens), stored
+    in ``cache_dir`` (keyed by pi1's content hash, the train split's hash and ``tokens``) so that a
+    resumed or retried training, and every rank of a launched one, reuse the same pairs instead of
+    regenerating them. ``log(msg)`` receives a start and an end line."""
+    import json
+    import os
+    import time
+
+    from .data import dataset_hash
+
+    path = None
+    if cache_dir is not None:
+        path = _cache_file(cache_dir, base.content_hash, dataset_hash(train), tokens)
+        if path.exists():
+            rows = json.loads(path.read_text())
+            pairs = [
+                PreferencePair(r["prompt"], r["chosen"], r["rejected"], r["origin"]) for r in rows
+            ]
+            if log:
+                log(f"on-policy: {len(pairs)} pairs reused from {path.name}")
+            return pairs
+    t0 = time.time()
+    if log:
+        log(f"on-policy: pi1's greedy replies ({tokens} new tokens) to {len(train)} train prompts")
+    pairs = onpolicy_pairs(base, train, None, max_new_tokens=tokens)
+    if log:
+        log(f"on-policy: {len(pairs)} pairs (chosen vs pi1's reply) in {time.time() - t0:.0f}s")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        rows = [
+            {
+                "prompt": list(p.prompt),
+                "chosen": p.chosen,
+                "rejected": p.rejected,
+                "origin": p.origin,
+            }
+            for p in pairs
+        ]
+        tmp.write_text(json.dumps(rows))
+        tmp.replace(path)
+    return pairs
+
+
+def training_recipe(
+    base,
+    train: Sequence[PreferencePair],
+    mixed: Sequence[tuple[str, Sequence[PreferencePair]]] = (),
+    onpolicy_tokens: int | None = None,
+    *,
+    cache_dir=None,
+    log=None,
+) -> tuple[list[PreferencePair], dict]:
+    """The pairs a customization trains on and their record for ``qadapter.json``'s ``data``.
+
+    ``train`` (its rejected side replaced by pi1's greedy replies when ``onpolicy_tokens`` is set:
+    :func:`cached_onpolicy_pairs`) followed by each ``(source, pairs)`` of ``mixed`` unchanged.
+    The record: ``onpolicy`` ({tokens, pairs, hash}), ``mix`` ([{source, pairs, hash}], sources
+    redacted) and ``trained_hash`` (the hash of everything trained on); empty for plain training,
+    so a plain adapter's record is what it always was. The caller keeps ``data.hash`` = the hash of
+    ``train`` itself: re-customization lineage names the user's data, not the recipe.
+    """
+    from .data import dataset_hash
+    from .secrets import redact
+
+    if onpolicy_tokens is not None and onpolicy_tokens < 1:
+        raise ValueError(f"on-policy tokens must be >= 1, got {onpolicy_tokens}")
+    recipe: dict = {}
+    pairs = list(train)
+    if onpolicy_tokens is not None:
+        pairs = cached_onpolicy_pairs(base, train, onpolicy_tokens, cache_dir, log)
+        recipe["onpolicy"] = {
+            "tokens": onpolicy_tokens,
+            "pairs": len(pairs),
+            "hash": dataset_hash(pairs),
+        }
+    if mixed:
+        recipe["mix"] = [
+            {"source": redact(src), "pairs": len(ps), "hash": dataset_hash(ps)} for src, ps in mixed
+        ]
+        for _, ps in mixed:
+            pairs += list(ps)
+    if recipe:
+        recipe["trained_hash"] = dataset_hash(pairs)
+    return pairs, recipe

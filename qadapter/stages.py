@@ -101,19 +101,36 @@ def customize(
     *,
     callbacks: Sequence[Callback] = (),
     parent: str | None = None,
+    onpolicy_tokens: int | None = None,
+    mix_source: str | None = None,
+    mix_pairs: int | None = None,
 ) -> dict:
     """Q-Adapter on the train pairs of ``source`` on top of ``base_path`` -> adapter directory.
 
     Resumes from the work directory's checkpoints when re-run (a retried stage).
     ``parent``: the adapter this one was customized after (lineage, for stacking).
+    The steering recipe (``qadapter.onpolicy.training_recipe``, docs/experiments/steering.md):
+    ``onpolicy_tokens`` replaces each train pair's rejected side by pi1's greedy reply of that
+    many tokens (kept in ``workdir``, so a retried stage and every launched rank reuse them);
+    ``mix_source`` appends ``mix_pairs`` (None: all) train pairs of another source unchanged.
     """
     from .adapter import QAdapter
     from .models import load_base
+    from .onpolicy import training_recipe
     from .secrets import redact
     from .train import train
 
     data = stage_data(source, n_train, n_test, cfg.seed)
+    mixed = []
+    if mix_source is not None:
+        extra = stage_data(mix_source, mix_pairs, 0, cfg.seed)["train"]
+        if not extra:
+            raise ValueError(f"mix source {redact(mix_source)}: no train pairs; check the source")
+        mixed.append((mix_source, extra))
     base = load_base(base_path)
+    pairs, recipe = training_recipe(
+        base, data["train"], mixed, onpolicy_tokens, cache_dir=Path(workdir) / "onpolicy"
+    )
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed)
     meta = {
         "base_model": base.name,
@@ -126,12 +143,13 @@ def customize(
             "pairs": len(data["train"]),
             "split": data["split"],
             "test_hash": data["test_hash"],
+            **recipe,
         },
     }
     result = train(
         model,
         base.tokenizer,
-        data["train"],
+        pairs,
         cfg,
         workdir,
         meta=meta,
@@ -143,12 +161,24 @@ def customize(
         "adapter_dir": str(result.output_dir),
         "data_hash": data["train_hash"],
         "test_hash": data["test_hash"],
+        "recipe": recipe,
         "steps": result.steps,
         "pairs": result.pairs,
         "truncated": result.truncated,
         "metrics": result.metrics,
         "seconds": result.seconds,
     }
+
+
+def onpolicy_cache(
+    base_path: str, source: str, n_train: int | None, cfg: TrainConfig, workdir, tokens: int
+) -> None:
+    """Generate (or find) the on-policy pairs :func:`customize` will use, in ``workdir``."""
+    from .models import load_base
+    from .onpolicy import cached_onpolicy_pairs
+
+    train = stage_data(source, n_train, 0, cfg.seed)["train"]
+    cached_onpolicy_pairs(load_base(base_path), train, tokens, Path(workdir) / "onpolicy")
 
 
 def evaluate(

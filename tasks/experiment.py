@@ -32,6 +32,14 @@ class Experiment:
     helpful_pairs: int | None = setting(None, "helpful pairs for the DPO stage", lo=1, hi=BIG)
     harmless_pairs: int | None = setting(None, "harmless pairs for Q-Adapter", lo=1, hi=BIG)
     eval_pairs: int | None = setting(None, "held-out pairs evaluated", lo=1, hi=BIG)
+    # the steering recipe (docs/experiments/steering.md section 7): the harmless pairs' rejected
+    # side becomes pi1's greedy reply of this many tokens (None: the bundled rejected side), and
+    # mix_pairs (None: all) train pairs of mix_source are trained on alongside, unchanged
+    onpolicy_tokens: int | None = setting(
+        None, "on-policy rejected replies (tokens); None = off", lo=1, hi=BIG
+    )
+    mix_source: str | None = setting(None, "a source mixed into the qadapter stage's pairs")
+    mix_pairs: int | None = setting(None, "train pairs taken from mix_source", lo=1, hi=BIG)
     kl_pairs: int = setting(16, "held-out pairs for the KL drift (full-vocab passes)", lo=1, hi=BIG)
     generation_prompts: int = setting(8, "held-out prompts answered side by side", lo=1, hi=BIG)
     max_new_tokens: int = setting(96, "new tokens per generated response", lo=1, hi=BIG)
@@ -63,8 +71,9 @@ class Experiment:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        check_fields(self, skip=frozenset({"judge_base_url", "judge_model", "accelerate_config"}))
-        for name in ("judge_base_url", "judge_model", "accelerate_config"):
+        optional = ("judge_base_url", "judge_model", "accelerate_config", "mix_source")
+        check_fields(self, skip=frozenset(optional))
+        for name in optional:
             value = getattr(self, name)
             if value is not None and not (isinstance(value, str) and value.strip()):
                 raise ConfigError(f"{name} must be a non-empty string; got {value!r}")
@@ -186,7 +195,13 @@ def data_hashes(cfg: Experiment) -> dict:
     )
     harmless = stage_data(cfg.harmless_source, cfg.harmless_pairs, cfg.eval_pairs, cfg.train.seed)
     judged = judge_data(cfg)
+    mix = (
+        {"mix": stage_data(cfg.mix_source, cfg.mix_pairs, 0, cfg.train.seed)["train_hash"]}
+        if cfg.mix_source
+        else {}  # absent, not None: plain runs keep the cache keys they always had
+    )
     return {
+        **mix,
         "helpful": helpful["train_hash"] if helpful else None,
         "harmless": harmless["train_hash"],
         "harmless_test": harmless["test_hash"],

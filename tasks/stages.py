@@ -72,10 +72,17 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 "train": cfg.train.to_dict(),
                 "base_hash": base["base_hash"],
                 "pairs": cfg.harmless_pairs,
+                "chosen_nll": method.chosen_nll,
+                "onpolicy_tokens": cfg.onpolicy_tokens,
+                "mix_source": cfg.mix_source,  # params are redacted when logged
+                "mix_pairs": cfg.mix_pairs,
             }
         )
         t = cfg.train
-        steps = total_steps(cfg.harmless_pairs, t.batch_size, t.epochs, t.max_steps)
+        pairs = cfg.harmless_pairs
+        if cfg.mix_source:  # an estimate for the progress bar: unknown when "all" is mixed in
+            pairs = pairs + cfg.mix_pairs if pairs and cfg.mix_pairs else None
+        steps = total_steps(pairs, t.batch_size, t.epochs, t.max_steps)
         with quiet_libraries():
             record = launched.customize(
                 base["base_path"],
@@ -88,6 +95,9 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 processes=cfg.processes,
                 accelerate_config=cfg.accelerate_config,
                 callbacks=[run.metrics, StageProgress("qadapter", steps or None)],
+                onpolicy_tokens=cfg.onpolicy_tokens,
+                mix_source=cfg.mix_source,
+                mix_pairs=cfg.mix_pairs,
             )
             if cfg.launcher != "none":  # the ranks' step metrics stayed in the ranks
                 run.params({"launcher": cfg.launcher, "processes": cfg.processes})

@@ -115,3 +115,37 @@ def s3_bucket(s3_endpoint, monkeypatch):
             for obj in page.get("Contents", []):
                 client.delete_object(Bucket=name, Key=obj["Key"])
         client.delete_bucket(Bucket=name)
+
+
+def talk(base, seed: int = 5):
+    """Give a tiny base an untied, seeded random output layer, in place; returns it.
+
+    The tiny models tie their output layer to the embeddings, so their greedy reply to every
+    prompt is newlines (decoded: ""): a test comparing on-policy replies would compare empty
+    strings. With this head they say something non-empty that a wrong reply would not match.
+    """
+    import torch
+
+    m = base.model
+    g = torch.Generator().manual_seed(seed)
+    head = torch.nn.Linear(m.config.hidden_size, m.config.vocab_size, bias=False)
+    with torch.no_grad():
+        head.weight.copy_(torch.randn(head.weight.shape, generator=g) * 0.5)
+    m.lm_head = head
+    return base
+
+
+@pytest.fixture
+def talkative_tiny(monkeypatch):
+    """``qadapter.models.load_base("tiny...")`` returns :func:`talk`-ed bases (module attribute
+    patched: code that imports it at call time, as the stages and the CLI do, gets it)."""
+    from qadapter import models
+
+    real = models.load_base
+
+    def load(name, *args, **kwargs):
+        base = real(name, *args, **kwargs)
+        return talk(base) if str(name).startswith("tiny") else base
+
+    monkeypatch.setattr(models, "load_base", load)
+    return load

@@ -15,7 +15,6 @@ from test_onpolicy import greedy_loop
 from qadapter import cli
 from qadapter.data import dataset_hash, load_splits
 from qadapter.data.pairs import PreferencePair
-from qadapter.models import load_base
 
 
 def _train(data, out, *extra) -> int:
@@ -38,7 +37,9 @@ def _mix_source(tmp_path):
     return path.parent
 
 
-def test_onpolicy_and_mix_train_on_pi1_replies_plus_the_mixed_pairs(toy_jsonl, tmp_path, capsys):
+def test_onpolicy_and_mix_train_on_pi1_replies_plus_the_mixed_pairs(
+    toy_jsonl, tmp_path, capsys, talkative_tiny
+):
     data, mix, out = toy_jsonl[0].parent, _mix_source(tmp_path), tmp_path / "steer"
     argv = ["--onpolicy", "--onpolicy-tokens", "5", "--mix", str(mix)]
     assert _train(data, out, *argv) == 0
@@ -49,10 +50,11 @@ def test_onpolicy_and_mix_train_on_pi1_replies_plus_the_mixed_pairs(toy_jsonl, t
 
     meta = json.loads((out / "qadapter.json").read_text())["data"]
     train = load_splits(str(data), seed=0).train
-    base = load_base("tiny")
+    base = talkative_tiny("tiny")  # the CLI loaded the same talkative pi1
     expected = [
         PreferencePair(p.prompt, p.chosen, greedy_loop(base, list(p.prompt), 5)) for p in train
     ]
+    assert all(e.rejected for e in expected)
     assert any(e.rejected != p.rejected for e, p in zip(expected, train))  # really replaced
     assert meta["onpolicy"] == {"tokens": 5, "pairs": 9, "hash": dataset_hash(expected)}
     mixed = load_splits(str(mix), seed=0).train

@@ -26,12 +26,13 @@ def greedy_loop(base, messages, n_tokens):
     return tok.decode(out, skip_special_tokens=True).strip()
 
 
-def test_rejected_is_pi1_greedy_reply_and_chosen_is_kept(toy_pairs):
-    base = load_base("tiny")
+def test_rejected_is_pi1_greedy_reply_and_chosen_is_kept(toy_pairs, talkative_tiny):
+    base = talkative_tiny("tiny")  # a tiny pi1 whose greedy replies are not empty
     got = onpolicy_pairs(base, toy_pairs, n=3, seed=1, max_new_tokens=6, batch_size=2)
     picked = select_pairs(toy_pairs, 3, 1)
     assert [p.prompt for p in got] == [p.prompt for p in picked]
     assert [p.chosen for p in got] == [p.chosen for p in picked]
+    assert all(p.rejected for p in got)
     assert [p.rejected for p in got] == [greedy_loop(base, list(p.prompt), 6) for p in picked]
     assert all(p.origin.startswith("onpolicy(pi1, greedy):") for p in got)
 

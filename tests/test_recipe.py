@@ -1,0 +1,141 @@
+"""The steering recipe in the pipeline: on-policy rejected replies and a mixed-in source, for the
+``customize`` stage (in process and under a launcher) and the experiment's settings (tiny model).
+
+Expected pairs are rebuilt from pi1's greedy reply recomputed one full forward per token
+(``test_onpolicy.greedy_loop``) and from the mixed source's own train split.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from test_onpolicy import greedy_loop
+
+from qadapter import launched, models, onpolicy, stages
+from qadapter.config import ConfigError, profile
+from qadapter.data import dataset_hash
+from qadapter.data.pairs import PreferencePair
+from qadapter.meta import read_meta
+from tasks.experiment import data_hashes, experiment
+
+
+def _mix_source(tmp_path):
+    path = tmp_path / "mix" / "train.jsonl"
+    path.parent.mkdir()
+    rows = [
+        {"prompt": f"How do I fold a paper crane, step {i}?", "chosen": "Fold.", "rejected": "No."}
+        for i in range(5)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path.parent)
+
+
+def _expected(source, n_train, tokens, cfg):
+    base = models.load_base("tiny")  # the talkative one where the test asks for it
+    train = stages.stage_data(source, n_train, 0, cfg.seed)["train"]
+    return [
+        PreferencePair(p.prompt, p.chosen, greedy_loop(base, list(p.prompt), tokens)) for p in train
+    ]
+
+
+def _forbid_generation(monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("on-policy replies generated again instead of reused")
+
+    monkeypatch.setattr(onpolicy, "onpolicy_pairs", boom)
+
+
+def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
+    toy_jsonl, tmp_path, monkeypatch, talkative_tiny
+):
+    source, mix = str(toy_jsonl[0].parent), _mix_source(tmp_path)
+    cfg = profile("tiny", max_steps=1, checkpoint_every=0)
+    recipe = dict(onpolicy_tokens=4, mix_source=mix, mix_pairs=3)
+    rec = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe)
+
+    expected = _expected(source, 6, 4, cfg)
+    mixed = stages.stage_data(mix, 3, 0, cfg.seed)["train"]
+    assert len(mixed) == 3
+    assert all(e.rejected for e in expected)  # pi1 says something (``conftest.talk``)
+    assert any(
+        e.rejected != p.rejected
+        for e, p in zip(expected, stages.stage_data(source, 6, 0, cfg.seed)["train"])
+    )  # the rejected side really is replaced
+    data = read_meta(rec["adapter_dir"])["data"]
+    assert data["onpolicy"] == {"tokens": 4, "pairs": 6, "hash": dataset_hash(expected)}
+    assert [(m["pairs"], m["hash"]) for m in data["mix"]] == [(3, dataset_hash(mixed))]
+    assert data["trained_hash"] == dataset_hash(expected + mixed)
+    assert data["hash"] == rec["data_hash"] == stages.stage_data(source, 6, 0, 0)["train_hash"]
+    assert rec["pairs"] == 9 and rec["recipe"]["trained_hash"] == data["trained_hash"]
+
+    # a retried stage (resume="auto") reuses the stored replies: no generation at all
+    _forbid_generation(monkeypatch)
+    again = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe)
+    assert again["recipe"] == rec["recipe"]
+
+
+def test_plain_customize_stage_records_no_recipe(toy_jsonl, tmp_path):
+    cfg = profile("tiny", max_steps=1, checkpoint_every=0)
+    rec = stages.customize("tiny", str(toy_jsonl[0].parent), 4, 3, cfg, tmp_path / "run")
+    data = read_meta(rec["adapter_dir"])["data"]
+    assert rec["recipe"] == {} and not {"onpolicy", "mix", "trained_hash"} & set(data)
+    assert not (tmp_path / "run" / "onpolicy").exists()
+
+
+def test_cache_is_keyed_by_reply_length(toy_pairs, tmp_path, talkative_tiny):
+    base = models.load_base("tiny")
+    four = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 4, tmp_path)
+    six = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 6, tmp_path)
+    assert len(list(tmp_path.glob("onpolicy-*.json"))) == 2
+    assert [p.rejected for p in four] == [greedy_loop(base, list(p.prompt), 4) for p in four]
+    assert [p.rejected for p in six] == [greedy_loop(base, list(p.prompt), 6) for p in six]
+    assert all(p.rejected for p in six)  # non-empty replies (``conftest.talk``)
+    assert [p.rejected for p in four] != [p.rejected for p in six]
+    reused = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 4, tmp_path)
+    assert [(p.key(), p.origin) for p in reused] == [(p.key(), p.origin) for p in four]
+
+
+def test_launched_stage_generates_once_and_ranks_reuse(
+    toy_jsonl, tmp_path, monkeypatch, talkative_tiny
+):
+    """Under a launcher the parent process writes the replies before the ranks start; the ranks
+    (here: the launched module's main, run in process in place of torchrun) only read them."""
+    source = str(toy_jsonl[0].parent)
+    cfg = profile("tiny", max_steps=1, checkpoint_every=0)
+    real_run = subprocess.run
+
+    def fake_launch(argv, **kwargs):
+        spec = argv[-1]
+        assert json.loads(open(spec).read())["recipe"]["onpolicy_tokens"] == 4
+        assert list((tmp_path / "w" / "onpolicy").glob("onpolicy-*.json"))  # already there
+        _forbid_generation(monkeypatch)
+        monkeypatch.setenv("WORLD_SIZE", "1")
+        assert launched.main([spec]) == 0
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(launched.subprocess, "run", fake_launch)
+    rec = launched.customize(
+        "tiny", source, 6, 3, cfg, tmp_path / "w", launcher="torchrun", onpolicy_tokens=4
+    )
+    monkeypatch.setattr(launched.subprocess, "run", real_run)
+    assert rec["recipe"]["onpolicy"]["hash"] == dataset_hash(_expected(source, 6, 4, cfg))
+    assert rec["pairs"] == 6
+
+
+def test_experiment_settings_and_cache_keys():
+    plain = experiment("tiny")
+    assert plain.onpolicy_tokens is None and plain.mix_source is None
+    assert "mix" not in data_hashes(plain)  # plain runs keep their cache keys
+    cfg = experiment(
+        "tiny", onpolicy_tokens=8, mix_source=plain.helpful_source, mix_pairs=4, chosen_nll=0.5
+    )
+    assert cfg.train.method.chosen_nll == 0.5 and cfg.onpolicy_tokens == 8
+    hashes = data_hashes(cfg)
+    assert hashes["mix"] == stages.stage_data(plain.helpful_source, 4, 0, 0)["train_hash"]
+    assert hashes["mix"] != data_hashes(experiment("tiny", mix_source=plain.helpful_source))["mix"]
+    with pytest.raises(ConfigError, match="onpolicy_tokens"):
+        experiment("tiny", onpolicy_tokens=0)
+    with pytest.raises(ConfigError, match="mix_source"):
+        experiment("tiny", mix_source="  ")
