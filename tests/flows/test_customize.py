@@ -291,3 +291,36 @@ def test_flow_without_usable_data_fails_before_any_run_starts(flow_env, tmp_path
         customize(profile="tiny", harmless_source=str(bad), skip_base_stage=True)
     c = MlflowClient()
     assert c.search_runs([e.experiment_id for e in c.search_experiments()]) == []
+
+
+def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, talkative_tiny):
+    """``onpolicy_tokens`` / ``mix_source`` / ``mix_pairs`` / ``chosen_nll`` reach the qadapter
+    stage: the adapter's record names the recipe, the child run its parameters and the NLL."""
+    from flows.customize import customize
+    from qadapter.data import dataset_hash
+    from qadapter.stages import stage_data
+    from tasks.experiment import experiment
+
+    helpful = experiment("tiny").helpful_source
+    out = customize(
+        profile="tiny",
+        skip_base_stage=True,
+        onpolicy_tokens=4,
+        mix_source=helpful,
+        mix_pairs=4,
+        chosen_nll=0.5,
+        beta=0.45,  # distinct inputs: no cache hit from other tests
+    )
+    meta = read_meta(out["adapter_dir"])
+    assert meta["chosen_nll"] == 0.5
+    data = meta["data"]
+    assert data["onpolicy"]["tokens"] == 4 and data["onpolicy"]["pairs"] == 16
+    mixed = stage_data(helpful, 4, 0, 0)["train"]
+    assert [(m["pairs"], m["hash"]) for m in data["mix"]] == [(4, dataset_hash(mixed))]
+    assert meta["pairs"] == 20  # 16 on-policy harmless + 4 mixed helpful
+    c = MlflowClient()
+    _, runs = runs_by_stage(c, out["parent_run"])
+    qa = runs["qadapter"]
+    assert qa.data.params["chosen_nll"] == "0.5" and qa.data.params["onpolicy_tokens"] == "4"
+    assert qa.data.params["mix_source"] == helpful and qa.data.params["mix_pairs"] == "4"
+    assert qa.data.metrics["final.chosen_nll"] > 0
