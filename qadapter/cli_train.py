@@ -61,8 +61,8 @@ def add_train(sub) -> None:
         "--onpolicy",
         action="store_true",
         help="replace the rejected answer of every --data train pair with pi1's own greedy reply "
-        "to its prompt (one round of on-policy preference optimisation; the steering recipe of "
-        "docs/experiments/steering.md)",
+        "to its prompt (with --parent: the parent stack's customized reply); one round of "
+        "on-policy preference optimisation, the steering recipe of docs/experiments/steering.md",
     )
     p.add_argument(
         "--onpolicy-tokens",
@@ -152,11 +152,6 @@ def _remove_if_created(out: Path, created: bool) -> None:
 def cmd_train(args) -> int:
     from .checkpoint import CheckpointError, complete_checkpoints
 
-    if args.onpolicy and args.parent:
-        raise ValueError(
-            "--onpolicy with --parent: on-policy replies of a stacked policy are not supported "
-            "yet; drop one of them"
-        )
     if args.onpolicy_tokens < 1:
         raise ValueError(f"--onpolicy-tokens must be >= 1, got {args.onpolicy_tokens}")
     cfg = train_config(args)
@@ -338,7 +333,8 @@ def _train(args, cfg, out: Path) -> int:
 
 def training_pairs(base, train: list, mixed: list, args, out) -> tuple[list, dict]:
     """:func:`qadapter.onpolicy.training_recipe` for the CLI's arguments. On-policy replies are
-    kept in the output directory, so ``--resume`` reuses them instead of generating again."""
+    kept in the output directory, so ``--resume`` reuses them instead of generating again; with
+    ``--parent`` they are the parent stack's greedy replies (the new level's pi1)."""
     from .onpolicy import training_recipe
 
     return training_recipe(
@@ -347,5 +343,6 @@ def training_pairs(base, train: list, mixed: list, args, out) -> tuple[list, dic
         mixed,
         args.onpolicy_tokens if args.onpolicy else None,
         cache_dir=out,
+        parent=args.parent,  # a directory by now; on a stack the rejected side is its policy's
         log=lambda msg: print(msg, file=sys.stderr),
     )

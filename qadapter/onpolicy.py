@@ -60,9 +60,14 @@ def onpolicy_pairs(
     batch_size: int = 8,
     keep: Callable[[str], bool] | None = None,
     stats: dict | None = None,
+    policy=None,
 ) -> list[PreferencePair]:
     """Pairs ``(prompt, chosen = bundled chosen, rejected = pi1's reply)`` for ``n`` prompts of
     ``pairs``.
+
+    ``policy``: a :class:`qadapter.decode.CustomizedDecoder` (e.g. of a parent stack) whose replies
+    replace pi1's: the rejected side is then what *that* policy says, the on-policy data for a new
+    level stacked on it (its own pi1).
 
     base: a :class:`qadapter.models.Base` (pi1). Replies are greedy, or sampled at ``temperature``
     with a per-batch seed derived from ``seed`` (reproducible). ``max_new_tokens`` bounds the reply:
@@ -76,9 +81,10 @@ def onpolicy_pairs(
     """
     chosen = select_pairs(pairs, n, seed)
     how = "greedy" if greedy else f"T={temperature}"
-    replies = _replies(base, chosen, seed, max_new_tokens, greedy, temperature, batch_size)
+    who = "pi1" if policy is None else "parent"
+    replies = _replies(base, chosen, seed, max_new_tokens, greedy, temperature, batch_size, policy)
     out = [
-        PreferencePair(p.prompt, p.chosen, r, origin=f"onpolicy(pi1, {how}):{p.origin}")
+        PreferencePair(p.prompt, p.chosen, r, origin=f"onpolicy({who}, {how}):{p.origin}")
         for p, r in zip(chosen, replies)
         if keep is None or keep(r)
     ]
@@ -132,8 +138,11 @@ def anchor_pairs(
     return out
 
 
-def _replies(base, chosen, seed, max_new_tokens, greedy, temperature, batch_size) -> list[str]:
-    """pi1's replies to the prompts of ``chosen``, in batches (sampled: seed per batch)."""
+def _replies(
+    base, chosen, seed, max_new_tokens, greedy, temperature, batch_size, policy=None
+) -> list[str]:
+    """pi1's (or ``policy``'s) replies to the prompts of ``chosen``, in batches (sampled: seed
+    per batch)."""
     if batch_size <= 0:
         raise ValueError(f"onpolicy_pairs: batch_size must be positive, got {batch_size}")
     replies: list[str] = []
@@ -145,7 +154,11 @@ def _replies(base, chosen, seed, max_new_tokens, greedy, temperature, batch_size
             temperature=temperature,
             seed=None if greedy else seed * 1_000_003 + i,
         )
-        replies += base_generate(base, [list(p.prompt) for p in chunk], cfg)
+        prompts = [list(p.prompt) for p in chunk]
+        if policy is None:
+            replies += base_generate(base, prompts, cfg)
+        else:
+            replies += [t.strip() for t in policy.generate_text(base.tokenizer, prompts, cfg)]
     return replies
 
 
@@ -157,30 +170,34 @@ def _count(name: str, generated: int, kept: int, stats: dict | None) -> None:
         stats.update(generated=generated, kept=kept, skipped=skipped)
 
 
-def _cache_file(cache_dir, base_hash: str, train_hash: str, tokens: int):
+def _cache_file(cache_dir, base_hash: str, train_hash: str, tokens: int, policy_hash: str):
     from hashlib import sha256
     from pathlib import Path
 
-    key = sha256(f"{base_hash}|{train_hash}|{tokens}|greedy".encode()).hexdigest()[:16]
-    return Path(cache_dir) / f"onpolicy-{key}.json"
+    key = f"{base_hash}|{train_hash}|{tokens}|greedy|{policy_hash}"
+    return Path(cache_dir) / f"onpolicy-{sha256(key.encode()).hexdigest()[:16]}.json"
 
 
 def cached_onpolicy_pairs(
-    base, train: Sequence[PreferencePair], tokens: int, cache_dir=None, log=None
+    base, train: Sequence[PreferencePair], tokens: int, cache_dir=None, log=None, parent=None
 ) -> list[PreferencePair]:
     """:func:`onpolicy_pairs` on every pair of ``train`` (greedy, ``tokens`` new tokens), stored
-    in ``cache_dir`` (keyed by pi1's content hash, the train split's hash and ``tokens``) so that a
-    resumed or retried training, and every rank of a launched one, reuse the same pairs instead of
-    regenerating them. ``log(msg)`` receives a start and an end line."""
+    in ``cache_dir`` (keyed by pi1's content hash, the train split's hash, ``tokens`` and the
+    parent's adapter hash) so that a resumed or retried training, and every rank of a launched
+    one, reuse the same pairs instead of regenerating them. ``log(msg)`` receives a start and an
+    end line. ``parent``: an adapter directory; the replies are then its customized policy's (its
+    whole stack, decoded at its own alpha0), the pi1 of a level trained on top of it."""
     import json
     import os
     import time
 
     from .data import dataset_hash
+    from .meta import adapter_hash
 
     path = None
     if cache_dir is not None:
-        path = _cache_file(cache_dir, base.content_hash, dataset_hash(train), tokens)
+        policy_hash = adapter_hash(parent) if parent is not None else "pi1"
+        path = _cache_file(cache_dir, base.content_hash, dataset_hash(train), tokens, policy_hash)
         if path.exists():
             rows = json.loads(path.read_text())
             pairs = [
@@ -190,11 +207,17 @@ def cached_onpolicy_pairs(
                 log(f"on-policy: {len(pairs)} pairs reused from {path.name}")
             return pairs
     t0 = time.time()
+    who = "pi1" if parent is None else "the parent's customized policy"
     if log:
-        log(f"on-policy: pi1's greedy replies ({tokens} new tokens) to {len(train)} train prompts")
-    pairs = onpolicy_pairs(base, train, None, max_new_tokens=tokens)
+        log(f"on-policy: {who}'s greedy replies ({tokens} new tokens) to {len(train)} prompts")
+    policy = None
+    if parent is not None:
+        from .decode import CustomizedDecoder
+
+        policy = CustomizedDecoder.from_adapter(parent, base)  # base weights shared, unchanged
+    pairs = onpolicy_pairs(base, train, None, max_new_tokens=tokens, policy=policy)
     if log:
-        log(f"on-policy: {len(pairs)} pairs (chosen vs pi1's reply) in {time.time() - t0:.0f}s")
+        log(f"on-policy: {len(pairs)} pairs (chosen vs {who}'s reply) in {time.time() - t0:.0f}s")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -220,12 +243,15 @@ def training_recipe(
     *,
     cache_dir=None,
     log=None,
+    parent=None,
 ) -> tuple[list[PreferencePair], dict]:
     """The pairs a customization trains on and their record for ``qadapter.json``'s ``data``.
 
     ``train`` (its rejected side replaced by pi1's greedy replies when ``onpolicy_tokens`` is set:
     :func:`cached_onpolicy_pairs`) followed by each ``(source, pairs)`` of ``mixed`` unchanged.
-    The record: ``onpolicy`` ({tokens, pairs, hash}), ``mix`` ([{source, pairs, hash}], sources
+    With ``parent`` (an adapter directory) the replies are the parent stack's customized
+    policy's: a new level's pi1 is that policy. The record: ``onpolicy`` ({tokens, pairs, hash,
+    and ``policy`` = "pi1" or "parent"}), ``mix`` ([{source, pairs, hash}], sources
     redacted) and ``trained_hash`` (the hash of everything trained on); empty for plain training,
     so a plain adapter's record is what it always was. The caller keeps ``data.hash`` = the hash of
     ``train`` itself: re-customization lineage names the user's data, not the recipe.
@@ -238,8 +264,9 @@ def training_recipe(
     recipe: dict = {}
     pairs = list(train)
     if onpolicy_tokens is not None:
-        pairs = cached_onpolicy_pairs(base, train, onpolicy_tokens, cache_dir, log)
+        pairs = cached_onpolicy_pairs(base, train, onpolicy_tokens, cache_dir, log, parent)
         recipe["onpolicy"] = {
+            "policy": "pi1" if parent is None else "parent",
             "tokens": onpolicy_tokens,
             "pairs": len(pairs),
             "hash": dataset_hash(pairs),

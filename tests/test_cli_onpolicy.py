@@ -56,7 +56,12 @@ def test_onpolicy_and_mix_train_on_pi1_replies_plus_the_mixed_pairs(
     ]
     assert all(e.rejected for e in expected)
     assert any(e.rejected != p.rejected for e, p in zip(expected, train))  # really replaced
-    assert meta["onpolicy"] == {"tokens": 5, "pairs": 9, "hash": dataset_hash(expected)}
+    assert meta["onpolicy"] == {
+        "policy": "pi1",
+        "tokens": 5,
+        "pairs": 9,
+        "hash": dataset_hash(expected),
+    }
     mixed = load_splits(str(mix), seed=0).train
     assert [(m["pairs"], m["hash"]) for m in meta["mix"]] == [(4, dataset_hash(mixed))]
     assert meta["trained_hash"] == dataset_hash(expected + mixed)
@@ -77,12 +82,62 @@ def _one_line_error(capsys) -> str:
     return err[-1]
 
 
-def test_onpolicy_with_parent_is_refused_before_anything_loads(toy_jsonl, tmp_path, capsys):
-    out = tmp_path / "child"
-    argv = ["--onpolicy", "--parent", str(tmp_path / "whatever")]
-    assert _train(toy_jsonl[0].parent, out, *argv) == 2
-    assert "--onpolicy with --parent" in _one_line_error(capsys)
-    assert not out.exists()
+def stack_greedy_loop(base, parent_dir, messages, n_tokens):
+    """The depth-1 stack's greedy reply by hand: one full forward of pi1 and of the parent's own
+    network per token, eq. 6 on their logits, argmax, stop at EOS."""
+    import copy
+
+    import torch
+    from peft import PeftModel
+
+    from qadapter.data.tokenize import encode_prompt
+    from qadapter.meta import read_meta
+
+    meta = read_meta(parent_dir)
+    a0, at = meta["alpha0"], meta["alpha_tilde"]
+    net = PeftModel.from_pretrained(copy.deepcopy(base.model), str(parent_dir)).eval()
+    tok = base.tokenizer
+    ids = encode_prompt(tok, messages)
+    out = []
+    with torch.no_grad():
+        for _ in range(n_tokens):
+            x = torch.tensor([ids + out])
+            f0 = base.model(input_ids=x).logits[0, -1].double()
+            f1 = net(input_ids=x).logits[0, -1].double()
+            q = f1 - f0 if meta["head"] == "residual" else f1
+            nxt = int(((q + a0 * torch.log_softmax(f0, -1)) / at).argmax())
+            if nxt == tok.eos_token_id:
+                break
+            out.append(nxt)
+    return tok.decode(out, skip_special_tokens=True).strip()
+
+
+def test_onpolicy_on_a_parent_uses_the_parent_stacks_replies(toy_jsonl, tmp_path, talkative_tiny):
+    """``--onpolicy --parent P``: the rejected side is P's customized greedy reply (the new level's
+    pi1), recomputed here from the two networks' full forwards."""
+    from test_stack import make_stack
+
+    (parent,) = make_stack(tmp_path, 1)
+    data, out = toy_jsonl[0].parent, tmp_path / "child"
+    argv = ["--onpolicy", "--onpolicy-tokens", "5", "--parent", str(parent)]
+    assert _train(data, out, *argv) == 0
+    meta = json.loads((out / "qadapter.json").read_text())
+    train = load_splits(str(data), seed=0).train
+    base = talkative_tiny("tiny")
+    expected = [
+        PreferencePair(p.prompt, p.chosen, stack_greedy_loop(base, parent, list(p.prompt), 5))
+        for p in train
+    ]
+    pi1 = [greedy_loop(base, list(p.prompt), 5) for p in train]
+    assert all(e.rejected for e in expected)
+    assert [e.rejected for e in expected] != pi1  # the parent's policy, not pi1, answered
+    assert meta["data"]["onpolicy"] == {
+        "policy": "parent",
+        "tokens": 5,
+        "pairs": 9,
+        "hash": dataset_hash(expected),
+    }
+    assert meta["parent_hash"]  # and the new level is stacked on it
 
 
 def test_bad_onpolicy_tokens_and_empty_mix_are_one_line(toy_jsonl, tmp_path, capsys):

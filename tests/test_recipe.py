@@ -64,7 +64,12 @@ def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
         for e, p in zip(expected, stages.stage_data(source, 6, 0, cfg.seed)["train"])
     )  # the rejected side really is replaced
     data = read_meta(rec["adapter_dir"])["data"]
-    assert data["onpolicy"] == {"tokens": 4, "pairs": 6, "hash": dataset_hash(expected)}
+    assert data["onpolicy"] == {
+        "policy": "pi1",
+        "tokens": 4,
+        "pairs": 6,
+        "hash": dataset_hash(expected),
+    }
     assert [(m["pairs"], m["hash"]) for m in data["mix"]] == [(3, dataset_hash(mixed))]
     assert data["trained_hash"] == dataset_hash(expected + mixed)
     assert data["hash"] == rec["data_hash"] == stages.stage_data(source, 6, 0, 0)["train_hash"]
