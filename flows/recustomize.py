@@ -123,13 +123,21 @@ def recustomize(
     alpha_tilde: Optional[float] = None,
     epochs: Optional[int] = None,
     max_steps: Optional[int] = None,
+    onpolicy_tokens: Optional[int] = None,
+    chosen_nll: Optional[float] = None,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
 ) -> dict:
     log = get_run_logger()
     gates = R.Gates(float(max_probe_drop), float(max_helpful_loss), float(min_new_winrate))
     cfg = experiment(
-        profile, alpha0=alpha0, alpha_tilde=alpha_tilde, epochs=epochs, max_steps=max_steps
+        profile,
+        alpha0=alpha0,
+        alpha_tilde=alpha_tilde,
+        epochs=epochs,
+        max_steps=max_steps,
+        onpolicy_tokens=onpolicy_tokens,
+        chosen_nll=chosen_nll,
     )
     if not 0.0 <= test_fraction < 1.0:
         from qadapter.config import ConfigError
@@ -221,12 +229,22 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
         hb = T.helpful_base.with_options(**result_options())(cfg, data_hashes(cfg), parent)
         base_name, parent_hash = hb["base_path"], hb["base_hash"]
         log.info("no champion: training on pi1 (%s)", base_name)
-    key = R.level_key(data_hash, parent_hash, cfg.train.to_dict())
+    settings = cfg.train.to_dict()
+    if cfg.onpolicy_tokens is not None:  # absent otherwise: plain levels keep their keys
+        settings["onpolicy_tokens"] = cfg.onpolicy_tokens
+    key = R.level_key(data_hash, parent_hash, settings)
     out = workdir(key)
     t = cfg.train
     steps = total_steps(len(train), t.batch_size, t.epochs, t.max_steps)
     with tracking.StageRun(parent, "recustomize", key) as run, quiet_libraries():
-        run.params({"train": t.to_dict(), "parent": parent_ref or "none", "pairs": len(train)})
+        run.params(
+            {
+                "train": t.to_dict(),
+                "parent": parent_ref or "none",
+                "pairs": len(train),
+                "onpolicy_tokens": cfg.onpolicy_tokens,
+            }
+        )
         level = train_level(
             base_name,
             champion_dir,
@@ -236,6 +254,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             t,
             out / "adapter",
             callbacks=[run.metrics, StageProgress("train-level", steps or None)],
+            onpolicy_tokens=cfg.onpolicy_tokens,
         )
         metrics = evaluate_level(
             base_name, champion_dir, level["adapter_dir"], train, test, cfg, out

@@ -256,8 +256,13 @@ def train_level(
     out: Path,
     *,
     callbacks=(),
+    onpolicy_tokens: int | None = None,
 ) -> dict:
     """Train one Q-Adapter on ``pairs`` over the stack ending at ``parent_dir`` (or the base).
+
+    ``onpolicy_tokens``: the steering recipe's on-policy pairs, the rejected side of each pair
+    replaced by the greedy reply (that many tokens) of the policy this level is stacked on: the
+    champion stack, or pi1 (``qadapter.onpolicy.training_recipe``; kept next to ``out``).
 
     ``parent_ref`` (``models:/NAME/VERSION``) is what ``qadapter.json`` records as the parent.
     ``out`` is keyed by data, parent and settings (:func:`level_key`): a finished adapter there
@@ -268,6 +273,7 @@ def train_level(
     from qadapter.data import dataset_hash
     from qadapter.meta import META_FILE, read_meta
     from qadapter.models import load_base
+    from qadapter.onpolicy import training_recipe
     from qadapter.stack import Stack
     from qadapter.train import train
 
@@ -284,6 +290,9 @@ def train_level(
                 "reused": True,
             }
     base = load_base(base_name)
+    trained, recipe = training_recipe(  # before the Q network wraps the base
+        base, pairs, (), onpolicy_tokens, cache_dir=Path(out).parent / "onpolicy", parent=parent_dir
+    )
     parent = Stack.load(parent_dir, base.model, base.content_hash) if parent_dir else None
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed, parent=parent)
     meta = {
@@ -296,6 +305,7 @@ def train_level(
             "pairs": len(pairs),
             "split": "recustomize hash split",
             "test_hash": test_hash,
+            **recipe,
         },
     }
     if parent_ref:
@@ -303,7 +313,7 @@ def train_level(
     result = train(
         model,
         base.tokenizer,
-        pairs,
+        trained,
         cfg,
         out,
         meta=meta,

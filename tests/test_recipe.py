@@ -144,3 +144,36 @@ def test_experiment_settings_and_cache_keys():
         experiment("tiny", onpolicy_tokens=0)
     with pytest.raises(ConfigError, match="mix_source"):
         experiment("tiny", mix_source="  ")
+
+
+def test_recustomize_level_trains_against_the_champion_stacks_replies(
+    toy_pairs, tmp_path, talkative_tiny
+):
+    """``tasks.recustomize.train_level(onpolicy_tokens=n)`` on a parent: the rejected side is the
+    parent stack's greedy reply (by hand, ``stack_greedy_loop``), recorded in the level's data;
+    the user's pairs keep their hash (the lineage of re-customization reads it)."""
+    from test_cli_onpolicy import stack_greedy_loop
+    from test_stack import make_stack
+
+    from tasks import recustomize as R
+
+    (parent,) = make_stack(tmp_path, 1)
+    pairs = toy_pairs[:6]
+    cfg = profile("tiny", max_steps=1, checkpoint_every=0)
+    level = R.train_level(
+        "tiny", str(parent), None, pairs, None, cfg, tmp_path / "lvl" / "adapter", onpolicy_tokens=5
+    )
+    base = models.load_base("tiny")
+    expected = [
+        PreferencePair(p.prompt, p.chosen, stack_greedy_loop(base, parent, list(p.prompt), 5))
+        for p in pairs
+    ]
+    data = read_meta(level["adapter_dir"])["data"]
+    assert data["hash"] == dataset_hash(pairs)
+    assert data["onpolicy"] == {
+        "policy": "parent",
+        "tokens": 5,
+        "pairs": 6,
+        "hash": dataset_hash(expected),
+    }
+    assert list((tmp_path / "lvl" / "onpolicy").glob("onpolicy-*.json"))
