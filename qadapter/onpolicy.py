@@ -61,13 +61,15 @@ def onpolicy_pairs(
     keep: Callable[[str], bool] | None = None,
     stats: dict | None = None,
     policy=None,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> list[PreferencePair]:
     """Pairs ``(prompt, chosen = bundled chosen, rejected = pi1's reply)`` for ``n`` prompts of
     ``pairs``.
 
     ``policy``: a :class:`qadapter.decode.CustomizedDecoder` (e.g. of a parent stack) whose replies
     replace pi1's: the rejected side is then what *that* policy says, the on-policy data for a new
-    level stacked on it (its own pi1).
+    level stacked on it (its own pi1). ``on_batch(done, total)`` is called after each batch of
+    replies (progress reports).
 
     base: a :class:`qadapter.models.Base` (pi1). Replies are greedy, or sampled at ``temperature``
     with a per-batch seed derived from ``seed`` (reproducible). ``max_new_tokens`` bounds the reply:
@@ -82,7 +84,9 @@ def onpolicy_pairs(
     chosen = select_pairs(pairs, n, seed)
     how = "greedy" if greedy else f"T={temperature}"
     who = "pi1" if policy is None else "parent"
-    replies = _replies(base, chosen, seed, max_new_tokens, greedy, temperature, batch_size, policy)
+    replies = _replies(
+        base, chosen, seed, max_new_tokens, greedy, temperature, batch_size, policy, on_batch
+    )
     out = [
         PreferencePair(p.prompt, p.chosen, r, origin=f"onpolicy({who}, {how}):{p.origin}")
         for p, r in zip(chosen, replies)
@@ -139,7 +143,7 @@ def anchor_pairs(
 
 
 def _replies(
-    base, chosen, seed, max_new_tokens, greedy, temperature, batch_size, policy=None
+    base, chosen, seed, max_new_tokens, greedy, temperature, batch_size, policy=None, on_batch=None
 ) -> list[str]:
     """pi1's (or ``policy``'s) replies to the prompts of ``chosen``, in batches (sampled: seed
     per batch)."""
@@ -159,6 +163,8 @@ def _replies(
             replies += base_generate(base, prompts, cfg)
         else:
             replies += [t.strip() for t in policy.generate_text(base.tokenizer, prompts, cfg)]
+        if on_batch is not None:
+            on_batch(len(replies), len(chosen))
     return replies
 
 
@@ -215,7 +221,16 @@ def cached_onpolicy_pairs(
         from .decode import CustomizedDecoder
 
         policy = CustomizedDecoder.from_adapter(parent, base)  # base weights shared, unchanged
-    pairs = onpolicy_pairs(base, train, None, max_new_tokens=tokens, policy=policy)
+    shown = [0]  # tenths reported so far: about ten progress lines, whatever the size
+
+    def progress(done: int, total: int) -> None:
+        if log and (10 * done // total > shown[0] or done == total):
+            shown[0] = 10 * done // total
+            log(f"on-policy: {done}/{total} replies ({time.time() - t0:.0f}s)")
+
+    pairs = onpolicy_pairs(
+        base, train, None, max_new_tokens=tokens, policy=policy, on_batch=progress
+    )
     if log:
         log(f"on-policy: {len(pairs)} pairs (chosen vs {who}'s reply) in {time.time() - t0:.0f}s")
     if path is not None:

@@ -45,6 +45,8 @@ def test_onpolicy_and_mix_train_on_pi1_replies_plus_the_mixed_pairs(
     assert _train(data, out, *argv) == 0
     captured = capsys.readouterr()
     assert "on-policy: 9 pairs" in captured.err
+    # progress lines while the replies are generated (batches of 8: 8/9, then 9/9)
+    assert re.findall(r"on-policy: (\d+)/9 replies", captured.err) == ["8", "9"]
     assert "mix: 4 train pairs from" in captured.err
     assert re.search(r"trained \d+ steps on 13 pairs", captured.out)
 
