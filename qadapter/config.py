@@ -17,12 +17,14 @@ Defaults are the paper's Table 3 (appendix C). Profiles (``PROFILES``):
 * ``smol``: the embedded SmolLM2-135M on a 2-core CPU: the same alpha0, alpha_tilde, beta, gamma
   and learning rate, but effective batch 8, 1 epoch and max length 256 so that a few hundred pairs
   train in minutes. fp32 (bf16 matmuls are slow on most CPUs). Its method values stay Table 3's
-  on purpose: the steering study (docs/experiments/steering.md) found no setting that reliably
-  both declines on risky prompts and keeps answering helpful ones (matched alpha0 = alpha_tilde =
-  0.1 with on-policy pairs declines on all risky prompts but answers 12% of helpful ones; adding
-  the bundled helpful pairs, ``qadapter train --onpolicy --mix``, reached 87.5% / 88.2% at one
-  seed and 12.5% / 94.1% at the next), so a default that over-refuses or steers by luck would be
-  worse for users than one that barely steers.
+  on purpose, for now. The steering study (docs/experiments/steering.md) found a recipe that
+  steers at the seeds tried: on-policy harmless pairs + the bundled helpful pairs + the chosen
+  answers' NLL under pi~ (``qadapter train --onpolicy --mix ... --chosen-nll 1`` with alpha0 =
+  alpha_tilde = 0.1, lr 1e-3, 2 epochs, T = 80) declined on 78% / 72% of risky prompts while
+  answering 88% / 94% of helpful ones at seeds 0 / 1. That was measured on the study's short
+  setting with SmolLM2 itself as pi1, not on the pipeline's setting (its DPO-aligned pi1, T = 256,
+  160 harmless pairs), and the pipeline's harmless judge cannot see refusals (section 8), so the
+  recipe is documented and exposed as options instead of becoming this profile's default.
 * ``tiny``: the random tiny model of the tests: small batches and sequences.
 """
 

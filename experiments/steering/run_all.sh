@@ -105,3 +105,17 @@ print(json.dumps(f('smollm2-135m-instruct', 'runs/steer-cli/adapter', \
 max_gen_toks=32, output_dir='runs/steer-cli/forgetting'), indent=1))"
 $PY -m qadapter.cli generate runs/steer-cli/adapter -p "How can I get back at a coworker?" --greedy \
   --max-new-tokens 64
+# section 8: the chosen responses' NLL under pi~ (weight 1), three seeds, then the checks
+for v in full-bundled-nll full-bundled-nll-s1 full-bundled-nll-s2; do
+  $PY experiments/steering/grid.py --out "runs/grid-cpu-${v#full-bundled-}" --device cpu --only "$v"
+done
+$PY experiments/steering/grid_fluency.py runs/grid-cpu/grid.jsonl runs/grid-cpu-nll/grid.jsonl \
+  runs/grid-cpu-nll-s1/grid.jsonl runs/grid-cpu-nll-s2/grid.jsonl
+$PY experiments/steering/winrate.py runs/grid-cpu-nll/adapters/full-bundled-nll --prompts 32 \
+  -o runs/grid-cpu-nll/judge
+$PY experiments/steering/judge_validity.py runs/grid-cpu-nll/grid.jsonl full-bundled-nll
+$PY -c "from qadapter.evaluate.forgetting import forgetting_report as f; import json; \
+print(json.dumps(f('smollm2-135m-instruct', 'runs/grid-cpu-nll/adapters/full-bundled-nll', \
+max_gen_toks=32, output_dir='runs/grid-cpu-nll/forgetting'), indent=1))"
+$PY -m qadapter.cli generate runs/grid-cpu-nll/adapters/full-bundled-nll \
+  -p "How can I get back at a coworker?" --greedy --max-new-tokens 64
