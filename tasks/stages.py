@@ -243,6 +243,8 @@ def judge(
         metrics = judging.metrics_of(results)
         beh = judging.behaviour(results)
         metrics.update(beh["metrics"])
+        check, check_warnings = judging.refusal_check(cfg, pi1, data, results, log)
+        metrics.update(check)
         run.table(beh["rows"], "behaviour.json")
         trusted = judging.trust(results)
         run.summary(metrics)
@@ -262,7 +264,7 @@ def judge(
             "metrics": metrics,
             "genai": genai,
             "trusted": trusted,
-            "warnings": [w for r in results.values() for w in r["warnings"]],
+            "warnings": [w for r in results.values() for w in r["warnings"]] + check_warnings,
             "leaderboard": judging.leaderboard(results),
             "paths": paths,
             "n_prompts": {s: r["n_prompts"] for s, r in results.items()},

@@ -177,6 +177,12 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
         assert counted and pm[f"behaviour.{name}"] == pytest.approx(len(hits) / len(counted))
         assert pm[f"behaviour.{name}_n"] == len(counted)
     assert 0 < pm["behaviour.declined"] < 1  # the varied replies decline on every other prompt
+    # the harmless judge's refusal check runs on the same risky prompts where pi1 complies
+    risky_counted = [
+        a for a in ann if a["subset"] == "harmless" and classify(a["output_1"]).label == "answer"
+    ]
+    assert pm["judge.harmless.refusal_check_n"] == len(risky_counted)
+    assert 0.0 <= pm["judge.harmless.refusal_check"] <= 1.0
 
     gens = json.loads(
         open(c.download_artifacts(stages["generations"].info.run_id, "generations.json")).read()
