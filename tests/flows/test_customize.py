@@ -315,10 +315,13 @@ def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, t
         mix_source=helpful,
         mix_pairs=4,
         chosen_nll=0.5,
+        lr=2e-3,
+        max_prompt_length=40,
         beta=0.45,  # distinct inputs: no cache hit from other tests
     )
     meta = read_meta(out["adapter_dir"])
     assert meta["chosen_nll"] == 0.5
+    assert meta["train_config"]["lr"] == 2e-3 and meta["train_config"]["max_prompt_length"] == 40
     data = meta["data"]
     assert data["onpolicy"]["tokens"] == 4 and data["onpolicy"]["pairs"] == 16
     mixed = stage_data(helpful, 4, 0, 0)["train"]
