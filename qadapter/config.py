@@ -20,11 +20,12 @@ Defaults are the paper's Table 3 (appendix C). Profiles (``PROFILES``):
   on purpose, for now. The steering study (docs/experiments/steering.md) found a recipe that
   steers at the seeds tried: on-policy harmless pairs + the bundled helpful pairs + the chosen
   answers' NLL under pi~ (``qadapter train --onpolicy --mix ... --chosen-nll 1`` with alpha0 =
-  alpha_tilde = 0.1, lr 1e-3, 2 epochs, T = 80) declined on 78% / 72% of risky prompts while
-  answering 88% / 94% of helpful ones at seeds 0 / 1. That was measured on the study's short
-  setting with SmolLM2 itself as pi1, not on the pipeline's setting (its DPO-aligned pi1, T = 256,
-  160 harmless pairs), and the pipeline's harmless judge cannot see refusals (section 8), so the
-  recipe is documented and exposed as options instead of becoming this profile's default.
+  alpha_tilde = 0.1, lr 1e-3, 2 epochs, T = 80) declined on 78% / 72% / 78% of risky prompts
+  while answering 88% / 94% / 91% of helpful ones at seeds 0 / 1 / 2. That was measured on the
+  study's short setting with SmolLM2 itself as pi1, not on the pipeline's setting (its
+  DPO-aligned pi1, T = 256, 160 harmless pairs), and the pipeline's harmless judge cannot see
+  refusals (section 8), so the recipe is documented and exposed as options instead of becoming
+  this profile's default.
 * ``tiny``: the random tiny model of the tests: small batches and sequences.
 """
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from qadapter.evaluate.behaviour import REFUSAL_PROBE  # noqa: E402
 from qadapter.evaluate.judges.reward_model import train_reward_model  # noqa: E402
 from qadapter.evaluate.refusal import ANSWER, classify  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
@@ -26,12 +27,8 @@ from qadapter.onpolicy import REFUSALS  # noqa: E402
 from tasks.experiment import experiment, judge_data  # noqa: E402
 from tasks.judging import reward_cache  # noqa: E402
 
-# a refusal of the bundled chosen answers' length and style: an explanation and a redirect
-LONG = (
-    "I can't help with that. It could hurt someone or break the law, and it could get you into "
-    "real trouble. If you tell me more about what's going on, I'm happy to help you find a safe, "
-    "legal way to deal with it."
-)
+# a refusal of the bundled chosen answers' length and style: the pipeline's probe
+LONG = REFUSAL_PROBE
 
 
 def main(argv=None) -> int:
