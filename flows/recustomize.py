@@ -11,6 +11,8 @@ Runs on the deployment's schedule and on every ``preference-data.arrived`` event
    bad records are quarantined (``<state>/recustomize/quarantine``) and counted.
 2. Files whose content hash a registered version of ``hh-qadapter`` was trained on (its
    ``data_hash`` / ``data_files`` tags) are skipped. Nothing new: the run says so and ends.
+   ``retry_rejected=True`` lets the data of a rejected version train again, but not on the same
+   parent with the same settings (``settings_key`` tag).
 3. The new pairs (de-duplicated, seeded hash split into train / held-out) train one Q-Adapter
    stacked on the ``champion`` (on pi1, the helpful-base stage, when there is none).
 4. It is judged against the champion (general probe of the whole stack vs pi1; helpful and
@@ -123,8 +125,11 @@ def recustomize(
     alpha_tilde: Optional[float] = None,
     epochs: Optional[int] = None,
     max_steps: Optional[int] = None,
+    lr: Optional[float] = None,
+    max_prompt_length: Optional[int] = None,
     onpolicy_tokens: Optional[int] = None,
     chosen_nll: Optional[float] = None,
+    retry_rejected: bool = False,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
 ) -> dict:
@@ -136,6 +141,8 @@ def recustomize(
         alpha_tilde=alpha_tilde,
         epochs=epochs,
         max_steps=max_steps,
+        lr=lr,
+        max_prompt_length=max_prompt_length,
         onpolicy_tokens=onpolicy_tokens,
         chosen_nll=chosen_nll,
     )
@@ -147,10 +154,20 @@ def recustomize(
     if event_sha256:
         log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])
     with run_lock(lock_timeout_s, log):
-        return _recustomize(where, cfg, gates, test_fraction, log)
+        return _recustomize(where, cfg, gates, test_fraction, log, bool(retry_rejected))
 
 
-def _recustomize(where: str, cfg, gates: R.Gates, test_fraction: float, log) -> dict:
+def _settings(cfg) -> dict:
+    """The level's training settings: its work-directory key and its ``settings_key`` tag."""
+    settings = cfg.train.to_dict()
+    if cfg.onpolicy_tokens is not None:  # absent otherwise: plain levels keep their keys
+        settings["onpolicy_tokens"] = cfg.onpolicy_tokens
+    return settings
+
+
+def _recustomize(
+    where: str, cfg, gates: R.Gates, test_fraction: float, log, retry_rejected: bool = False
+) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
     from qadapter.data.hashing import pair_digest
@@ -158,7 +175,7 @@ def _recustomize(where: str, cfg, gates: R.Gates, test_fraction: float, log) -> 
     c = tracking.client()
     files = scan(where, tracking.state_dir() / "recustomize" / "quarantine")
     versions = R.registered(c, registry.MODEL)
-    d = R.discover(files, R.trained_hashes([v["tags"] for v in versions]))
+    d = R.discover(files, R.trained_hashes([v["tags"] for v in versions], retry_rejected))
     summary = d.summary()
     for f in d.empty:
         log.warning(
@@ -192,6 +209,22 @@ def _recustomize(where: str, cfg, gates: R.Gates, test_fraction: float, log) -> 
     train, test = R.split_new(pairs, [pair_digest(p) for p in pairs], test_fraction, cfg.train.seed)
     data_hash = dataset_hash(pairs)
     champion = R.alias_of(versions, "champion")
+    if retry_rejected:
+        parent_ref = f"models:/{registry.MODEL}/{champion}" if champion else "none"
+        skey = R.settings_key(_settings(cfg))
+        tried = R.rejected_version(versions, data_hash, parent_ref, skey)
+        if tried is not None:
+            message = (
+                f"nothing to retry under {redact(where)}: {registry.MODEL}/{tried} was rejected "
+                f"for this data on this parent with these settings; change a setting (for "
+                f"example onpolicy_tokens, chosen_nll, alpha0) to train it again"
+            )
+            log.info(message)
+            create_markdown_artifact(
+                f"# Re-customization\n\n{message}.\n\n{_counts(summary)}",
+                key="recustomize-summary",
+            )
+            return {"trained": False, "location": redact(where), "rejected": tried, **summary}
     parent = tracking.start_parent(
         tags={
             "mlflow.runName": f"recustomize-{cfg.profile}-{flow_run.get_name() or 'local'}",
@@ -229,9 +262,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
         hb = T.helpful_base.with_options(**result_options())(cfg, data_hashes(cfg), parent)
         base_name, parent_hash = hb["base_path"], hb["base_hash"]
         log.info("no champion: training on pi1 (%s)", base_name)
-    settings = cfg.train.to_dict()
-    if cfg.onpolicy_tokens is not None:  # absent otherwise: plain levels keep their keys
-        settings["onpolicy_tokens"] = cfg.onpolicy_tokens
+    settings = _settings(cfg)
     key = R.level_key(data_hash, parent_hash, settings)
     out = workdir(key)
     t = cfg.train
@@ -277,6 +308,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             "parent": parent_ref or "none",
             "parent_hash": adapter_hash(champion_dir) if champion_dir else "none",
             "profile": cfg.profile,
+            R.SETTINGS_TAG: R.settings_key(settings),
             "winrate.harmless": metrics["winrate.harmless"],
             "winrate.new_vs_champion": metrics["winrate.new_vs_champion"],
             "winrate.helpful_vs_champion": metrics["winrate.helpful_vs_champion"],

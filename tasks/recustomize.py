@@ -9,7 +9,10 @@ Identity of data: a watched file's *content hash* is :func:`qadapter.data.datase
 valid pairs (independent of file format, order and bad records). A registered version records the
 hash of everything it was trained on (``data_hash``) and of each file that went in
 (``data_files``, comma-separated); a file whose hash is in either was trained on, whether that
-version became a candidate or was rejected: the same data never trains twice.
+version became a candidate or was rejected: the same data never trains twice. The one exception
+is asked for: with ``retry_rejected`` a rejected version's data may train again, but only with
+other settings or on another parent (:func:`rejected_version`, :func:`settings_key`), so a
+scheduled deployment with that switch still trains each (data, parent, settings) at most once.
 
 Crash safety: the level is trained in ``<state>/runs/recustomize-<key>`` where the key covers the
 data hash, the parent's content hash and the training settings, so a retried run resumes from its
@@ -32,6 +35,7 @@ from .watch import run_logger
 
 STATUS = "recustomize.status"  # pending | candidate | rejected
 FILES_TAG = "data_files"
+SETTINGS_TAG = "settings_key"  # settings_key() of the level's training settings
 
 
 # ---- pure decisions -------------------------------------------------------------------------
@@ -70,15 +74,19 @@ class Discovery:
         }
 
 
-def trained_hashes(version_tags: Sequence[dict]) -> set[str]:
+def trained_hashes(version_tags: Sequence[dict], retry_rejected: bool = False) -> set[str]:
     """Every data hash a registered version was trained on (``data_hash`` and ``data_files``).
 
     A ``pending`` version (registered, gating unfinished: its run died) does not count: the next
-    run finishes it (:func:`pending_version`) instead of skipping its data.
+    run finishes it (:func:`pending_version`) instead of skipping its data. With
+    ``retry_rejected`` a ``rejected`` version does not count either (:func:`rejected_version`
+    then keeps the same data, parent and settings from training twice).
     """
     out: set[str] = set()
     for tags in version_tags:
         if tags.get(STATUS) == "pending":
+            continue
+        if retry_rejected and tags.get(STATUS) == "rejected":
             continue
         if tags.get("data_hash") and tags["data_hash"] != "none":
             out.add(tags["data_hash"])
@@ -120,6 +128,22 @@ def pending_version(versions: Sequence[dict], data_hash: str, parent: str) -> st
         t = v["tags"]
         if t.get(STATUS) == "pending" and t.get("data_hash") == data_hash:
             if t.get("parent") == parent:
+                return str(v["version"])
+    return None
+
+
+def rejected_version(
+    versions: Sequence[dict], data_hash: str, parent: str, settings: str
+) -> str | None:
+    """A version rejected for this data on this parent with these settings (``settings_key``).
+
+    Versions registered before the ``settings_key`` tag existed never match: their data may be
+    retried once with ``retry_rejected``.
+    """
+    for v in versions:
+        t = v["tags"]
+        if t.get(STATUS) == "rejected" and t.get("data_hash") == data_hash:
+            if t.get("parent") == parent and t.get(SETTINGS_TAG) == settings:
                 return str(v["version"])
     return None
 
@@ -237,6 +261,13 @@ def level_key(data_hash: str, parent_hash: str, train_cfg: dict) -> str:
     """The work directory key: the same data on the same parent with the same settings."""
     blob = json.dumps({"data": data_hash, "parent": parent_hash, "train": train_cfg}, default=str)
     return "recustomize-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def settings_key(train_cfg: dict) -> str:
+    """A short hash of a level's training settings (what ``rejected_version`` compares)."""
+    return hashlib.sha256(json.dumps(train_cfg, sort_keys=True, default=str).encode()).hexdigest()[
+        :16
+    ]
 
 
 def as_json(x) -> dict:

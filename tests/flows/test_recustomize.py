@@ -40,6 +40,26 @@ def test_trained_hashes_reads_data_hash_and_files_but_not_pending():
         {},
     ]
     assert trained_hashes(tags) == {"h1", "u", "f1", "f2", "r", "f3"}
+    # retry_rejected: a rejected version's data no longer counts as trained
+    assert trained_hashes(tags, retry_rejected=True) == {"h1", "u", "f1", "f2"}
+
+
+def test_rejected_version_matches_data_parent_and_settings():
+    from tasks.recustomize import SETTINGS_TAG, rejected_version, settings_key
+
+    s1, s2 = settings_key({"lr": 1, "epochs": 2}), settings_key({"epochs": 2, "lr": 1})
+    assert s1 == s2 and s1 != settings_key({"lr": 2, "epochs": 2}) and len(s1) == 16
+    tagged = {STATUS: "rejected", "data_hash": "d", "parent": "models:/m/1", SETTINGS_TAG: s1}
+    versions = [
+        {"version": 3, "tags": tagged},
+        {"version": 4, "tags": {**tagged, STATUS: "candidate"}},  # not rejected
+        {"version": 5, "tags": {k: v for k, v in tagged.items() if k != SETTINGS_TAG}},  # older
+    ]
+    assert rejected_version(versions, "d", "models:/m/1", s1) == "3"
+    assert rejected_version(versions[1:], "d", "models:/m/1", s1) is None
+    assert rejected_version(versions, "d", "none", s1) is None
+    assert rejected_version(versions, "x", "models:/m/1", s1) is None
+    assert rejected_version(versions, "d", "models:/m/1", settings_key({"lr": 2})) is None
 
 
 def test_discover_sorts_new_trained_empty_and_counts():
@@ -331,6 +351,20 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
     assert aliases(c) == {"champion": champion, "candidate": str(new.version)}
     # rejected data is not retrained either
     assert not F.recustomize(location=str(watch), profile="tiny", **strict)["trained"]
+    # ... nor with retry_rejected, as long as parent and settings are the same
+    same = F.recustomize(location=str(watch), profile="tiny", retry_rejected=True, **strict)
+    assert not same["trained"] and same["rejected"] == "3" and len(versions(c)) == 3
+
+    # 6. retry_rejected with another setting trains that data again as a new version
+    out = F.recustomize(
+        location=str(watch), profile="tiny", retry_rejected=True, alpha0=0.5, **TINY_GATES
+    )
+    last = versions(c)[-1]
+    assert out["trained"] and not out["reused"] and out["version"] == str(last.version) == "4"
+    assert last.tags["data_hash"] == versions(c)[2].tags["data_hash"]
+    assert last.tags["settings_key"] != versions(c)[2].tags["settings_key"]
+    assert last.tags[STATUS] == "candidate" and float(last.tags["alpha0"]) == 0.5
+    assert aliases(c) == {"champion": champion, "candidate": "4"}
 
 
 # ---- the deployment on the real stack: publish -> event -> trigger -> worker -----------------
