@@ -81,6 +81,10 @@ def customize(
             parent=parent,
             **recipe,
         )
+    data = stages.stage_data(source, n_train, n_test, cfg.seed)
+    done = stages.finished_customize(workdir, data, cfg, onpolicy_tokens)
+    if done is not None:  # finished by an earlier try: no ranks to start
+        return done
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     spec = {

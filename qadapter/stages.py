@@ -14,6 +14,7 @@ checkpoints.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -121,6 +122,9 @@ def customize(
     from .train import train
 
     data = stage_data(source, n_train, n_test, cfg.seed)
+    done = finished_customize(workdir, data, cfg, onpolicy_tokens)
+    if done is not None:
+        return done
     mixed = []
     if mix_source is not None:
         extra = stage_data(mix_source, mix_pairs, 0, cfg.seed)["train"]
@@ -167,6 +171,47 @@ def customize(
         "truncated": result.truncated,
         "metrics": result.metrics,
         "seconds": result.seconds,
+        "reused": False,
+    }
+
+
+def finished_customize(
+    workdir: str | Path, data: dict, cfg: TrainConfig, onpolicy_tokens: int | None
+) -> dict | None:
+    """The record of an adapter :func:`customize` already finished in ``workdir``, else None.
+
+    Training removes its checkpoints when it ends, so without this a stage retried after its
+    training finished (say, the upload to MLflow failed) would train again from step 0. The
+    adapter is reused only when ``qadapter.json`` (written last, atomically) records the same
+    train pairs, the same training settings and the same on-policy reply length; the work
+    directory's key covers the rest (base, mixed source).
+    """
+    from .meta import META_FILE, read_meta
+
+    path = Path(workdir)
+    if not (path / META_FILE).is_file():
+        return None
+    m = read_meta(path)
+    d = m.get("data") or {}
+    same = (
+        d.get("hash") == data["train_hash"]
+        and m.get("train_config") == json.loads(json.dumps(cfg.to_dict()))  # as stored
+        and (d.get("onpolicy") or {}).get("tokens") == onpolicy_tokens
+    )
+    if not same:
+        return None
+    recipe = {k: d[k] for k in ("onpolicy", "mix", "trained_hash") if k in d}
+    return {
+        "adapter_dir": str(path),
+        "data_hash": data["train_hash"],
+        "test_hash": data["test_hash"],
+        "recipe": recipe,
+        "steps": m.get("steps"),
+        "pairs": m.get("pairs"),
+        "truncated": m.get("truncated_pairs", 0),
+        "metrics": m.get("final_metrics", {}),
+        "seconds": 0.0,
+        "reused": True,
     }
 
 

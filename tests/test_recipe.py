@@ -75,10 +75,46 @@ def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
     assert data["hash"] == rec["data_hash"] == stages.stage_data(source, 6, 0, 0)["train_hash"]
     assert rec["pairs"] == 9 and rec["recipe"]["trained_hash"] == data["trained_hash"]
 
-    # a retried stage (resume="auto") reuses the stored replies: no generation at all
+    # a stage retried before its training finished (no qadapter.json yet) trains again on the
+    # stored replies: no generation at all
+    (tmp_path / "run" / "qadapter.json").unlink()
     _forbid_generation(monkeypatch)
     again = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe)
-    assert again["recipe"] == rec["recipe"]
+    assert again["recipe"] == rec["recipe"] and not again["reused"]
+
+
+def test_a_stage_retried_after_training_reuses_the_finished_adapter(
+    toy_jsonl, tmp_path, monkeypatch
+):
+    """Training removes its checkpoints when it ends; a retry (say, the MLflow upload failed)
+    must return the finished adapter, not train again from step 0."""
+    import qadapter.train
+
+    source = str(toy_jsonl[0].parent)
+    cfg = profile("tiny", max_steps=2, checkpoint_every=0)
+    rec = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run")
+    weights = (tmp_path / "run" / "adapter_model.safetensors").read_bytes()
+    assert not rec["reused"] and rec["steps"] == 2
+
+    def boom(*a, **k):
+        raise AssertionError("trained again instead of reusing the finished adapter")
+
+    with monkeypatch.context() as m:
+        m.setattr(qadapter.train, "train", boom)
+        m.setattr(launched.subprocess, "run", boom)  # no ranks started either
+        again = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run")
+        ranks = launched.customize("tiny", source, 6, 3, cfg, tmp_path / "run", launcher="torchrun")
+    for r in (again, ranks):
+        assert r["reused"] and r["adapter_dir"] == rec["adapter_dir"]
+        for k in ("data_hash", "test_hash", "steps", "pairs", "truncated", "metrics", "recipe"):
+            assert r[k] == rec[k], k
+    assert (tmp_path / "run" / "adapter_model.safetensors").read_bytes() == weights
+
+    # other settings or other pairs in the same directory are not the finished adapter
+    other = stages.customize("tiny", source, 6, 3, cfg.with_overrides(max_steps=1), tmp_path / "run")
+    assert not other["reused"] and other["steps"] == 1
+    fewer = stages.customize("tiny", source, 4, 3, cfg.with_overrides(max_steps=1), tmp_path / "run")
+    assert not fewer["reused"] and fewer["pairs"] == 4
 
 
 def test_plain_customize_stage_records_no_recipe(toy_jsonl, tmp_path):
