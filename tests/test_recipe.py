@@ -111,9 +111,13 @@ def test_a_stage_retried_after_training_reuses_the_finished_adapter(
     assert (tmp_path / "run" / "adapter_model.safetensors").read_bytes() == weights
 
     # other settings or other pairs in the same directory are not the finished adapter
-    other = stages.customize("tiny", source, 6, 3, cfg.with_overrides(max_steps=1), tmp_path / "run")
+    other = stages.customize(
+        "tiny", source, 6, 3, cfg.with_overrides(max_steps=1), tmp_path / "run"
+    )
     assert not other["reused"] and other["steps"] == 1
-    fewer = stages.customize("tiny", source, 4, 3, cfg.with_overrides(max_steps=1), tmp_path / "run")
+    fewer = stages.customize(
+        "tiny", source, 4, 3, cfg.with_overrides(max_steps=1), tmp_path / "run"
+    )
     assert not fewer["reused"] and fewer["pairs"] == 4
 
 
