@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
+from qadapter.errors import QAdapterError
 from qadapter.secrets import redact
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+class TrackingError(QAdapterError):
+    """The MLflow store cannot hold this run's artifacts as configured (checked at flow start)."""
 
 
 def state_dir() -> Path:
@@ -156,6 +161,14 @@ def experiment_id(c, name: str = EXPERIMENT) -> str:
     if exp is not None:
         _ui_tags(c, exp)
         loc = exp.artifact_location
+        if not through_server(tracking_uri()) and loc.startswith("mlflow-artifacts:"):
+            raise TrackingError(
+                f"MLflow experiment {name!r} in {redact(tracking_uri())} keeps its artifacts on "
+                f"a tracking server ({loc}), but this process tracks without one, so every "
+                "upload would fail at the end of its stage: start the local stack (make up) and "
+                "run `source infra/local/env.sh` first, or set MLFLOW_TRACKING_URI to the "
+                "server, or use another state directory (QADAPTER_STATE_DIR)"
+            )
         if through_server(tracking_uri()) and not loc.startswith("mlflow-artifacts:"):
             log.warning(
                 "MLflow experiment %r (created earlier) keeps artifacts at %s, not through the "

@@ -55,6 +55,21 @@ def test_artifact_location_goes_through_the_server_only_when_there_is_one(tmp_pa
     assert loc("e", "sqlite:///x.db") == (tmp_path / "arts").resolve().as_uri()
 
 
+def test_a_server_made_experiment_is_refused_at_flow_start_without_a_server(store):
+    """A state directory whose experiment the stack's MLflow server created stores artifacts as
+    ``mlflow-artifacts:``; tracking to its SQLite file directly would fail only at the first
+    upload, after training: refuse at the start, with what to do."""
+    store.create_experiment(tracking.EXPERIMENT, artifact_location="mlflow-artifacts:/x")
+    with pytest.raises(tracking.TrackingError, match="tracks without one.*make up"):
+        tracking.start_parent(tags={"mlflow.runName": "r"}, params={})
+    assert (
+        store.search_runs([store.get_experiment_by_name(tracking.EXPERIMENT).experiment_id]) == []
+    )
+    from qadapter.errors import user_errors
+
+    assert issubclass(tracking.TrackingError, user_errors())  # not retried by the stages
+
+
 def test_sqlite_default_experiment_keeps_local_artifacts_and_opens_in_model_training(store):
     exp_id = tracking.experiment_id(store)
     exp = store.get_experiment(exp_id)
