@@ -56,6 +56,7 @@ def customize(
     onpolicy_tokens: int | None = None,
     mix_source: str | None = None,
     mix_pairs: int | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> dict:
     """:func:`qadapter.stages.customize` in this process (``launcher="none"``) or under
     ``launcher`` with ``processes`` ranks; returns the same record either way."""
@@ -79,6 +80,7 @@ def customize(
             workdir,
             callbacks=callbacks,
             parent=parent,
+            log=log,
             **recipe,
         )
     data = stages.stage_data(source, n_train, n_test, cfg.seed)
@@ -98,7 +100,7 @@ def customize(
         "recipe": recipe,
     }
     if onpolicy_tokens is not None:  # generate pi1's replies once, here; the ranks reuse them
-        stages.onpolicy_cache(base_path, source, n_train, cfg, work, onpolicy_tokens)
+        stages.onpolicy_cache(base_path, source, n_train, cfg, work, onpolicy_tokens, log=log)
     (work / SPEC).write_text(json.dumps(spec, indent=1))
     (work / RECORD).unlink(missing_ok=True)
     argv, extra = command(

@@ -105,6 +105,7 @@ def customize(
     onpolicy_tokens: int | None = None,
     mix_source: str | None = None,
     mix_pairs: int | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> dict:
     """Q-Adapter on the train pairs of ``source`` on top of ``base_path`` -> adapter directory.
 
@@ -114,6 +115,7 @@ def customize(
     ``onpolicy_tokens`` replaces each train pair's rejected side by pi1's greedy reply of that
     many tokens (kept in ``workdir``, so a retried stage and every launched rank reuse them);
     ``mix_source`` appends ``mix_pairs`` (None: all) train pairs of another source unchanged.
+    ``log(line)`` receives the on-policy generation's progress.
     """
     from .adapter import QAdapter
     from .models import load_base
@@ -133,7 +135,7 @@ def customize(
         mixed.append((mix_source, extra))
     base = load_base(base_path)
     pairs, recipe = training_recipe(
-        base, data["train"], mixed, onpolicy_tokens, cache_dir=Path(workdir) / "onpolicy"
+        base, data["train"], mixed, onpolicy_tokens, cache_dir=Path(workdir) / "onpolicy", log=log
     )
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed)
     meta = {
@@ -216,14 +218,20 @@ def finished_customize(
 
 
 def onpolicy_cache(
-    base_path: str, source: str, n_train: int | None, cfg: TrainConfig, workdir, tokens: int
+    base_path: str,
+    source: str,
+    n_train: int | None,
+    cfg: TrainConfig,
+    workdir,
+    tokens: int,
+    log: Callable[[str], None] | None = None,
 ) -> None:
     """Generate (or find) the on-policy pairs :func:`customize` will use, in ``workdir``."""
     from .models import load_base
     from .onpolicy import cached_onpolicy_pairs
 
     train = stage_data(source, n_train, 0, cfg.seed)["train"]
-    cached_onpolicy_pairs(load_base(base_path), train, tokens, Path(workdir) / "onpolicy")
+    cached_onpolicy_pairs(load_base(base_path), train, tokens, Path(workdir) / "onpolicy", log=log)
 
 
 def evaluate(

@@ -288,12 +288,14 @@ def train_level(
     *,
     callbacks=(),
     onpolicy_tokens: int | None = None,
+    log=None,
 ) -> dict:
     """Train one Q-Adapter on ``pairs`` over the stack ending at ``parent_dir`` (or the base).
 
     ``onpolicy_tokens``: the steering recipe's on-policy pairs, the rejected side of each pair
     replaced by the greedy reply (that many tokens) of the policy this level is stacked on: the
-    champion stack, or pi1 (``qadapter.onpolicy.training_recipe``; kept next to ``out``).
+    champion stack, or pi1 (``qadapter.onpolicy.training_recipe``; kept next to ``out``); its
+    progress goes to ``log(line)``, by default the run logger.
 
     ``parent_ref`` (``models:/NAME/VERSION``) is what ``qadapter.json`` records as the parent.
     ``out`` is keyed by data, parent and settings (:func:`level_key`): a finished adapter there
@@ -322,7 +324,13 @@ def train_level(
             }
     base = load_base(base_name)
     trained, recipe = training_recipe(  # before the Q network wraps the base
-        base, pairs, (), onpolicy_tokens, cache_dir=Path(out).parent / "onpolicy", parent=parent_dir
+        base,
+        pairs,
+        (),
+        onpolicy_tokens,
+        cache_dir=Path(out).parent / "onpolicy",
+        parent=parent_dir,
+        log=log or run_logger().info,
     )
     parent = Stack.load(parent_dir, base.model, base.content_hash) if parent_dir else None
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed, parent=parent)

@@ -98,6 +98,7 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 onpolicy_tokens=cfg.onpolicy_tokens,
                 mix_source=cfg.mix_source,
                 mix_pairs=cfg.mix_pairs,
+                log=run_logger().info,
             )
             if cfg.launcher != "none":  # the ranks' step metrics stayed in the ranks
                 run.params({"launcher": cfg.launcher, "processes": cfg.processes})

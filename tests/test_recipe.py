@@ -53,7 +53,12 @@ def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
     source, mix = str(toy_jsonl[0].parent), _mix_source(tmp_path)
     cfg = profile("tiny", max_steps=1, checkpoint_every=0)
     recipe = dict(onpolicy_tokens=4, mix_source=mix, mix_pairs=3)
-    rec = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe)
+    lines = []
+    rec = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe, log=lines.append)
+    # the generation reports its progress (in the flow: the stage's run logger)
+    assert lines[0] == "on-policy: pi1's greedy replies (4 new tokens) to 6 prompts"
+    assert "on-policy: 6/6 replies" in " | ".join(lines)
+    assert lines[-1].startswith("on-policy: 6 pairs (chosen vs pi1's reply) in ")
 
     expected = _expected(source, 6, 4, cfg)
     mixed = stages.stage_data(mix, 3, 0, cfg.seed)["train"]
@@ -79,8 +84,13 @@ def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
     # stored replies: no generation at all
     (tmp_path / "run" / "qadapter.json").unlink()
     _forbid_generation(monkeypatch)
-    again = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe)
+    lines.clear()
+    again = stages.customize(
+        "tiny", source, 6, 3, cfg, tmp_path / "run", **recipe, log=lines.append
+    )
     assert again["recipe"] == rec["recipe"] and not again["reused"]
+    [cache] = (tmp_path / "run" / "onpolicy").glob("onpolicy-*.json")
+    assert lines == [f"on-policy: 6 pairs reused from {cache.name}"]
 
 
 def test_a_stage_retried_after_training_reuses_the_finished_adapter(
