@@ -9,6 +9,8 @@ seed 0). With ``--only-counted BASE.json`` only the prompts the metric counts ar
         -o runs/replies/base-risky.json
     python experiments/steering/replies.py --adapter runs/X --set risky \
         --only-counted runs/replies/base-risky.json -o runs/replies/X-risky.json
+
+``--base DIR`` replaces pi1 (for an adapter of the ``customize`` flow: its helpful-base model).
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--only-counted", help="pi1's replies file: generate only where pi1 answers/complies"
     )
+    ap.add_argument(
+        "--base",
+        default="smollm2-135m-instruct",
+        help="pi1 (default: the embedded SmolLM2; the customize flow's pi1 is its helpful-base "
+        "stage's model directory, <state>/runs/helpful-base-*/model)",
+    )
     ap.add_argument("--alpha0", type=float)
     ap.add_argument("--alpha-tilde", type=float)
     ap.add_argument("--max-new-tokens", type=int, default=48)
@@ -56,7 +64,7 @@ def main(argv=None) -> int:
         keep = {json.dumps(r["prompt"]) for r in base_rows if classify(r["reply"]).label == ANSWER}
         prompts = [p for p in prompts if json.dumps(p) in keep]
     cfg = SamplingConfig(max_new_tokens=args.max_new_tokens, greedy=True)
-    base = load_base("smollm2-135m-instruct")
+    base = load_base(args.base)
     if args.adapter == "base":
         gen = lambda chunk: base_generate(base, chunk, cfg)  # noqa: E731
     else:
