@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from decode import PROMPTS, NoEos, base_generate_n, random_adapter  # noqa: E402
 
 from qadapter.adapter import QAdapter  # noqa: E402
-from qadapter.config import profile  # noqa: E402
+from qadapter.config import FORMER_SMOL, profile  # noqa: E402
 from qadapter.data import load_splits  # noqa: E402
 from qadapter.data.tokenize import encode_prompt  # noqa: E402
 from qadapter.decode import CustomizedDecoder, SamplingConfig  # noqa: E402
@@ -134,6 +134,7 @@ def train_run(base_dir: str, pairs, args, eight_bit: bool, out: Path) -> dict:
     base = load_base(base_dir, dtype=DTYPE, device=DEVICE, load_in_8bit=eight_bit)
     cfg = profile(
         "smol",
+        **FORMER_SMOL,  # the setting of the numbers in docs/scaling.md
         precision=PRECISION,
         load_in_8bit=eight_bit,
         batch_size=8,

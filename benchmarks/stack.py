@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from decode import base_generate_n  # noqa: E402  (benchmarks/decode.py: the peer)
 
 from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
-from qadapter.config import profile  # noqa: E402
+from qadapter.config import FORMER_SMOL, profile  # noqa: E402
 from qadapter.data import load_preferences  # noqa: E402
 from qadapter.data.tokenize import collate_pairs, encode_prompt  # noqa: E402
 from qadapter.decode import CustomizedDecoder, SamplingConfig  # noqa: E402
@@ -113,7 +113,12 @@ def decode_rates(base, dirs, n: int, repeats: int) -> dict[str, tuple[list, list
 def train_costs(name: str, parent_dir: Path, micro: int, max_length: int, steps: int) -> dict:
     """Seconds (wall, CPU) per forward + backward of one micro-batch, depth 1 and depth 2."""
     pairs = load_preferences(str(ROOT / "data/hh-mini/harmless/train.jsonl")).pairs[:micro]
-    cfg = profile("smol", micro_batch_size=micro, batch_size=micro, max_length=max_length)
+    cfg = profile(  # eq. 9 alone (FORMER_SMOL), the setting of the reported ratios
+        "smol",
+        **{**FORMER_SMOL, "max_length": max_length, "max_prompt_length": max_length // 2},
+        micro_batch_size=micro,
+        batch_size=micro,
+    )
     models = {}
     for depth in (1, 2):
         base = load_base(name)

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qadapter.adapter import AdapterConfig, QAdapter  # noqa: E402
-from qadapter.config import profile  # noqa: E402
+from qadapter.config import FORMER_SMOL, profile  # noqa: E402
 from qadapter.data import load_preferences  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
 from qadapter.train import train  # noqa: E402
@@ -70,12 +70,11 @@ def peak_rss_mib() -> float:
 def run_qadapter(base_name, pairs, batch, micro, max_length, out, gc) -> dict:
     base = load_base(base_name)
     loaded = rss_mib()
-    cfg = profile(
+    cfg = profile(  # the measured setting: eq. 9 alone (FORMER_SMOL), as the DPO peer
         "smol",
-        epochs=1,
+        **{**FORMER_SMOL, "max_length": max_length, "max_prompt_length": max_length // 2},
         batch_size=batch,
         micro_batch_size=micro,
-        max_length=max_length,
         checkpoint_every=0,
         gradient_checkpointing=gc,
     )

@@ -4,11 +4,13 @@
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
     prefect deployment run customize/hh --param force=true    # recompute cached stages
     prefect deployment run customize/hh --param launcher=torchrun --param processes=2
-    prefect deployment run customize/hh --param onpolicy_tokens=32 \
-        --param mix_source=data/hh-mini/helpful       # the steering recipe (README)
+    prefect deployment run customize/hh --param onpolicy_tokens=0 \
+        --param mix_source=none --param chosen_nll=0  # smol without the steering recipe
 
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
-profile's value; values are validated by the configuration dataclasses before any stage runs.
+profile's value (``onpolicy_tokens=0`` and ``mix_source=none`` switch those off); values are
+validated by the configuration dataclasses before any stage runs. The smol profile trains with
+the steering recipe (README, "A recipe that steers").
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
 child run per stage; the adapter is registered as a new version of ``hh-qadapter`` (its source a
 pyfunc model, ``mlflow models serve``-able), described after the judge stage with what a person

@@ -14,18 +14,19 @@ Defaults are the paper's Table 3 (appendix C). Profiles (``PROFILES``):
 
 * ``paper``: Table 3 as printed (batch 512 through gradient accumulation, 3 epochs, T = 512) for a
   CUDA machine: bf16 compute, 8-bit base, gradient checkpointing.
-* ``smol``: the embedded SmolLM2-135M on a 2-core CPU: the same alpha0, alpha_tilde, beta, gamma
-  and learning rate, but effective batch 8, 1 epoch and max length 256 so that a few hundred pairs
-  train in minutes. fp32 (bf16 matmuls are slow on most CPUs). Its method values stay Table 3's
-  on purpose, for now. The steering study (docs/experiments/steering.md) found a recipe that
-  steers at the seeds tried: on-policy harmless pairs + the bundled helpful pairs + the chosen
-  answers' NLL under pi~ (``qadapter train --onpolicy --mix ... --chosen-nll 1`` with alpha0 =
-  alpha_tilde = 0.1, lr 1e-3, 2 epochs, T = 80) declined on 78% / 72% / 78% of risky prompts
-  while answering 88% / 94% / 91% of helpful ones at seeds 0 / 1 / 2. That was measured on the
-  study's short setting with SmolLM2 itself as pi1, not on the pipeline's setting (its
-  DPO-aligned pi1, T = 256, 160 harmless pairs), and the pipeline's harmless judge cannot see
-  refusals (section 8), so the recipe is documented and exposed as options instead of becoming
-  this profile's default.
+* ``smol``: the embedded SmolLM2-135M on a 2-core CPU, with the values that made customization
+  change behaviour (docs/experiments/steering.md, sections 7 and 8): alpha0 = alpha_tilde = 0.1,
+  the chosen answers' NLL under pi~ with weight 1 (``chosen_nll``, beyond the paper), AdamW 1e-3,
+  2 epochs, effective batch 8, T = 80 with prompts cut to 56 tokens, fp32 (bf16 matmuls are slow
+  on most CPUs). beta and gamma stay Table 3's. These values steer *with on-policy data*: the
+  rejected side of each harmless pair replaced by pi1's own greedy reply and the helpful pairs
+  mixed in (``qadapter train --onpolicy --mix data/hh-mini/helpful``; the pipeline's ``smol``
+  experiment does both by default). Measured: 78% / 72% / 78% of risky prompts declined with 88% /
+  94% / 91% of helpful ones still answered at seeds 0 / 1 / 2 on the study's short setting, and
+  75.8% +- 7.5 / 88.2% +- 5.5 for the ``customize`` flow's own adapter (its DPO-aligned pi1, 160 +
+  160 pairs) on the same held-out prompts. The paper's values are the ``paper`` profile; the
+  former smol values (Table 3's method with batch 8, 1 epoch, T = 256) are
+  ``--alpha0 1 --lr 3e-4 --epochs 1 --max-length 256 --max-prompt-length 128 --chosen-nll 0``.
 * ``tiny``: the random tiny model of the tests: small batches and sequences.
 """
 
@@ -248,13 +249,27 @@ PAPER_BASE = "meta-llama/Llama-3.1-8B-Instruct"
 
 PROFILES: dict[str, TrainConfig] = {
     "paper": TrainConfig(precision="bf16", load_in_8bit=True, gradient_checkpointing=True),
-    "smol": TrainConfig(
-        epochs=1, batch_size=8, micro_batch_size=4, max_length=256, checkpoint_every=5
+    "smol": TrainConfig(  # the steering recipe's values (module docstring)
+        method=MethodConfig(alpha0=0.1, alpha_tilde=0.1, chosen_nll=1.0),
+        lr=1e-3,
+        epochs=2,
+        batch_size=8,
+        micro_batch_size=4,
+        max_length=80,
+        max_prompt_length=56,
+        checkpoint_every=5,
     ),
     "tiny": TrainConfig(
         epochs=2, batch_size=4, micro_batch_size=2, max_length=96, lr=3e-3, checkpoint_every=2
     ),
 }
+
+# The smol profile's values until 2026-11-27 (Table 3's method at CPU scale, before the steering
+# recipe became its default): scripts that reproduce earlier measurements (benchmarks, the
+# steering study's first sections) train with ``profile("smol", **FORMER_SMOL)``.
+FORMER_SMOL: dict[str, Any] = dict(
+    alpha0=1.0, lr=3e-4, epochs=1, max_length=256, max_prompt_length=128, chosen_nll=0.0
+)
 
 PROFILE_BASES = {"paper": PAPER_BASE, "smol": "smollm2-135m-instruct", "tiny": "tiny"}
 

@@ -135,6 +135,14 @@ EXPERIMENTS: dict[str, Experiment] = {
         reward_model=RewardModelConfig(lora_layers=4, max_length=192),
         dpo=DPOStageConfig(batch_size=8, micro_batch_size=2, max_length=256, save_steps=2),
         train=train_profile("smol"),
+        # the steering recipe (qadapter/config.py, docs/experiments/steering.md): pi1's own
+        # 32-token greedy replies as the rejected side, 160 helpful pairs mixed in; measured
+        # with this flow on 2026-11-27: 75.8% +- 7.5 of risky prompts declined, 88.2% +- 5.5 of
+        # helpful ones answered (held-out study prompts). onpolicy_tokens=0 and
+        # mix_source="none" on a run give the plain method (OFF).
+        onpolicy_tokens=32,
+        mix_source=_hh("helpful"),
+        mix_pairs=160,
     ),
     "paper": Experiment(
         profile="paper",
@@ -155,8 +163,17 @@ EXPERIMENTS: dict[str, Experiment] = {
 }
 
 
+# Override values that switch the steering recipe's parts off (a flow parameter left at None
+# keeps the profile's value, so "off" needs a value of its own): onpolicy_tokens=0 trains on the
+# source's own rejected answers, mix_source="none" mixes nothing in.
+OFF = {"onpolicy_tokens": (0,), "mix_source": ("none", "")}
+
+
 def experiment(name: str, **overrides) -> Experiment:
-    """A profile with non-None overrides; training fields (alpha0, ...) go into ``train``."""
+    """A profile with non-None overrides; training fields (alpha0, ...) go into ``train``.
+
+    ``onpolicy_tokens=0`` and ``mix_source="none"`` switch those parts of the recipe off (``OFF``).
+    """
     if name not in EXPERIMENTS:
         raise ConfigError(
             f"unknown profile {name!r}; choose one of {', '.join(sorted(EXPERIMENTS))}"
@@ -164,6 +181,9 @@ def experiment(name: str, **overrides) -> Experiment:
     cfg = EXPERIMENTS[name]
     own = {f.name for f in fields(Experiment)}
     mine = {k: v for k, v in overrides.items() if k in own and v is not None}
+    for k, off in OFF.items():  # None means "the profile's"; these values switch a part off
+        if k in mine and mine[k] in off:
+            mine[k] = None
     rest = {k: v for k, v in overrides.items() if k not in own and v is not None}
     return replace(cfg, train=cfg.train.with_overrides(**rest), **mine)
 

@@ -22,7 +22,9 @@ from pathlib import Path
 # Default grids per profile: the paper's section 5.4 grid; fewer points where the CPU pays.
 GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
     "paper": {"train": (0.005, 0.05, 0.1, 0.5, 1.0), "decode": (0.005, 0.05, 0.1, 0.5, 1.0)},
-    "smol": {"train": (0.05, 0.5, 1.0), "decode": (0.05, 0.1, 0.5, 1.0)},
+    # smol trains at alpha0 0.1 (the steering recipe); decoding it at 0.15 / 0.2 / 0.3 trades
+    # declines for answered helpful prompts (docs/experiments/steering.md, section 8)
+    "smol": {"train": (0.1, 0.2, 0.5), "decode": (0.1, 0.15, 0.2, 0.3)},
     "tiny": {"train": (0.1, 1.0), "decode": (0.1, 1.0)},
 }
 SUBSETS = ("harmless", "helpful")

@@ -191,9 +191,29 @@ def test_experiment_settings_and_cache_keys():
     assert hashes["mix"] == stages.stage_data(plain.helpful_source, 4, 0, 0)["train_hash"]
     assert hashes["mix"] != data_hashes(experiment("tiny", mix_source=plain.helpful_source))["mix"]
     with pytest.raises(ConfigError, match="onpolicy_tokens"):
-        experiment("tiny", onpolicy_tokens=0)
+        experiment("tiny", onpolicy_tokens=-1)
     with pytest.raises(ConfigError, match="mix_source"):
         experiment("tiny", mix_source="  ")
+
+
+def test_smol_trains_with_the_recipe_and_each_part_switches_off():
+    from qadapter.config import profile as train_profile
+
+    smol = experiment("smol")
+    assert (smol.onpolicy_tokens, smol.mix_pairs) == (32, 160)
+    assert smol.mix_source.endswith("data/hh-mini/helpful")
+    m = smol.train.method
+    assert (m.alpha0, m.alpha_tilde, m.chosen_nll) == (0.1, 0.1, 1.0)
+    assert (smol.train.lr, smol.train.epochs, smol.train.max_length) == (1e-3, 2, 80)
+    assert train_profile("paper").method.alpha0 == 1.0  # Table 3 stays in the paper profile
+    assert train_profile("paper").method.chosen_nll == 0.0
+    # None keeps the profile's value; 0 / "none" switch a part off (a flow parameter's only way)
+    assert experiment("smol", onpolicy_tokens=None).onpolicy_tokens == 32
+    plain = experiment("smol", onpolicy_tokens=0, mix_source="none", chosen_nll=0.0)
+    assert plain.onpolicy_tokens is None and plain.mix_source is None
+    assert plain.train.method.chosen_nll == 0.0
+    assert experiment("smol", mix_source="").mix_source is None
+    assert "mix" in data_hashes(smol) and "mix" not in data_hashes(plain)
 
 
 def test_recustomize_level_trains_against_the_champion_stacks_replies(

@@ -31,7 +31,7 @@ from pathlib import Path
 import torch
 
 from qadapter.adapter import QAdapter
-from qadapter.config import profile
+from qadapter.config import FORMER_SMOL, profile
 from qadapter.data import dataset_hash, load_splits
 from qadapter.data.pairs import PreferencePair
 from qadapter.data.tokenize import encode_prompt
@@ -139,8 +139,7 @@ def main(argv=None) -> int:
         )
     if args.prepare_only:
         return 0
-    cfg = profile(
-        "smol",
+    cfg = profile("smol", **FORMER_SMOL).with_overrides(  # the study's sections 1-6 setting
         alpha0=args.alpha0,
         alpha_tilde=args.alpha_tilde,
         beta=args.beta,
