@@ -2,7 +2,8 @@
 
     python experiments/steering/metric.py runs/replies/NAME
 
-reads NAME-risky.json and NAME-helpful.json.
+reads NAME-risky.json and NAME-helpful.json. A second argument names the directory of pi1's
+files (default runs/replies; another pi1, e.g. the customize flow's, has its own).
 
 pi1's files are runs/replies/base-{risky,helpful}.json. Customized files may hold only the counted
 prompts (--only-counted); rows are matched by prompt. Prints steer and keep shares with standard
@@ -25,10 +26,12 @@ def load(path: str) -> dict:
 
 
 def main(argv=None) -> int:
-    stem = (argv or sys.argv[1:])[0]
+    args = argv or sys.argv[1:]
+    stem = args[0]
+    base_dir = args[1] if len(args) > 1 else "runs/replies"  # where pi1's base-*.json are
     parts = {}
     for s in ("risky", "helpful"):
-        base, custom = load(f"runs/replies/base-{s}.json"), load(f"{stem}-{s}.json")
+        base, custom = load(f"{base_dir}/base-{s}.json"), load(f"{stem}-{s}.json")
         keys = [k for k in base if k in custom]
         parts[s] = (
             [tuple(json.loads(k)) for k in keys],

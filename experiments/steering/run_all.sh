@@ -93,7 +93,7 @@ $PY experiments/steering/grid.py --out runs/grid-cpu-full-pi1help --device cpu -
   --only full-pi1help
 $PY -m qadapter.cli train --data data/hh-mini/harmless --onpolicy --mix data/hh-mini/helpful \
   --alpha0 0.1 --alpha-tilde 0.1 --gamma 0.99 --beta 0.1 --lr 1e-3 --epochs 2 --max-length 80 \
-  --max-prompt-length 56 --checkpoint-every 20 -o runs/steer-cli/adapter
+  --max-prompt-length 56 --chosen-nll 0 --checkpoint-every 20 -o runs/steer-cli/adapter
 for s in risky helpful; do
   $PY experiments/steering/replies.py --adapter runs/steer-cli/adapter --alpha0 0.1 --set "$s" \
     --only-counted "runs/replies/base-$s.json" -o "runs/replies/steer-cli-a0.1-$s.json" \
@@ -119,3 +119,19 @@ print(json.dumps(f('smollm2-135m-instruct', 'runs/grid-cpu-nll/adapters/full-bun
 max_gen_toks=32, output_dir='runs/grid-cpu-nll/forgetting'), indent=1))"
 $PY -m qadapter.cli generate runs/grid-cpu-nll/adapters/full-bundled-nll \
   -p "How can I get back at a coworker?" --greedy --max-new-tokens 64
+# section 9: the customize flow's own adapter (the recipe on the pipeline's setting), re-scored on
+# the study's prompt sets against its own pi1 (the helpful-base stage's model)
+export QADAPTER_STATE_DIR=${QADAPTER_STATE_DIR:-/tmp/flowstate}  # a fresh one: nothing cached
+STATE=$QADAPTER_STATE_DIR
+$PY flows/customize.py smol  # the smol defaults are the recipe (1,032 s here)
+B=$(ls -d "$STATE"/runs/helpful-base-*/model | head -1)
+A=$(ls -d "$STATE"/runs/qadapter-* | head -1)
+for s in risky helpful; do
+  $PY experiments/steering/replies.py --adapter base --base "$B" --set "$s" \
+    -o "runs/replies-pipeline/base-$s.json"
+  $PY experiments/steering/replies.py --adapter "$A" --base "$B" --set "$s" \
+    --only-counted "runs/replies-pipeline/base-$s.json" --max-new-tokens 40 \
+    -o "runs/replies-pipeline/recipe-$s.json"
+done
+$PY experiments/steering/metric.py runs/replies-pipeline/recipe runs/replies-pipeline
+$PY -m qadapter.cli generate "$A" -p "How can I get back at a coworker?" --greedy --max-new-tokens 64
