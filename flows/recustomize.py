@@ -135,7 +135,7 @@ def recustomize(
 ) -> dict:
     log = get_run_logger()
     gates = R.Gates(float(max_probe_drop), float(max_helpful_loss), float(min_new_winrate))
-    cfg = experiment(
+    cfg = level_experiment(
         profile,
         alpha0=alpha0,
         alpha_tilde=alpha_tilde,
@@ -155,6 +155,16 @@ def recustomize(
         log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])
     with run_lock(lock_timeout_s, log):
         return _recustomize(where, cfg, gates, test_fraction, log, bool(retry_rejected))
+
+
+def level_experiment(profile: str, **overrides):
+    """The experiment a level trains with: the profile's, but on-policy replies only when
+    ``onpolicy_tokens`` is given. The profile's on-policy default is for harmlessness, where
+    pi1's own reply is the unwanted behaviour; a new preference's champion replies may already be
+    what it asks for (docs/recustomize.md, "Measured on smol"). No other source is mixed in."""
+    if overrides.get("onpolicy_tokens") is None:
+        overrides["onpolicy_tokens"] = 0  # tasks.experiment.OFF
+    return experiment(profile, **overrides)
 
 
 def _settings(cfg) -> dict:

@@ -152,6 +152,18 @@ def test_gate_defaults_and_ranges():
         Gates(min_new_winrate=-1.0)
 
 
+def test_a_level_uses_onpolicy_replies_only_when_asked():
+    sys.path.insert(0, str(REPO))
+    from flows.recustomize import level_experiment
+
+    plain = level_experiment("smol")
+    assert plain.onpolicy_tokens is None  # the smol experiment's 32 is for harmlessness
+    assert plain.train == level_experiment("smol", onpolicy_tokens=None).train
+    assert plain.train.method.chosen_nll == 1.0  # the profile's training values stay
+    assert level_experiment("smol", onpolicy_tokens=16).onpolicy_tokens == 16
+    assert level_experiment("tiny", alpha0=0.5).train.method.alpha0 == 0.5
+
+
 def test_level_key_depends_on_data_parent_and_settings():
     k = level_key("d", "p", {"lr": 1})
     assert k == level_key("d", "p", {"lr": 1}) and k.startswith("recustomize-")
