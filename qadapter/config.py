@@ -192,6 +192,12 @@ class TrainConfig:
                 f"batch_size ({self.batch_size}) must be a multiple of micro_batch_size "
                 f"({self.micro_batch_size})"
             )
+        if self.max_prompt_length is not None and self.max_prompt_length >= self.max_length:
+            raise ConfigError(  # was found only when tokenizing, inside the training ranks
+                f"max_prompt_length ({self.max_prompt_length}) must be below max_length "
+                f"({self.max_length}): the response needs room; lower --max-prompt-length or "
+                "raise --max-length"
+            )
 
     # read-only views, so call sites say cfg.alpha0 rather than cfg.method.alpha0
     alpha0 = property(lambda self: self.method.alpha0)

@@ -149,6 +149,11 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
     ("lr-huge", lambda c: train_args(c, "--lr", "1e9"), "lr must be in (0, 1]"),
     ("lr-0", lambda c: train_args(c, "--lr", "0"), "lr must be in (0, 1]"),
     ("max-length-0", lambda c: train_args(c, "--max-length", "0"), "max_length must be in [8"),
+    (
+        "prompt-not-below-length",
+        lambda c: train_args(c, "--max-length", "64", "--max-prompt-length", "64"),
+        "max_prompt_length (64) must be below max_length (64)",
+    ),
     ("lora-r-0", lambda c: train_args(c, "--lora-r", "0"), "lora_r must be in [1"),
     (
         "lora-dropout-1.5",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from torch.testing import assert_close
 
 from qadapter import launched
 from qadapter.config import profile
+from qadapter.data import DataError
 from qadapter.distributed import DistributedError
 from qadapter.meta import read_meta
 
@@ -69,19 +71,27 @@ def test_torchrun_two_processes_equal_one(tmp_path, monkeypatch):
         assert two["metrics"][k] == pytest.approx(v, rel=1e-4, abs=1e-6), k
 
 
-@pytest.mark.integration
+def test_a_missing_source_is_refused_before_any_rank_starts(tmp_path):
+    with pytest.raises(DataError, match="source not found"):
+        launched.customize(
+            "tiny", str(tmp_path / "missing"), 8, 4, _cfg(), tmp_path / "w", launcher="torchrun"
+        )
+    assert not (tmp_path / "w" / launched.LOG).exists()  # no launcher ran
+
+
 def test_a_failed_launch_names_the_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    """A rank that fails (here: a launcher command replaced by one that exits 3) is reported
+    with the exit code and the log that holds its output."""
+    real = launched.command
+
+    def failing(*args, **kwargs):
+        _, extra = real(*args, **kwargs)
+        code = "import sys; print('rank 0: simulated failure'); sys.exit(3)"
+        return [sys.executable, "-c", code], extra
+
+    monkeypatch.setattr(launched, "command", failing)
     with pytest.raises(DistributedError, match=r"exited with .*launch\.log"):
         launched.customize(
-            "tiny",
-            str(tmp_path / "missing"),
-            8,
-            4,
-            _cfg(),
-            tmp_path / "w",
-            launcher="torchrun",
-            processes=2,
-            timeout=600,
+            "tiny", HARMLESS, 8, 4, _cfg(), tmp_path / "w", launcher="torchrun", timeout=600
         )
-    assert "missing" in (tmp_path / "w" / launched.LOG).read_text()
+    assert "simulated failure" in (tmp_path / "w" / launched.LOG).read_text()
