@@ -4,9 +4,10 @@ Every customize run registers its adapter as a new version of :data:`MODEL` in t
 registry. This module turns a reference into an adapter directory and manages the aliases a
 person picks adapters with:
 
-- :func:`resolve_adapter` downloads a version once into ``<qadapter cache>/registry/NAME/VERSION``
-  (reused while the version's source is unchanged) and returns the directory holding
-  ``qadapter.json``; a directory is returned as it is. Parents named by ``models:/`` references
+- :func:`resolve_adapter` downloads a version once into
+  ``<qadapter cache>/registry/STORE/NAME/VERSION`` (reused while the version's source is
+  unchanged) and returns the directory holding ``qadapter.json``; a directory is returned as it
+  is. Parents named by ``models:/`` references
   resolve the same way (:func:`install` registers the resolver in :mod:`qadapter.meta`).
 - :func:`promote` moves the ``champion`` alias, keeping the one it replaced as
   ``previous-champion``; :func:`describe_version` writes the tags and description a person
@@ -20,6 +21,7 @@ missing store, are :class:`RegistryError` (an :class:`AdapterError`): one line s
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -137,6 +139,13 @@ def client_for(tracking_uri: str | None = None):
 
 def _store_uri(c) -> str:
     return str(getattr(c, "_registry_uri", None) or c.tracking_uri)
+
+
+def store_key(c) -> str:
+    """A short hash of the client's registry URI: downloads of version N of a model from two
+    stores (two tracking servers, a test store beside a real one) never share a directory.
+    Without it one process replaced the other's download while it was in use."""
+    return hashlib.sha256(_store_uri(c).encode()).hexdigest()[:12]
 
 
 def _missing(e: Exception) -> bool:
@@ -389,7 +398,8 @@ def _download(c, mv, dest: Path) -> Path:
 def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path:
     """A directory as it is; a registry reference -> the downloaded adapter directory.
 
-    Versions are cached under ``<cache>/registry/NAME/VERSION`` and reused while the version's
+    Versions are cached under ``<cache>/registry/STORE/NAME/VERSION`` (STORE: :func:`store_key`)
+    and reused while the version's
     source and run are unchanged. ``models:/`` parents of the adapter are resolved too (from the
     same store), so loading the adapter as a stack needs no further download.
     """
@@ -409,7 +419,7 @@ def _resolve(r: Ref, tracking_uri: str | None, below: tuple[str, ...]) -> Path:
         raise RegistryError(f"{below[0]}: lineage loop through {r}; fix the versions' parents")
     c = client_for(tracking_uri)
     mv = get_version(r.name, r.spec, client=c)
-    root = _download(c, mv, cache_root() / quote(r.name, safe="") / str(mv.version))
+    root = _download(c, mv, cache_root() / store_key(c) / quote(r.name, safe="") / str(mv.version))
     adapter = _find_adapter(root)
     _RESOLVED[str(r)] = adapter
     _RESOLVED[f"{SCHEME}:/{r.name}/{mv.version}"] = adapter

@@ -170,7 +170,8 @@ def test_describe_and_list_versions(store):
 def test_resolve_by_version_and_alias_gives_the_registered_adapter(store, fresh_cache, monkeypatch):
     v1, v2, _ = store.versions
     got1 = R.resolve_adapter(f"models:/{NAME}/{v1}")
-    assert got1 == fresh_cache / NAME / v1 and adapter_hash(got1) == adapter_hash(store.dirs[0])
+    assert got1 == fresh_cache / R.store_key(store.c) / NAME / v1
+    assert adapter_hash(got1) == adapter_hash(store.dirs[0])
     R.set_alias(NAME, v2, "candidate", client=store.c)
     got2 = R.resolve_adapter(f"{NAME}@candidate")
     assert adapter_hash(got2) == adapter_hash(store.dirs[1]) != adapter_hash(got1)
@@ -191,6 +192,26 @@ def test_resolve_by_version_and_alias_gives_the_registered_adapter(store, fresh_
     assert R.resolve_adapter(store.dirs[0]) == store.dirs[0]  # a directory is itself
 
 
+def test_two_stores_never_share_a_download(store, fresh_cache, tmp_path):
+    """Version 1 of hh-qadapter in two stores (two tracking servers, or the tests' store beside a
+    real one on the same machine): each keeps its own download. With one directory per
+    NAME/VERSION, a process resolving one store's version replaced the other's while a flow run
+    was using it."""
+    from mlflow import MlflowClient
+
+    uri = f"sqlite:///{tmp_path / 'other.db'}"
+    other = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    exp = other.create_experiment("o", artifact_location=(tmp_path / "art").as_uri())
+    adapter = build_adapter(tmp_path / "o1", seed=7)
+    v = register(other, exp, adapter)
+    assert v == store.versions[0]  # the same name and version number in both stores
+    mine = R.resolve_adapter(f"models:/{NAME}/{v}")
+    theirs = R.resolve_adapter(f"models:/{NAME}/{v}", tracking_uri=uri)
+    assert mine != theirs and R.store_key(other) != R.store_key(store.c)
+    assert adapter_hash(theirs) == adapter_hash(adapter)
+    assert adapter_hash(mine) == adapter_hash(store.dirs[0])  # untouched by the other download
+
+
 def test_stacked_adapter_whose_parent_is_a_registry_reference(store, fresh_cache):
     v1 = store.versions[0]
     parent_dir = R.resolve_adapter(f"models:/{NAME}/{v1}")
@@ -203,7 +224,7 @@ def test_stacked_adapter_whose_parent_is_a_registry_reference(store, fresh_cache
     shutil.rmtree(fresh_cache)  # nothing downloaded: the parent must come from the registry too
     R._RESOLVED.clear()
     got = R.resolve_adapter(f"models:/stacked/{v_child}")
-    assert (fresh_cache / NAME / v1 / "qadapter.json").is_file()
+    assert (fresh_cache / R.store_key(store.c) / NAME / v1 / "qadapter.json").is_file()
     chain = verified_lineage(got)  # through the installed models:/ resolver
     assert [adapter_hash(d) for d, _ in chain] == [adapter_hash(store.dirs[0]), adapter_hash(child)]
     base = load_base("tiny")
@@ -342,7 +363,7 @@ def test_resolve_through_a_tracking_server_with_proxied_artifacts(tmp_path, monk
         R.set_alias(NAME, version, "candidate", client=R.client_for(uri))
         got = R.resolve_adapter(f"models:/{NAME}@candidate", tracking_uri=uri)
         assert adapter_hash(got) == adapter_hash(adapter)
-        assert got == tmp_path / "cache" / "registry" / NAME / version
+        assert got == tmp_path / "cache" / "registry" / R.store_key(c) / NAME / version
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the server and its uvicorn worker
         try:
