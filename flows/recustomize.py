@@ -120,6 +120,7 @@ def recustomize(
     max_probe_drop: float = 5.0,
     max_helpful_loss: float = 10.0,
     min_new_winrate: float = 55.0,
+    new_winrate_z: float = 1.0,
     test_fraction: float = 0.2,
     alpha0: Optional[float] = None,
     alpha_tilde: Optional[float] = None,
@@ -134,7 +135,9 @@ def recustomize(
     event_sha256: Optional[str] = None,
 ) -> dict:
     log = get_run_logger()
-    gates = R.Gates(float(max_probe_drop), float(max_helpful_loss), float(min_new_winrate))
+    gates = R.Gates(
+        float(max_probe_drop), float(max_helpful_loss), float(min_new_winrate), float(new_winrate_z)
+    )
     cfg = level_experiment(
         profile,
         alpha0=alpha0,
@@ -400,7 +403,8 @@ def _report(out: dict, summary: dict, gates: R.Gates) -> str:
         f">= -{gates.max_probe_drop:g} |\n"
         f"| helpful win rate vs champion (%) | {m['winrate.helpful_vs_champion']:.1f} | "
         f">= {50 - gates.max_helpful_loss:g} |\n"
-        f"| new-preference win rate vs champion (%) | {m['winrate.new_vs_champion']:.1f} | "
+        f"| new-preference win rate vs champion (%) | {m['winrate.new_vs_champion']:.1f} +- "
+        f"{m.get('winrate.new_vs_champion_se') or 0.0:.1f} | minus {gates.new_winrate_z:g} s.e. "
         f">= {gates.min_new_winrate:g} |\n"
         f"| harmless win rate vs pi1 (%, reported) | {m['winrate.harmless']:.1f} | - |\n"
     )

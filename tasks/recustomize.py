@@ -161,6 +161,13 @@ class Gates:
     min_new_winrate: float = setting(
         55.0, "win rate vs the champion on the new preference's held-out prompts", lo=0, hi=100
     )
+    new_winrate_z: float = setting(
+        1.0,
+        "standard errors the new-preference win rate must clear min_new_winrate by (0: the "
+        "point estimate); with 16 judged prompts one s.e. is about 5 points",
+        lo=0,
+        hi=10,
+    )
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -168,7 +175,11 @@ class Gates:
 
 def gate(metrics: dict, gates: Gates) -> list[str]:
     """Reasons the candidate fails (empty: it passes). ``metrics``: ``probe.delta`` (points,
-    customized - pi1), ``winrate.helpful_vs_champion`` and ``winrate.new_vs_champion`` (%)."""
+    customized - pi1), ``winrate.helpful_vs_champion`` and ``winrate.new_vs_champion`` (%), and
+    ``winrate.new_vs_champion_se`` (0 when absent): the new-preference gate is passed by
+    ``win rate - new_winrate_z * s.e. >= min_new_winrate``, a claim of improvement that noise
+    alone rarely makes (a level that passed at 56.1 +- 5.6 vs 55 by point estimate wrote
+    confident fabrications for an uncertainty preference, docs/recustomize.md)."""
     reasons = []
     drop = -metrics["probe.delta"]
     if drop > gates.max_probe_drop:
@@ -179,8 +190,13 @@ def gate(metrics: dict, gates: Gates) -> list[str]:
             f"helpful win rate vs champion {helpful:.1f}% < {50.0 - gates.max_helpful_loss:g}%"
         )
     new = metrics["winrate.new_vs_champion"]
-    if not new >= gates.min_new_winrate:  # NaN (nothing judged) fails too
-        reasons.append(f"new-preference win rate {new:.1f}% < {gates.min_new_winrate:g}%")
+    se = metrics.get("winrate.new_vs_champion_se") or 0.0
+    bound = new - gates.new_winrate_z * se
+    if not bound >= gates.min_new_winrate:  # NaN (nothing judged) fails too
+        shown = f"{new:.1f}%"
+        if gates.new_winrate_z and se:
+            shown += f" - {gates.new_winrate_z:g} x {se:.1f} s.e. = {bound:.1f}%"
+        reasons.append(f"new-preference win rate {shown} < {gates.min_new_winrate:g}%")
     return reasons
 
 

@@ -140,12 +140,24 @@ def test_gates_pass_and_each_failure_has_its_reason():
         "new-preference win rate nan% < 55%"
     ]
     assert gate({**ok, "probe.delta": 3.0}, g) == []  # a probe gain is no drop
+    # the new-preference gate wants the win rate minus new_winrate_z standard errors (default 1)
+    noisy = {**ok, "winrate.new_vs_champion": 56.1, "winrate.new_vs_champion_se": 5.6}
+    assert gate(noisy, g) == ["new-preference win rate 56.1% - 1 x 5.6 s.e. = 50.5% < 55%"]
+    assert gate({**noisy, "winrate.new_vs_champion": 60.6}, g) == []  # 60.6 - 5.6 = 55.0
+    assert gate(noisy, Gates(2.0, 10.0, 55.0, new_winrate_z=0.0)) == []  # the point estimate
+    assert gate(noisy, Gates(2.0, 10.0, 50.0, new_winrate_z=2.0)) == [
+        "new-preference win rate 56.1% - 2 x 5.6 s.e. = 44.9% < 50%"
+    ]
 
 
 def test_gate_defaults_and_ranges():
     from qadapter.config import ConfigError
 
-    assert Gates() == Gates(max_probe_drop=5.0, max_helpful_loss=10.0, min_new_winrate=55.0)
+    assert Gates() == Gates(
+        max_probe_drop=5.0, max_helpful_loss=10.0, min_new_winrate=55.0, new_winrate_z=1.0
+    )
+    with pytest.raises(ConfigError, match="new_winrate_z"):
+        Gates(new_winrate_z=-1.0)
     with pytest.raises(ConfigError, match="max_helpful_loss"):
         Gates(max_helpful_loss=60.0)
     with pytest.raises(ConfigError, match="min_new_winrate"):
@@ -267,7 +279,9 @@ def aliases(c) -> dict:
 
 # ---- the flow in-process (ephemeral Prefect server, SQLite MLflow) -----------------------------
 
-TINY_GATES = dict(max_probe_drop=100.0, max_helpful_loss=50.0, min_new_winrate=0.0)
+TINY_GATES = dict(
+    max_probe_drop=100.0, max_helpful_loss=50.0, min_new_winrate=0.0, new_winrate_z=0.0
+)
 
 
 @pytest.mark.slow
