@@ -5,7 +5,8 @@
 
 The same stages as ``customize`` (helpful-base, qadapter, evaluate, judge: cached and shared with
 customize runs of the same inputs), plus: pi1's reference replies and probe items once, each
-baseline trained on the harmless train pairs on top of pi1 (same LoRA size), and one evaluation
+baseline trained on the harmless train pairs on top of pi1 (same LoRA size; Q-Adapter on the same
+pairs: ``compare_experiment`` switches the steering recipe's data side off), and one evaluation
 per method with the same probe, judges and prompts. Output: ``comparison.md``, ``comparison.csv``
 and ``comparison.png`` as MLflow artifacts of the parent run, a Prefect table and markdown
 artifact. RL and Transfer Q* optimise the judge's own reward model; the table says so.
@@ -56,6 +57,14 @@ def qadapter_column(ev: dict, jd: dict) -> dict:
     }
 
 
+def compare_experiment(profile: str, **overrides):
+    """The profile's experiment with every method on the same data: the harmless train pairs.
+    The steering recipe's data side (pi1's own replies as the rejected side, helpful pairs mixed
+    in) is switched off, so Q-Adapter's column differs from the baselines' by the method alone;
+    its training values (alpha0, chosen NLL, ...) stay the profile's."""
+    return experiment(profile, onpolicy_tokens=0, mix_source="none", **overrides)
+
+
 @flow(name="compare")
 def compare(
     profile: Literal["smol", "paper", "tiny"] = "smol",
@@ -69,7 +78,9 @@ def compare(
 
     logger = get_run_logger()
     chosen = check_methods(methods or list(METHODS))
-    cfg = experiment(profile, judge=judge, judge_base_url=judge_base_url, judge_model=judge_model)
+    cfg = compare_experiment(
+        profile, judge=judge, judge_base_url=judge_base_url, judge_model=judge_model
+    )
     hashes = data_hashes(cfg)
     run_id = str(flow_run.get_id() or "local")
     parent = tracking.start_parent(

@@ -4,6 +4,7 @@ policy to pi1, Transfer Q*'s per-token -log pi1 of its choices) against brute-fo
 import csv
 import json
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -152,3 +153,19 @@ def test_compare_tiny_produces_the_table_with_every_column_and_the_chart(
 
     (art,) = asyncio.run(table_artifact())
     assert json.loads(art.data) == out["rows"]
+
+
+def test_compare_trains_every_method_on_the_same_pairs():
+    """smol's Q-Adapter stage uses the steering recipe's data (on-policy replies, helpful pairs
+    mixed in); in the comparison it trains on the baselines' harmless pairs."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from flows.compare import compare_experiment
+    from tasks.experiment import data_hashes, experiment
+
+    cfg = compare_experiment("smol")
+    assert cfg.onpolicy_tokens is None and cfg.mix_source is None
+    assert "mix" not in data_hashes(cfg)
+    assert cfg.train == experiment("smol").train  # the method's training values stay
+    assert experiment("smol").onpolicy_tokens == 32  # (what customize uses)
