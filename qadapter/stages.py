@@ -14,7 +14,6 @@ checkpoints.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -188,23 +187,15 @@ def finished_customize(
     train pairs, the same training settings and the same on-policy reply length; the work
     directory's key covers the rest (base, mixed source).
     """
-    from .meta import META_FILE, read_meta
+    from .meta import finished
 
-    path = Path(workdir)
-    if not (path / META_FILE).is_file():
+    m = finished(workdir, data["train_hash"], cfg.to_dict(), onpolicy_tokens)
+    if m is None:
         return None
-    m = read_meta(path)
-    d = m.get("data") or {}
-    same = (
-        d.get("hash") == data["train_hash"]
-        and m.get("train_config") == json.loads(json.dumps(cfg.to_dict()))  # as stored
-        and (d.get("onpolicy") or {}).get("tokens") == onpolicy_tokens
-    )
-    if not same:
-        return None
+    d = m["data"]
     recipe = {k: d[k] for k in ("onpolicy", "mix", "trained_hash") if k in d}
     return {
-        "adapter_dir": str(path),
+        "adapter_dir": str(Path(workdir)),
         "data_hash": data["train_hash"],
         "test_hash": data["test_hash"],
         "recipe": recipe,

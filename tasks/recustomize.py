@@ -320,24 +320,23 @@ def train_level(
     """
     from qadapter.adapter import QAdapter
     from qadapter.data import dataset_hash
-    from qadapter.meta import META_FILE, read_meta
+    from qadapter.meta import finished
     from qadapter.models import load_base
     from qadapter.onpolicy import training_recipe
     from qadapter.stack import Stack
     from qadapter.train import train
 
-    if (out / META_FILE).is_file():  # written last, atomically: the adapter is complete
-        m = read_meta(out)
-        if (m.get("data") or {}).get("hash") == dataset_hash(pairs):
-            return {
-                "adapter_dir": str(out),
-                "base_hash": m["base_hash"],
-                "steps": m.get("steps"),
-                "pairs": m.get("pairs"),
-                "metrics": m.get("final_metrics", {}),
-                "seconds": 0.0,
-                "reused": True,
-            }
+    m = finished(out, dataset_hash(pairs), cfg.to_dict())
+    if m is not None:
+        return {
+            "adapter_dir": str(out),
+            "base_hash": m["base_hash"],
+            "steps": m.get("steps"),
+            "pairs": m.get("pairs"),
+            "metrics": m.get("final_metrics", {}),
+            "seconds": 0.0,
+            "reused": True,
+        }
     base = load_base(base_name)
     trained, recipe = training_recipe(  # before the Q network wraps the base
         base,

@@ -247,3 +247,48 @@ def test_recustomize_level_trains_against_the_champion_stacks_replies(
         "hash": dataset_hash(expected),
     }
     assert list((tmp_path / "lvl" / "onpolicy").glob("onpolicy-*.json"))
+
+    # A retried level (the flow failed after training) reuses the finished adapter: no training.
+    import qadapter.train as qtrain
+
+    def _no_training(*a, **k):
+        raise AssertionError("a finished level trained again")
+
+    orig = qtrain.train
+    qtrain.train = _no_training
+    try:
+        again = R.train_level(
+            "tiny", str(parent), None, pairs, None, cfg, tmp_path / "lvl" / "adapter"
+        )
+    finally:
+        qtrain.train = orig
+    assert again["reused"] and again["adapter_dir"] == level["adapter_dir"]
+    assert again["steps"] == level["steps"] == 1
+
+
+def test_finished_adapter_needs_the_same_pairs_settings_and_replies(toy_pairs, tmp_path):
+    """``qadapter.meta.finished``: the one check behind both retries (customize stage, level)."""
+    from qadapter.meta import finished, write_meta
+
+    cfg = profile("tiny", max_steps=1).to_dict()
+    h = dataset_hash(toy_pairs[:4])
+    assert finished(tmp_path, h) is None  # nothing there yet
+    write_meta(
+        tmp_path,
+        {
+            "alpha0": 1.0,
+            "alpha_tilde": 1.0,
+            "gamma": 1.0,
+            "head": "residual",
+            "base_model": "tiny",
+            "base_hash": "b" * 64,
+            "train_config": cfg,
+            "data": {"hash": h, "onpolicy": {"tokens": 5}},
+        },
+    )
+    assert finished(tmp_path, h)["data"]["hash"] == h
+    assert finished(tmp_path, h, cfg, 5)["train_config"] == json.loads(json.dumps(cfg))
+    assert finished(tmp_path, dataset_hash(toy_pairs[:3])) is None  # other pairs
+    assert finished(tmp_path, h, profile("tiny", max_steps=2).to_dict()) is None  # other settings
+    assert finished(tmp_path, h, cfg, None) is None  # trained on-policy, asked without
+    assert finished(tmp_path, h, cfg, 6) is None  # other reply length
