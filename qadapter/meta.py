@@ -154,12 +154,13 @@ def finished(
 
 # ---- lineage -----------------------------------------------------------------------------------
 
-Resolver = Callable[[str], "str | Path"]
+Resolver = Callable[[str, Path], "str | Path"]
 _RESOLVERS: dict[str, Resolver] = {}
 
 
 def register_resolver(scheme: str, resolver: Resolver | None) -> None:
-    """Resolve ``scheme:/...`` parent references (e.g. ``models``) with ``resolver(ref) -> dir``.
+    """Resolve ``scheme:/...`` parent references (e.g. ``models``) with ``resolver(ref, child) ->
+    dir``, ``child`` being the directory of the adapter that names the parent.
 
     ``None`` removes the scheme's resolver. The resolver raises (or returns a directory that
     :func:`read_meta` then checks) when the reference cannot be found.
@@ -186,7 +187,7 @@ def resolve_parent(ref: str, child: str | Path) -> Path:
                 f"for it; call qadapter.meta.register_resolver({scheme!r}, ...) or download the "
                 "parent and point 'parent' at its directory"
             )
-        return Path(_RESOLVERS[scheme](ref))
+        return Path(_RESOLVERS[scheme](ref, Path(child)))
     path = Path(ref)
     return path if path.is_absolute() else Path(child) / path
 

@@ -42,8 +42,10 @@ MARKER = ".qadapter-registry.json"  # written last into a complete download
 _REF = re.compile(
     r"^(?:models:/)?(?P<name>[^/@\s][^/@]*?)(?:/(?P<version>[0-9]+)|@(?P<alias>[A-Za-z0-9_.-]+))$"
 )
-# references resolved in this process (ref -> adapter dir): parents reuse them, errors name them
-_RESOLVED: dict[str, Path] = {}
+# references resolved in this process, per store (store key -> ref -> adapter dir): parents reuse
+# them, errors name them; _STORES: store key -> the tracking URI its references came from
+_RESOLVED: dict[str, dict[str, Path]] = {}
+_STORES: dict[str, str | None] = {}
 
 
 class RegistryError(AdapterError):
@@ -419,19 +421,40 @@ def _resolve(r: Ref, tracking_uri: str | None, below: tuple[str, ...]) -> Path:
         raise RegistryError(f"{below[0]}: lineage loop through {r}; fix the versions' parents")
     c = client_for(tracking_uri)
     mv = get_version(r.name, r.spec, client=c)
-    root = _download(c, mv, cache_root() / store_key(c) / quote(r.name, safe="") / str(mv.version))
+    store = store_key(c)
+    root = _download(c, mv, cache_root() / store / quote(r.name, safe="") / str(mv.version))
     adapter = _find_adapter(root)
-    _RESOLVED[str(r)] = adapter
-    _RESOLVED[f"{SCHEME}:/{r.name}/{mv.version}"] = adapter
+    _STORES[store] = tracking_uri
+    seen = _RESOLVED.setdefault(store, {})
+    seen[str(r)] = adapter
+    seen[f"{SCHEME}:/{r.name}/{mv.version}"] = adapter
     parent = read_meta(adapter).get("parent")
     if parent and parent.startswith(f"{SCHEME}:/"):  # as qadapter.meta reads parent fields
         _resolve(parse_ref(parent), tracking_uri, (*below, str(r)))
     return adapter
 
 
-def _resolver(ref: str) -> Path:
+def _store_of(directory: str | Path) -> str | None:
+    """The store key of a directory in the registry cache (``registry/STORE/...``), else None."""
+    try:
+        rel = Path(directory).resolve().relative_to(cache_root().resolve())
+    except (ValueError, OSError):
+        return None
+    return rel.parts[0] if rel.parts else None
+
+
+def _default_store() -> str:
+    return hashlib.sha256(default_tracking_uri().encode()).hexdigest()[:12]  # as store_key
+
+
+def _resolver(ref: str, child: str | Path) -> Path:
+    """A ``models:/`` parent of ``child``: from the store ``child`` was downloaded from (two
+    stores may both have a ``NAME/1``), else from the default store."""
     key = str(parse_ref(ref))
-    return _RESOLVED.get(key) or resolve_adapter(ref)
+    store = _store_of(child)
+    if store in _STORES:
+        return _RESOLVED[store].get(key) or resolve_adapter(ref, tracking_uri=_STORES[store])
+    return _RESOLVED.get(_default_store(), {}).get(key) or resolve_adapter(ref)
 
 
 def install() -> None:
@@ -447,8 +470,9 @@ def pinned(ref: str | Path) -> str:
     r = parse_ref(str(ref))
     if r.version is not None:
         return str(r)
-    adapter = _RESOLVED.get(str(r))
-    for key, path in _RESOLVED.items():
+    seen = _RESOLVED.get(_default_store(), {})  # where resolve_adapter(ref) looked
+    adapter = seen.get(str(r))
+    for key, path in seen.items():
         if path == adapter and "@" not in key:
             return key
     return str(r)
@@ -462,7 +486,7 @@ def naming(ref: str | Path):
     except AdapterError as e:
         asked = str(parse_ref(str(ref))) if is_model_ref(ref) else None
         names: dict[str, str] = {}  # download dir -> the reference to show
-        for key, path in _RESOLVED.items():
+        for key, path in (kp for seen in _RESOLVED.values() for kp in seen.items()):
             if str(path) not in names or key == asked:
                 names[str(path)] = key
         msg = str(e)

@@ -98,6 +98,7 @@ def fresh_cache(store):
     """No downloaded versions and nothing resolved yet in this process."""
     shutil.rmtree(store.root / "cache" / "registry", ignore_errors=True)
     R._RESOLVED.clear()
+    R._STORES.clear()
     return store.root / "cache" / "registry"
 
 
@@ -210,6 +211,17 @@ def test_two_stores_never_share_a_download(store, fresh_cache, tmp_path):
     assert mine != theirs and R.store_key(other) != R.store_key(store.c)
     assert adapter_hash(theirs) == adapter_hash(adapter)
     assert adapter_hash(mine) == adapter_hash(store.dirs[0])  # untouched by the other download
+
+    # In one process too: a stack downloaded from the other store finds its models:/ parent in
+    # that store, even after this store's NAME/1 was resolved last (before, the last one won and
+    # the lineage check refused the stack: "parent_hash mismatch").
+    child = build_adapter(tmp_path / "oc", seed=8, parent=theirs, ref=f"models:/{NAME}/{v}")
+    vc = register(other, exp, child, name="stacked-other")
+    theirs_child = R.resolve_adapter(f"models:/stacked-other/{vc}", tracking_uri=uri)
+    assert R.resolve_adapter(f"models:/{NAME}/{v}") == mine
+    chain = verified_lineage(theirs_child)
+    assert [adapter_hash(d) for d, _ in chain] == [adapter_hash(adapter), adapter_hash(child)]
+    assert chain[0][0] == theirs
 
 
 def test_stacked_adapter_whose_parent_is_a_registry_reference(store, fresh_cache):

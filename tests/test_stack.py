@@ -8,6 +8,7 @@ groups of one network over the shared base weights.
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 import torch
@@ -241,8 +242,8 @@ def test_parent_references_relative_and_registry(tmp_path, monkeypatch):
     with pytest.raises(AdapterError, match="no resolver is registered"):
         _load(d2)
     asked = []
-    register_resolver("models", lambda ref: asked.append(ref) or d1)
-    assert _load(d2).depth == 2 and asked[0] == "models:/prefs/1"
+    register_resolver("models", lambda ref, child: asked.append((ref, child)) or d1)
+    assert _load(d2).depth == 2 and asked[0] == ("models:/prefs/1", Path(d2))
 
 
 def test_inconsistent_parents_are_refused_when_building(tmp_path):
