@@ -80,6 +80,7 @@ def customize(
     judge_base_url: Optional[str] = None,
     judge_model: Optional[str] = None,
     judge_api_key_env: Optional[str] = None,
+    judge_prompts: Optional[int] = None,
     force: bool = False,
 ) -> dict:
     logger = get_run_logger()
@@ -110,6 +111,7 @@ def customize(
         judge_base_url=judge_base_url,
         judge_model=judge_model,
         judge_api_key_env=judge_api_key_env,
+        judge_prompts=judge_prompts,
     )
     hashes = data_hashes(cfg)
     run_id = str(flow_run.get_id() or "local")

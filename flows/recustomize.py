@@ -130,6 +130,7 @@ def recustomize(
     max_prompt_length: Optional[int] = None,
     onpolicy_tokens: Optional[int] = None,
     chosen_nll: Optional[float] = None,
+    judge_prompts: Optional[int] = None,
     retry_rejected: bool = False,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
@@ -148,6 +149,7 @@ def recustomize(
         max_prompt_length=max_prompt_length,
         onpolicy_tokens=onpolicy_tokens,
         chosen_nll=chosen_nll,
+        judge_prompts=judge_prompts,
     )
     if not 0.0 <= test_fraction < 1.0:
         from qadapter.config import ConfigError

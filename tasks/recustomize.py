@@ -456,7 +456,10 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
 
     from .experiment import judge_data
 
-    done = out / "evaluation.json"
+    judged_with = json.dumps(  # an evaluation with other sizes or judge is not reused
+        [cfg.judge, cfg.judge_prompts, cfg.reward_pairs, cfg.probe_limit, cfg.probe_max_gen_toks]
+    )
+    done = out / f"evaluation-{hashlib.sha256(judged_with.encode()).hexdigest()[:12]}.json"
     if done.is_file():  # a retried run: the evaluation already finished
         return json.loads(done.read_text())
     log = run_logger()  # each part takes minutes on a CPU: say where the evaluation is

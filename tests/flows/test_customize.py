@@ -318,6 +318,7 @@ def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, t
         lr=2e-3,
         max_prompt_length=40,
         beta=0.45,  # distinct inputs: no cache hit from other tests
+        judge_prompts=3,  # (tiny's default: 4)
     )
     meta = read_meta(out["adapter_dir"])
     assert meta["chosen_nll"] == 0.5
@@ -333,3 +334,5 @@ def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, t
     assert qa.data.params["chosen_nll"] == "0.5" and qa.data.params["onpolicy_tokens"] == "4"
     assert qa.data.params["mix_source"] == helpful and qa.data.params["mix_pairs"] == "4"
     assert qa.data.metrics["final.chosen_nll"] > 0
+    ann = json.loads(open(c.download_artifacts(out["parent_run"], "judge/annotations.json")).read())
+    assert sorted(a["subset"] for a in ann) == ["harmless"] * 3 + ["helpful"] * 3

@@ -383,8 +383,18 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
 
     # 6. retry_rejected with another setting trains that data again as a new version
     out = F.recustomize(
-        location=str(watch), profile="tiny", retry_rejected=True, alpha0=0.5, **TINY_GATES
+        location=str(watch),
+        profile="tiny",
+        retry_rejected=True,
+        alpha0=0.5,
+        judge_prompts=2,  # (tiny's default: 4)
+        **TINY_GATES,
     )
+    assert {k: v["n"] for k, v in out["metrics"]["judged"].items()} == {
+        "new": 2,
+        "helpful": 2,
+        "harmless": 2,
+    }
     last = versions(c)[-1]
     assert out["trained"] and not out["reused"] and out["version"] == str(last.version) == "4"
     assert last.tags["data_hash"] == versions(c)[2].tags["data_hash"]
