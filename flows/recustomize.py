@@ -28,6 +28,7 @@ run finishes); the next run resumes training from the level's checkpoints.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import time
@@ -306,6 +307,9 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             base_name, champion_dir, level["adapter_dir"], train, test, cfg, out
         )
         run.summary({k: v for k, v in metrics.items() if k != "judged"})
+        for subset, judged in metrics["judged"].items():  # what the level says, next to its scores
+            if judged.get("rows") and Path(judged["rows"]).is_file():
+                run.table(json.loads(Path(judged["rows"]).read_text()), f"judged/{subset}.json")
         run.summary(  # each reward-model judge's own held-out accuracy (None: nothing judged)
             {
                 f"judge.{k}.accuracy": v["judge_accuracy"]

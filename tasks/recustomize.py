@@ -404,10 +404,13 @@ def replies(base, adapter_dir: str | None, prompts: list, max_new_tokens: int) -
 
 
 def head_to_head(
-    base, reference_dir, candidate_dir, train, test, cfg, *, reference_name: str
+    base, reference_dir, candidate_dir, train, test, cfg, *, reference_name: str, save=None
 ) -> dict:
     """Win rate (%) of the candidate against ``reference_dir``'s policy on ``test``'s prompts,
-    judged by a reward model trained on ``train`` (cached by base, data and settings)."""
+    judged by a reward model trained on ``train`` (cached by base, data and settings).
+
+    ``save``: a JSON file for the judged rows (prompt, both replies, the judge's preference for
+    the candidate in [1, 2]), so that a person can read what a level says before promoting it."""
     from qadapter.evaluate.judges import get_judge
     from qadapter.evaluate.responses import unique_prompts
     from qadapter.evaluate.winrate import annotate, leaderboard_row
@@ -438,6 +441,9 @@ def head_to_head(
         model_name="candidate",
     )
     row = leaderboard_row(rows, mode=judge.name)
+    if save is not None:
+        Path(save).parent.mkdir(parents=True, exist_ok=True)
+        Path(save).write_text(json.dumps(judged_rows(rows, reference_name), indent=1) + "\n")
     described = judge.describe()
     return {
         "win_rate": float(row["win_rate"]),
@@ -446,6 +452,19 @@ def head_to_head(
         "judge_accuracy": described.get("test_accuracy"),
         "trusted": described.get("trusted"),
     }
+
+
+def judged_rows(rows: list[dict], reference_name: str) -> list[dict]:
+    """The columns of a judged comparison a person reads (annotation rows of ``annotate``)."""
+    return [
+        {
+            "prompt": r["instruction"],
+            reference_name: r["output_1"],
+            "candidate": r["output_2"],
+            "preference": r["preference"],  # 2: the judge prefers the candidate
+        }
+        for r in rows
+    ]
 
 
 def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, cfg, out) -> dict:
@@ -485,8 +504,18 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         "harmless": (None, "pi1", old["harmless"]["train"], old["harmless"]["test"]),
     }
     results = {}
+    saved = {k: done.with_name(f"{done.stem}-judged") / f"{k}.json" for k in matches}
     for subset, (ref_dir, ref_name, train, test) in matches.items():
-        r = head_to_head(base, ref_dir, candidate_dir, train, test, cfg, reference_name=ref_name)
+        r = head_to_head(
+            base,
+            ref_dir,
+            candidate_dir,
+            train,
+            test,
+            cfg,
+            reference_name=ref_name,
+            save=saved[subset],
+        )
         results[subset] = r
         log.info(
             "evaluate-level: %s win rate vs %s %.1f +- %.1f %% (n = %d; judge accuracy %s)",
@@ -509,7 +538,12 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         "winrate.harmless": results["harmless"]["win_rate"],
         "winrate.harmless_se": results["harmless"]["standard_error"],
         "judged": {
-            k: {"n": v["n"], "trusted": v.get("trusted"), "judge_accuracy": v.get("judge_accuracy")}
+            k: {
+                "n": v["n"],
+                "trusted": v.get("trusted"),
+                "judge_accuracy": v.get("judge_accuracy"),
+                "rows": str(saved[k]) if saved[k].is_file() else None,  # the judged replies
+            }
             for k, v in results.items()
         },
     }

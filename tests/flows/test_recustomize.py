@@ -348,6 +348,18 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
     for subset in ("new", "helpful", "harmless"):
         acc = judged[subset]["judge_accuracy"]
         assert 0.0 <= acc <= 1.0 and logged[f"judge.{subset}.accuracy"] == pytest.approx(acc)
+        # ... and the judged replies, as a table a person reads before promoting the level
+        table = json.loads(open(c.download_artifacts(new.run_id, f"judged/{subset}.json")).read())
+        reference = "pi1" if subset == "harmless" else "champion"
+        assert table["columns"] == ["prompt", reference, "candidate", "preference"]
+        prefs = [row[3] for row in table["data"]]
+        assert len(prefs) == judged[subset]["n"] > 0 and all(1.0 <= p <= 2.0 for p in prefs)
+        win_rate = out["metrics"][
+            "winrate.new_vs_champion"
+            if subset == "new"
+            else (f"winrate.{subset}_vs_champion" if subset == "helpful" else "winrate.harmless")
+        ]
+        assert 100 * sum(p - 1 for p in prefs) / len(prefs) == pytest.approx(win_rate)
 
     # 3. a crash between registering and gating: the next run finishes that version
     c.set_model_version_tag("hh-qadapter", new.version, STATUS, "pending")
