@@ -396,23 +396,46 @@ def _counts(s: dict) -> str:
     )
 
 
+def _judge(m: dict, subset: str) -> str:
+    """The judge column: its held-out accuracy, and whether the win rate can be trusted."""
+    j = (m.get("judged") or {}).get(subset) or {}
+    if j.get("judge_accuracy") is None:
+        return "-"
+    return f"{j['judge_accuracy']:.2f}" + ("" if j.get("trusted") else " (**not trusted**)")
+
+
 def _report(out: dict, summary: dict, gates: R.Gates) -> str:
     m = out["metrics"]
     verdict = (
         "candidate" if out["status"] == "candidate" else "rejected: " + "; ".join(out["reasons"])
     )
+    untrusted = [k for k, j in (m.get("judged") or {}).items() if j.get("trusted") is False]
+    note = (
+        f"\nNot trusted: the {', '.join(untrusted)} judge(s) rank fewer than 60% of their "
+        "held-out pairs correctly, so those win rates are close to noise. Read the judged "
+        "replies (`judged/*.json` on the level's MLflow run) before promoting.\n"
+        if untrusted
+        else ""
+    )
+
+    def se(key: str) -> str:
+        return f"{m.get(key + '_se') or 0.0:.1f}"
+
     return (
         f"# Re-customization: hh-qadapter/{out['version']} ({verdict})\n\n"
         f"Stacked on `{out['parent']}`.\n\n{_counts(summary)}\n"
-        "| gate | value | threshold |\n|---|---|---|\n"
+        "| gate | value | threshold | judge accuracy |\n|---|---|---|---|\n"
         f"| general probe delta vs pi1 (points) | {m['probe.delta']:.2f} | "
-        f">= -{gates.max_probe_drop:g} |\n"
-        f"| helpful win rate vs champion (%) | {m['winrate.helpful_vs_champion']:.1f} | "
-        f">= {50 - gates.max_helpful_loss:g} |\n"
+        f">= -{gates.max_probe_drop:g} | - |\n"
+        f"| helpful win rate vs champion (%) | {m['winrate.helpful_vs_champion']:.1f} +- "
+        f"{se('winrate.helpful_vs_champion')} | >= {50 - gates.max_helpful_loss:g} | "
+        f"{_judge(m, 'helpful')} |\n"
         f"| new-preference win rate vs champion (%) | {m['winrate.new_vs_champion']:.1f} +- "
-        f"{m.get('winrate.new_vs_champion_se') or 0.0:.1f} | minus {gates.new_winrate_z:g} s.e. "
-        f">= {gates.min_new_winrate:g} |\n"
-        f"| harmless win rate vs pi1 (%, reported) | {m['winrate.harmless']:.1f} | - |\n"
+        f"{se('winrate.new_vs_champion')} | minus {gates.new_winrate_z:g} s.e. "
+        f">= {gates.min_new_winrate:g} | {_judge(m, 'new')} |\n"
+        f"| harmless win rate vs pi1 (%, reported) | {m['winrate.harmless']:.1f} +- "
+        f"{se('winrate.harmless')} | - | {_judge(m, 'harmless')} |\n"
+        f"{note}"
     )
 
 

@@ -579,3 +579,37 @@ def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
         print(  # for the record: each run's wall time on the worker
             "flow runs (s):", [round(r["total_run_time"], 1) for r in runs]
         )
+
+
+def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
+    sys.path.insert(0, str(REPO))
+    from flows.recustomize import _report
+
+    judged = {
+        "new": {"n": 32, "trusted": True, "judge_accuracy": 0.88},
+        "helpful": {"n": 32, "trusted": False, "judge_accuracy": 0.531},
+        "harmless": {"n": 32, "trusted": True, "judge_accuracy": 0.81},
+    }
+    m = {
+        "probe.delta": -4.2,
+        "winrate.helpful_vs_champion": 53.4,
+        "winrate.helpful_vs_champion_se": 2.4,
+        "winrate.new_vs_champion": 53.9,
+        "winrate.new_vs_champion_se": 2.4,
+        "winrate.harmless": 43.2,
+        "winrate.harmless_se": 2.9,
+        "judged": judged,
+    }
+    out = {"metrics": m, "status": "rejected", "reasons": ["r"], "version": "2", "parent": "p"}
+    counts = dict(files=1, new_files=1, new_pairs=9, trained_files=0, empty_files=0, quarantined=0)
+    text = _report(out, counts, Gates())
+    lines = {line.split(" |")[0]: line for line in text.splitlines() if line.startswith("| ")}
+    assert lines["| helpful win rate vs champion (%)"].endswith(
+        "| 53.4 +- 2.4 | >= 40 | 0.53 (**not trusted**) |"
+    )
+    assert lines["| new-preference win rate vs champion (%)"].endswith(
+        "| 53.9 +- 2.4 | minus 1 s.e. >= 55 | 0.88 |"
+    )
+    assert "Not trusted: the helpful judge(s)" in text
+    judged["helpful"].update(trusted=True, judge_accuracy=0.7)
+    assert "Not trusted" not in _report(out, counts, Gates())
