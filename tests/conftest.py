@@ -1,9 +1,33 @@
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _session_cache() -> None:
+    """A qadapter cache of this test session: the throw-away MLflow stores' registry downloads and
+    the tiny reward models stay out of the user's cache (before, every run left a directory per
+    test store under ~/.cache/qadapter/registry). The expensive, content-keyed parts (converted
+    base models, weight hashes) are the user's, linked in. Servers and workers the tests start
+    inherit the variable; a test that sets QADAPTER_CACHE itself wins."""
+    if os.environ.get("QADAPTER_TEST_SESSION_CACHE"):  # a process the session started
+        return
+    user = Path(os.environ.get("QADAPTER_CACHE") or Path.home() / ".cache" / "qadapter")
+    mine = Path(tempfile.mkdtemp(prefix="qadapter-test-cache-"))
+    for shared in ("models", "content-hashes"):
+        (user / shared).mkdir(parents=True, exist_ok=True)
+        (mine / shared).symlink_to(user / shared, target_is_directory=True)
+    os.environ["QADAPTER_CACHE"] = os.environ["QADAPTER_TEST_SESSION_CACHE"] = str(mine)
+    atexit.register(shutil.rmtree, mine, ignore_errors=True)  # unlinks the links, keeps targets
+
+
+_session_cache()
 
 
 @pytest.fixture
