@@ -317,6 +317,13 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
                 if v.get("judge_accuracy") is not None
             }
         )
+        run.summary(  # ... and the win rate it gives the data's own chosen replies
+            {
+                f"judge.{k}.ceiling": v["ceiling"]
+                for k, v in metrics["judged"].items()
+                if v.get("ceiling") is not None
+            }
+        )
         reasons = R.gate(metrics, gates)
         tags = {
             "alpha0": t.method.alpha0,
@@ -397,11 +404,16 @@ def _counts(s: dict) -> str:
 
 
 def _judge(m: dict, subset: str) -> str:
-    """The judge column: its held-out accuracy, and whether the win rate can be trusted."""
+    """The judge columns: its held-out accuracy (and whether its win rate can be trusted), and
+    the win rate it gives the data's own chosen replies (the most a candidate can expect)."""
     j = (m.get("judged") or {}).get(subset) or {}
-    if j.get("judge_accuracy") is None:
-        return "-"
-    return f"{j['judge_accuracy']:.2f}" + ("" if j.get("trusted") else " (**not trusted**)")
+    acc = "-"
+    if j.get("judge_accuracy") is not None:
+        acc = f"{j['judge_accuracy']:.2f}" + ("" if j.get("trusted") else " (**not trusted**)")
+    ceiling = "-"
+    if j.get("ceiling") is not None:
+        ceiling = f"{j['ceiling']:.1f} +- {j.get('ceiling_se') or 0.0:.1f}"
+    return f"{acc} | {ceiling}"
 
 
 def _report(out: dict, summary: dict, gates: R.Gates) -> str:
@@ -424,9 +436,10 @@ def _report(out: dict, summary: dict, gates: R.Gates) -> str:
     return (
         f"# Re-customization: hh-qadapter/{out['version']} ({verdict})\n\n"
         f"Stacked on `{out['parent']}`.\n\n{_counts(summary)}\n"
-        "| gate | value | threshold | judge accuracy |\n|---|---|---|---|\n"
+        "| gate | value | threshold | judge accuracy | the data's chosen replies score |\n"
+        "|---|---|---|---|---|\n"
         f"| general probe delta vs pi1 (points) | {m['probe.delta']:.2f} | "
-        f">= -{gates.max_probe_drop:g} | - |\n"
+        f">= -{gates.max_probe_drop:g} | - | - |\n"
         f"| helpful win rate vs champion (%) | {m['winrate.helpful_vs_champion']:.1f} +- "
         f"{se('winrate.helpful_vs_champion')} | >= {50 - gates.max_helpful_loss:g} | "
         f"{_judge(m, 'helpful')} |\n"

@@ -196,7 +196,14 @@ def gate(metrics: dict, gates: Gates) -> list[str]:
         shown = f"{new:.1f}%"
         if gates.new_winrate_z and se:
             shown += f" - {gates.new_winrate_z:g} x {se:.1f} s.e. = {bound:.1f}%"
-        reasons.append(f"new-preference win rate {shown} < {gates.min_new_winrate:g}%")
+        reason = f"new-preference win rate {shown} < {gates.min_new_winrate:g}%"
+        ceiling = ((metrics.get("judged") or {}).get("new") or {}).get("ceiling")
+        if ceiling is not None and ceiling < gates.min_new_winrate:
+            reason += (
+                f" (the new data's own chosen replies score {ceiling:.1f}% against the same "
+                "replies: this judge cannot pass the gate)"
+            )
+        reasons.append(reason)
     return reasons
 
 
@@ -441,6 +448,18 @@ def head_to_head(
         model_name="candidate",
     )
     row = leaderboard_row(rows, mode=judge.name)
+    ceiling = leaderboard_row(  # the data's own chosen reply in the candidate's place
+        annotate(
+            prompts,
+            ref,
+            chosen_replies(prompts, test),
+            judge,
+            seed=cfg.train.seed,
+            reference_name=reference_name,
+            model_name="chosen",
+        ),
+        mode=judge.name,
+    )
     if save is not None:
         Path(save).parent.mkdir(parents=True, exist_ok=True)
         Path(save).write_text(json.dumps(judged_rows(rows, reference_name), indent=1) + "\n")
@@ -451,7 +470,17 @@ def head_to_head(
         "n": len(prompts),
         "judge_accuracy": described.get("test_accuracy"),
         "trusted": described.get("trusted"),
+        "ceiling": float(ceiling["win_rate"]),
+        "ceiling_se": float(ceiling["standard_error"]),
     }
+
+
+def chosen_replies(prompts: list, pairs: Sequence) -> list[str]:
+    """Per prompt, the chosen reply of its first pair in ``pairs``."""
+    first: dict[str, str] = {}
+    for p in pairs:
+        first.setdefault(json.dumps(p.prompt, sort_keys=True), p.chosen)
+    return [first[json.dumps(q, sort_keys=True)] for q in prompts]
 
 
 def judged_rows(rows: list[dict], reference_name: str) -> list[dict]:
@@ -543,6 +572,10 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
                 "trusted": v.get("trusted"),
                 "judge_accuracy": v.get("judge_accuracy"),
                 "rows": str(saved[k]) if saved[k].is_file() else None,  # the judged replies
+                # what the data's own chosen replies score against the same reference replies:
+                # the most this judge gives (a gate above it cannot be passed)
+                "ceiling": v.get("ceiling"),
+                "ceiling_se": v.get("ceiling_se"),
             }
             for k, v in results.items()
         },

@@ -148,6 +148,13 @@ def test_gates_pass_and_each_failure_has_its_reason():
     assert gate(noisy, Gates(2.0, 10.0, 50.0, new_winrate_z=2.0)) == [
         "new-preference win rate 56.1% - 2 x 5.6 s.e. = 44.9% < 50%"
     ]
+    # a judge that gives the data's own chosen replies less than the bar: the reason says so
+    capped = {**noisy, "judged": {"new": {"ceiling": 54.2}}}
+    assert gate(capped, g) == [
+        "new-preference win rate 56.1% - 1 x 5.6 s.e. = 50.5% < 55% (the new data's own chosen "
+        "replies score 54.2% against the same replies: this judge cannot pass the gate)"
+    ]
+    assert gate({**noisy, "judged": {"new": {"ceiling": 80.0}}}, g) == gate(noisy, g)
 
 
 def test_gate_defaults_and_ranges():
@@ -360,6 +367,8 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
             else (f"winrate.{subset}_vs_champion" if subset == "helpful" else "winrate.harmless")
         ]
         assert 100 * sum(p - 1 for p in prefs) / len(prefs) == pytest.approx(win_rate)
+        # the judge's ceiling (the subset's chosen replies in the candidate's place) is logged
+        assert logged[f"judge.{subset}.ceiling"] == pytest.approx(judged[subset]["ceiling"])
 
     # 3. a crash between registering and gating: the next run finishes that version
     c.set_model_version_tag("hh-qadapter", new.version, STATUS, "pending")
@@ -382,8 +391,11 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
     last = versions(c)[-1]
     assert out["status"] == "rejected" and str(last.version) == out["version"] == "3"
     assert last.tags[STATUS] == "rejected" and last.tags["rejected"] == "; ".join(out["reasons"])
+    ceiling = out["metrics"]["judged"]["new"]["ceiling"]
     assert out["reasons"] == [
-        f"new-preference win rate {out['metrics']['winrate.new_vs_champion']:.1f}% < 100%"
+        f"new-preference win rate {out['metrics']['winrate.new_vs_champion']:.1f}% < 100% (the "
+        f"new data's own chosen replies score {ceiling:.1f}% against the same replies: this "
+        "judge cannot pass the gate)"
     ]
     assert last.tags["parent"] == f"models:/hh-qadapter/{champion}"
     assert aliases(c) == {"champion": champion, "candidate": str(new.version)}
@@ -586,7 +598,13 @@ def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
     from flows.recustomize import _report
 
     judged = {
-        "new": {"n": 32, "trusted": True, "judge_accuracy": 0.88},
+        "new": {
+            "n": 32,
+            "trusted": True,
+            "judge_accuracy": 0.88,
+            "ceiling": 54.2,
+            "ceiling_se": 2.3,
+        },
         "helpful": {"n": 32, "trusted": False, "judge_accuracy": 0.531},
         "harmless": {"n": 32, "trusted": True, "judge_accuracy": 0.81},
     }
@@ -605,11 +623,48 @@ def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
     text = _report(out, counts, Gates())
     lines = {line.split(" |")[0]: line for line in text.splitlines() if line.startswith("| ")}
     assert lines["| helpful win rate vs champion (%)"].endswith(
-        "| 53.4 +- 2.4 | >= 40 | 0.53 (**not trusted**) |"
+        "| 53.4 +- 2.4 | >= 40 | 0.53 (**not trusted**) | - |"
     )
     assert lines["| new-preference win rate vs champion (%)"].endswith(
-        "| 53.9 +- 2.4 | minus 1 s.e. >= 55 | 0.88 |"
+        "| 53.9 +- 2.4 | minus 1 s.e. >= 55 | 0.88 | 54.2 +- 2.3 |"
     )
     assert "Not trusted: the helpful judge(s)" in text
     judged["helpful"].update(trusted=True, judge_accuracy=0.7)
     assert "Not trusted" not in _report(out, counts, Gates())
+
+
+def test_head_to_head_reports_what_the_judge_gives_the_datas_chosen_replies(monkeypatch, tmp_path):
+    """The ceiling: the data's chosen reply (of each prompt's first pair) judged in the
+    candidate's place against the same reference replies. A judge that always prefers the
+    chosen reply gives 100; the candidate here ties (50)."""
+    from qadapter.data.pairs import PreferencePair
+    from qadapter.evaluate import judges
+    from qadapter.evaluate.judges.base import Verdict
+    from tasks import recustomize as R
+    from tasks.experiment import experiment
+
+    class LikesChosen:
+        name = "likes-chosen"
+
+        def judge(self, items):
+            def pref(item):
+                a, b = item.output_1.startswith("chosen"), item.output_2.startswith("chosen")
+                return 1.0 if a and not b else 2.0 if b and not a else 1.5
+
+            return [Verdict(pref(i), "") for i in items]
+
+        def describe(self):
+            return {"test_accuracy": 0.9, "trusted": True}
+
+    monkeypatch.setattr(judges, "get_judge", lambda *a, **k: LikesChosen())
+    monkeypatch.setattr(R, "replies", lambda base, d, prompts, n: [f"{d} {i}" for i in prompts])
+    pairs = [
+        PreferencePair(({"role": "user", "content": f"q{i}"},), f"chosen {i}", f"rejected {i}")
+        for i in range(5)
+    ]
+    pairs.append(PreferencePair(pairs[0].prompt, "a later chosen", "x"))  # the first pair counts
+    cfg = experiment("tiny", judge_prompts=4)
+    r = R.head_to_head(None, "champ", "cand", pairs, pairs, cfg, reference_name="champion")
+    assert r["n"] == 4 and r["win_rate"] == 50.0
+    assert r["ceiling"] == 100.0 and r["ceiling_se"] == 0.0
+    assert R.chosen_replies([pairs[1].prompt, pairs[0].prompt], pairs) == ["chosen 1", "chosen 0"]
