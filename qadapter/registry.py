@@ -147,7 +147,11 @@ def store_key(c) -> str:
     """A short hash of the client's registry URI: downloads of version N of a model from two
     stores (two tracking servers, a test store beside a real one) never share a directory.
     Without it one process replaced the other's download while it was in use."""
-    return hashlib.sha256(_store_uri(c).encode()).hexdigest()[:12]
+    return _uri_key(_store_uri(c))
+
+
+def _uri_key(uri: str) -> str:
+    return hashlib.sha256(uri.encode()).hexdigest()[:12]
 
 
 def _missing(e: Exception) -> bool:
@@ -444,7 +448,7 @@ def _store_of(directory: str | Path) -> str | None:
 
 
 def _default_store() -> str:
-    return hashlib.sha256(default_tracking_uri().encode()).hexdigest()[:12]  # as store_key
+    return _uri_key(default_tracking_uri())  # client_for() uses it as tracking and registry URI
 
 
 def _resolver(ref: str, child: str | Path) -> Path:
