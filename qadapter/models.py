@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -312,6 +313,12 @@ def embedded_model_dir(*, progress: bool | None = None) -> Path:
     return target
 
 
+# transformers builds models under process-wide switches (meta-device init, default dtype): two
+# threads loading at once (a sweep's mapped points) could leave one model's weights on the meta
+# device ("Cannot copy out of meta tensor", seen once in CI, 2026-11-27). Loads take turns.
+_LOADING = threading.RLock()
+
+
 def load_base(
     name_or_path: str,
     *,
@@ -337,7 +344,8 @@ def load_base(
             if seed is not None
             else int(name_or_path.split(":", 1)[1] if ":" in name_or_path else 0)
         )
-        model = tiny_model(seed=s).to(device=device, dtype=dtype)
+        with _LOADING:
+            model = tiny_model(seed=s).to(device=device, dtype=dtype)
         name = f"tiny:{s}"
         return Base(
             model=model, tokenizer=tiny_tokenizer(), name=name, content_hash=state_dict_hash(model)
@@ -363,15 +371,18 @@ def load_base(
         kwargs["quantization_config"] = BitsAndBytesConfig(load_in_8bit=True)
         kwargs["device_map"] = {"": device}
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(path), trust_remote_code=trust_remote_code)
-        model = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
+        with _LOADING:
+            tokenizer = AutoTokenizer.from_pretrained(
+                str(path), trust_remote_code=trust_remote_code
+            )
+            model = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
+            if not load_in_8bit:
+                model = model.to(device)
     except OSError as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise ModelError(
             f"base {name_or_path!r} could not be loaded ({first}); check the id or directory"
         ) from None
-    if not load_in_8bit:
-        model = model.to(device)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     if path.is_dir():
