@@ -81,6 +81,7 @@ def customize(
     judge_model: Optional[str] = None,
     judge_api_key_env: Optional[str] = None,
     judge_prompts: Optional[int] = None,
+    judge_calibration: Optional[bool] = None,
     force: bool = False,
 ) -> dict:
     logger = get_run_logger()
@@ -112,6 +113,7 @@ def customize(
         judge_model=judge_model,
         judge_api_key_env=judge_api_key_env,
         judge_prompts=judge_prompts,
+        judge_calibration=judge_calibration,
     )
     hashes = data_hashes(cfg)
     run_id = str(flow_run.get_id() or "local")

@@ -12,7 +12,8 @@ Runs on the deployment's schedule and on every ``preference-data.arrived`` event
 2. Files whose content hash a registered version of ``hh-qadapter`` was trained on (its
    ``data_hash`` / ``data_files`` tags) are skipped. Nothing new: the run says so and ends.
    ``retry_rejected=True`` lets the data of a rejected version train again, but not on the same
-   parent with the same settings (``settings_key`` tag).
+   parent with the same settings (``settings_key`` tag) and the same judge (``evaluation_key``
+   tag); with only the judge changed, the trained level is reused and judged again.
 3. The new pairs (de-duplicated, seeded hash split into train / held-out) train one Q-Adapter
    stacked on the ``champion`` (on pi1, the helpful-base stage, when there is none).
 4. It is judged against the champion (general probe of the whole stack vs pi1; helpful and
@@ -132,6 +133,7 @@ def recustomize(
     onpolicy_tokens: Optional[int] = None,
     chosen_nll: Optional[float] = None,
     judge_prompts: Optional[int] = None,
+    judge_calibration: Optional[bool] = None,
     retry_rejected: bool = False,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
@@ -151,6 +153,7 @@ def recustomize(
         onpolicy_tokens=onpolicy_tokens,
         chosen_nll=chosen_nll,
         judge_prompts=judge_prompts,
+        judge_calibration=judge_calibration,
     )
     if not 0.0 <= test_fraction < 1.0:
         from qadapter.config import ConfigError
@@ -228,12 +231,16 @@ def _recustomize(
     if retry_rejected:
         parent_ref = f"models:/{registry.MODEL}/{champion}" if champion else "none"
         skey = R.settings_key(_settings(cfg))
-        tried = R.rejected_version(versions, data_hash, parent_ref, skey)
+        ekey = R.evaluation_key(cfg)
+        tried = R.rejected_version(
+            versions, data_hash, parent_ref, skey, ekey, bool(cfg.judge_calibration)
+        )
         if tried is not None:
             message = (
                 f"nothing to retry under {redact(where)}: {registry.MODEL}/{tried} was rejected "
-                f"for this data on this parent with these settings; change a setting (for "
-                f"example onpolicy_tokens, chosen_nll, alpha0) to train it again"
+                f"for this data on this parent with these settings and this judge; change a "
+                f"setting (for example onpolicy_tokens, chosen_nll, alpha0) to train it again, "
+                f"or the judge (judge_prompts, judge_calibration) to evaluate it again"
             )
             log.info(message)
             create_markdown_artifact(
@@ -317,6 +324,13 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
                 if v.get("judge_accuracy") is not None
             }
         )
+        run.summary(  # ... the scale of its verdicts, fitted on those pairs
+            {
+                f"judge.{k}.scale": v["judge_scale"]
+                for k, v in metrics["judged"].items()
+                if v.get("judge_scale") is not None
+            }
+        )
         run.summary(  # ... and the win rate it gives the data's own chosen replies
             {
                 f"judge.{k}.ceiling": v["ceiling"]
@@ -335,6 +349,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             "parent_hash": adapter_hash(champion_dir) if champion_dir else "none",
             "profile": cfg.profile,
             R.SETTINGS_TAG: R.settings_key(settings),
+            R.EVALUATION_TAG: R.evaluation_key(cfg),
             "winrate.harmless": metrics["winrate.harmless"],
             "winrate.new_vs_champion": metrics["winrate.new_vs_champion"],
             "winrate.helpful_vs_champion": metrics["winrate.helpful_vs_champion"],
@@ -410,6 +425,8 @@ def _judge(m: dict, subset: str) -> str:
     acc = "-"
     if j.get("judge_accuracy") is not None:
         acc = f"{j['judge_accuracy']:.2f}" + ("" if j.get("trusted") else " (**not trusted**)")
+        if j.get("judge_scale") is not None:  # the verdicts' scale fitted on the held-out pairs
+            acc += f", scale {j['judge_scale']:.3g}"
     ceiling = "-"
     if j.get("ceiling") is not None:
         ceiling = f"{j['ceiling']:.1f} +- {j.get('ceiling_se') or 0.0:.1f}"

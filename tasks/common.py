@@ -147,6 +147,7 @@ def judge_settings(cfg) -> dict:
         "base_url": cfg.judge_base_url if cfg.judge == "openai" else None,
         "model": cfg.judge_model if cfg.judge == "openai" else None,
         "reward_model": asdict(cfg.reward_model) if cfg.judge == "reward-model" else None,
+        "calibration": cfg.judge_calibration if cfg.judge == "reward-model" else None,
         "prompts": cfg.judge_prompts,
         "max_new_tokens": cfg.judge_max_new_tokens,
         "seed": cfg.train.seed,

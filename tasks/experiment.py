@@ -54,6 +54,11 @@ class Experiment:
     judge_prompts: int = setting(32, "held-out prompts judged per subset", lo=1, hi=BIG)
     judge_max_new_tokens: int = setting(96, "new tokens per judged response", lo=1, hi=BIG)
     reward_pairs: int | None = setting(None, "train pairs per reward model", lo=1, hi=BIG)
+    judge_calibration: bool = setting(
+        True,
+        "reward-model judge: fit its verdicts' scale on its held-out pairs (temperature "
+        "scaling); off: the reward model's raw scale",
+    )
     # how the qadapter stage trains: in the task's process, or under a launcher on this node
     # (qadapter.launched; the same adapter within float tolerance without LoRA dropout, the same
     # in distribution with it: not part of the cache key)

@@ -41,6 +41,7 @@ def judge_kwargs(cfg, subset_data: dict) -> dict:
             "train_pairs": subset_data["train"],
             "config": cfg.reward_model,
             "cache_root": reward_cache(),
+            "calibrate": cfg.judge_calibration,
         }
     return {
         "base_url": cfg.judge_base_url,
@@ -212,6 +213,9 @@ def metrics_of(results: dict) -> dict:
         acc = res["judge"].get("test_accuracy")
         if isinstance(acc, (int, float)):
             out[f"judge.{subset}.accuracy"] = float(acc)
+        scale = res["judge"].get("scale")  # a reward-model judge's fitted verdict scale
+        if isinstance(scale, (int, float)):
+            out[f"judge.{subset}.scale"] = float(scale)
     return out
 
 

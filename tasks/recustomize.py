@@ -13,6 +13,9 @@ version became a candidate or was rejected: the same data never trains twice. Th
 is asked for: with ``retry_rejected`` a rejected version's data may train again, but only with
 other settings or on another parent (:func:`rejected_version`, :func:`settings_key`), so a
 scheduled deployment with that switch still trains each (data, parent, settings) at most once.
+A retry with the same training settings but another judge (:func:`evaluation_key`: calibration,
+judged prompts, reward pairs, probe sizes) reuses the trained level and registers its new
+evaluation as a new version: the registry keeps every decision and what it was based on.
 
 Crash safety: the level is trained in ``<state>/runs/recustomize-<key>`` where the key covers the
 data hash, the parent's content hash and the training settings, so a retried run resumes from its
@@ -36,6 +39,7 @@ from .watch import run_logger
 STATUS = "recustomize.status"  # pending | candidate | rejected
 FILES_TAG = "data_files"
 SETTINGS_TAG = "settings_key"  # settings_key() of the level's training settings
+EVALUATION_TAG = "evaluation_key"  # evaluation_key() of the judge and sizes that gated it
 
 
 # ---- pure decisions -------------------------------------------------------------------------
@@ -133,17 +137,29 @@ def pending_version(versions: Sequence[dict], data_hash: str, parent: str) -> st
 
 
 def rejected_version(
-    versions: Sequence[dict], data_hash: str, parent: str, settings: str
+    versions: Sequence[dict],
+    data_hash: str,
+    parent: str,
+    settings: str,
+    evaluation: str | None = None,
+    calibrated: bool = True,
 ) -> str | None:
-    """A version rejected for this data on this parent with these settings (``settings_key``).
+    """A version rejected for this data on this parent with these settings (``settings_key``)
+    and, when ``evaluation`` is given, by the same evaluation (``evaluation_key``).
 
     Versions registered before the ``settings_key`` tag existed never match: their data may be
-    retried once with ``retry_rejected``.
+    retried once with ``retry_rejected``. Versions without the ``evaluation_key`` tag were judged
+    before calibration existed (raw reward scale): they match an uncalibrated evaluation only
+    (``calibrated`` False), so a calibrated judge may evaluate their level once more.
     """
     for v in versions:
         t = v["tags"]
         if t.get(STATUS) == "rejected" and t.get("data_hash") == data_hash:
             if t.get("parent") == parent and t.get(SETTINGS_TAG) == settings:
+                if evaluation is not None and t.get(EVALUATION_TAG, evaluation) != evaluation:
+                    continue  # judged by another evaluation
+                if evaluation is not None and EVALUATION_TAG not in t and calibrated:
+                    continue  # judged with the raw reward scale
                 return str(v["version"])
     return None
 
@@ -284,6 +300,18 @@ def level_key(data_hash: str, parent_hash: str, train_cfg: dict) -> str:
     """The work directory key: the same data on the same parent with the same settings."""
     blob = json.dumps({"data": data_hash, "parent": parent_hash, "train": train_cfg}, default=str)
     return "recustomize-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def evaluation_key(cfg) -> str:
+    """A short hash of what a level's evaluation depends on besides the level itself: judge,
+    judged prompts, reward pairs, probe sizes and the judge's calibration. An evaluation with
+    another key is computed again (:func:`evaluate_level`) and a rejection under another key does
+    not stop a retry (:func:`rejected_version`)."""
+    judged_with = json.dumps(
+        [cfg.judge, cfg.judge_prompts, cfg.reward_pairs, cfg.probe_limit, cfg.probe_max_gen_toks]
+        + (["calibrated"] if cfg.judge_calibration else [])  # uncalibrated: the key of before
+    )
+    return hashlib.sha256(judged_with.encode()).hexdigest()[:12]
 
 
 def settings_key(train_cfg: dict) -> str:
@@ -434,6 +462,7 @@ def head_to_head(
         test_pairs=test,
         config=cfg.reward_model,
         cache_root=reward_cache(),
+        calibrate=cfg.judge_calibration,
     )
     n = cfg.judge_max_new_tokens
     ref = replies(base, reference_dir, prompts, n)
@@ -470,6 +499,7 @@ def head_to_head(
         "n": len(prompts),
         "judge_accuracy": described.get("test_accuracy"),
         "trusted": described.get("trusted"),
+        "judge_scale": described.get("scale"),
         "ceiling": float(ceiling["win_rate"]),
         "ceiling_se": float(ceiling["standard_error"]),
     }
@@ -504,10 +534,7 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
 
     from .experiment import judge_data
 
-    judged_with = json.dumps(  # an evaluation with other sizes or judge is not reused
-        [cfg.judge, cfg.judge_prompts, cfg.reward_pairs, cfg.probe_limit, cfg.probe_max_gen_toks]
-    )
-    done = out / f"evaluation-{hashlib.sha256(judged_with.encode()).hexdigest()[:12]}.json"
+    done = out / f"evaluation-{evaluation_key(cfg)}.json"  # another judge or sizes: not reused
     if done.is_file():  # a retried run: the evaluation already finished
         return json.loads(done.read_text())
     log = run_logger()  # each part takes minutes on a CPU: say where the evaluation is
@@ -547,13 +574,15 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         )
         results[subset] = r
         log.info(
-            "evaluate-level: %s win rate vs %s %.1f +- %.1f %% (n = %d; judge accuracy %s)",
+            "evaluate-level: %s win rate vs %s %.1f +- %.1f %% (n = %d; judge accuracy %s, "
+            "scale %s)",
             subset,
             ref_name,
             r["win_rate"],
             r["standard_error"],
             r["n"],
             "n/a" if r.get("judge_accuracy") is None else f"{r['judge_accuracy']:.2f}",
+            "n/a" if r.get("judge_scale") is None else f"{r['judge_scale']:.3g}",
         )
     record = {
         "probe.delta": float(forgetting["probe.delta"]),
@@ -571,6 +600,7 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
                 "n": v["n"],
                 "trusted": v.get("trusted"),
                 "judge_accuracy": v.get("judge_accuracy"),
+                "judge_scale": v.get("judge_scale"),  # fitted on its held-out pairs (1: raw)
                 "rows": str(saved[k]) if saved[k].is_file() else None,  # the judged replies
                 # what the data's own chosen replies score against the same reference replies:
                 # the most this judge gives (a gate above it cannot be passed)

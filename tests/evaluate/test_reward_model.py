@@ -1,9 +1,11 @@
 """The reward-model judge on the tiny model: learning a separable toy preference, cache, verdicts"""
 
+import json
 import logging
 import math
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -17,7 +19,7 @@ from qadapter.evaluate.judges import (
     train_reward_model,
 )
 from qadapter.evaluate.judges import reward_model as rm_module
-from qadapter.evaluate.judges.reward_judge import mean_and_se, sigmoid
+from qadapter.evaluate.judges.reward_judge import fit_scale, heldout_accuracy, mean_and_se, sigmoid
 from qadapter.evaluate.judges.reward_model import reward_model_key, sequence_classifier
 from qadapter.models import load_base
 
@@ -126,9 +128,11 @@ def test_scores_do_not_depend_on_batching_or_padding(trained):
     assert one[0] == pytest.approx(direct, abs=1e-5)
 
 
-def test_pairwise_verdicts_are_bradley_terry_probabilities(trained):
+@pytest.mark.parametrize("calibrate", [False, True])
+def test_pairwise_verdicts_are_bradley_terry_probabilities(trained, calibrate):
     _, _, train, rm = trained
-    judge = RewardModelJudge(rm, test_pairs=train)
+    held_out = toy_pairs(10, seed=4)
+    judge = RewardModelJudge(rm, test_pairs=held_out, calibrate=calibrate)
     p = train[0]
     items = [
         JudgeItem(p.prompt, p.rejected, p.chosen),
@@ -137,11 +141,77 @@ def test_pairwise_verdicts_are_bradley_terry_probabilities(trained):
     ]
     verdicts = judge.judge(items)
     r_c, r_r = rm.score([p.prompt, p.prompt], [p.chosen, p.rejected])
-    assert verdicts[0].preference == pytest.approx(1 + 1 / (1 + math.exp(-(r_c - r_r))))
-    assert verdicts[1].preference == pytest.approx(1 + 1 / (1 + math.exp(-(r_r - r_c))))
+    # the scale: 1 uncalibrated; calibrated, the maximum-likelihood temperature of the held-out
+    # margins, each recomputed here from the reward model's scores
+    chosen = rm.score([q.prompt for q in held_out], [q.chosen for q in held_out])
+    rejected = rm.score([q.prompt for q in held_out], [q.rejected for q in held_out])
+    margins = [c - r for c, r in zip(chosen, rejected)]
+    s = fit_scale(margins) if calibrate else 1.0
+    assert judge.scale == pytest.approx(s, rel=1e-6) and judge.describe()["scale"] == judge.scale
+    assert judge.describe()["calibrated"] is calibrate
+    assert verdicts[0].preference == pytest.approx(1 + 1 / (1 + math.exp(-s * (r_c - r_r))))
+    assert verdicts[1].preference == pytest.approx(1 + 1 / (1 + math.exp(-s * (r_r - r_c))))
     assert verdicts[0].preference > 1.5 > verdicts[1].preference
     assert verdicts[2].preference == 1.5  # identical outputs: an exact tie
     assert sigmoid(-800.0) == 0.0 and sigmoid(800.0) == 1.0 and sigmoid(0.0) == 0.5
+
+
+def _log_likelihood(s, margins):
+    m = sum(abs(x) for x in margins) / len(margins)
+    return sum(math.log(sigmoid(s * x)) for x in list(margins) + [m, -m])
+
+
+@pytest.mark.parametrize(
+    "margins",
+    [
+        [0.3, -0.1, 0.05, 0.2, -0.02, 0.1, 0.15, 0.01],  # right 6 of 8, by small margins
+        [2.0, -1.0, 0.5, 3.0, -0.5, 1.5],
+        [0.01, 0.02, -0.015, 0.03, 0.005],
+    ],
+)
+def test_fit_scale_maximizes_the_smoothed_held_out_likelihood(margins):
+    s = fit_scale(margins)
+    # brute force: a fine grid over [0, 50 / mean |m|], then a finer one around the best point
+    hi = 50 / (sum(abs(x) for x in margins) / len(margins))
+    grid = [hi * i / 20000 for i in range(20001)]
+    best = max(grid, key=lambda g: _log_likelihood(g, margins))
+    step = hi / 20000
+    fine = [best - step + 2 * step * i / 2000 for i in range(2001)]
+    best = max((g for g in fine if g >= 0), key=lambda g: _log_likelihood(g, margins))
+    assert s == pytest.approx(best, rel=1e-3)
+    assert _log_likelihood(s, margins) >= _log_likelihood(best, margins) - 1e-9
+    # the scale is in units of 1 / reward: rescaling the rewards rescales it inversely
+    assert fit_scale([10 * x for x in margins]) == pytest.approx(s / 10, rel=1e-6)
+
+
+def test_fit_scale_edge_cases():
+    # every pair ranked right: the unsmoothed optimum is infinite, the smoothed one finite and
+    # larger than that of the same margins with one ranked wrong
+    right = [0.1, 0.2, 0.3, 0.4]
+    assert 0 < fit_scale(right) < math.inf
+    assert fit_scale(right) > fit_scale([0.1, 0.2, 0.3, -0.4])
+    assert fit_scale([-0.1, -0.2, 0.05]) == 0.0  # the judge ranks held-out pairs the wrong way
+    assert fit_scale([0.2, -0.2]) == 0.0  # at chance: every verdict a tie
+    assert fit_scale([]) == 1.0 and fit_scale([0.0, 0.0]) == 1.0  # nothing to fit: raw scale
+    # a compressed but mostly right judge (88 % right, margins about 0.1) is scaled up a lot
+    compressed = [0.1] * 22 + [-0.1] * 3
+    s = fit_scale(compressed)
+    assert s > 10
+    assert 1 / (1 + math.exp(-s * 0.1)) == pytest.approx(23 / 27, rel=1e-6)  # (22+1)/(25+2)
+
+
+def test_held_out_metrics_cached_before_margins_existed_are_measured_again(trained):
+    _, _, _, rm = trained
+    held_out = toy_pairs(6, seed=5)
+    first = heldout_accuracy(rm, held_out)
+    assert first["cached"] is False and len(first["margins"]) == 6
+    assert heldout_accuracy(rm, held_out)["cached"] is True
+    path = next(Path(rm.meta["path"]).glob(f"test-{first['data_hash'][:24]}.json"))
+    old = json.loads(path.read_text())
+    del old["margins"]
+    path.write_text(json.dumps(old))
+    again = heldout_accuracy(rm, held_out)
+    assert again["cached"] is False and again["margins"] == pytest.approx(first["margins"])
 
 
 def test_a_judge_that_cannot_rank_held_out_pairs_is_flagged(trained, caplog):

@@ -329,7 +329,8 @@ def test_judge_subset_with_a_reward_model_judge_maps_rewards_back_and_warns(tmp_
         r_ref, r_model = rm.score(
             [[{"role": "user", "content": r["instruction"]}]] * 2, [r["output_1"], r["output_2"]]
         )
-        assert r["preference"] == pytest.approx(1 + 1 / (1 + math.exp(r_ref - r_model)), abs=1e-5)
+        margin = judge.scale * (r_model - r_ref)  # the scale fitted on the judge's test pairs
+        assert r["preference"] == pytest.approx(1 + 1 / (1 + math.exp(-margin)), abs=1e-5)
     assert result["trusted"] is False and "not trusted" in result["warnings"][0]
     assert json.loads((tmp_path / "rm" / "judge.json").read_text())["trusted"] is False
 

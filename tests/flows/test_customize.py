@@ -143,13 +143,18 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
         subset = row["subset"]
         prefs = [a["preference"] for a in ann if a["subset"] == subset]
         assert len(prefs) == 4  # judge_prompts = 4 distinct held-out prompts per subset
-        assert len(set(prefs)) > 1 and 1.0 < min(prefs) < max(prefs) < 2.0  # graded, not ties
+        scale = out["judge"]["metrics"][f"judge.{subset}.scale"]  # fitted on the test pairs
+        if scale > 0:  # graded, not ties
+            assert len(set(prefs)) > 1 and 1.0 < min(prefs) < max(prefs) < 2.0
+        else:  # a tiny judge whose held-out margins do not favour the chosen replies: ties
+            assert set(prefs) == {1.5}
         wr = 100 * sum(p - 1 for p in prefs) / len(prefs)
         assert pm[f"winrate.{subset}"] == pytest.approx(wr) == pytest.approx(float(row["win_rate"]))
         assert pm[f"winrate.{subset}_se"] == pytest.approx(winrate_stats(prefs)["standard_error"])
         assert jd_run.data.metrics[f"winrate.{subset}"] == pm[f"winrate.{subset}"]
         acc = out["judge"]["metrics"][f"judge.{subset}.accuracy"]
         assert pm[f"judge.{subset}.accuracy"] == acc and 0.0 <= acc <= 1.0
+        assert pm[f"judge.{subset}.scale"] == scale >= 0.0
     trusted = all(
         out["judge"]["metrics"][f"judge.{s}.accuracy"] >= 0.6 for s in ("harmless", "helpful")
     )

@@ -62,6 +62,31 @@ def test_rejected_version_matches_data_parent_and_settings():
     assert rejected_version(versions, "d", "models:/m/1", settings_key({"lr": 2})) is None
 
 
+def test_rejected_version_is_retried_under_another_judge():
+    from tasks.experiment import experiment
+    from tasks.recustomize import (
+        EVALUATION_TAG,
+        SETTINGS_TAG,
+        STATUS,
+        evaluation_key,
+        rejected_version,
+    )
+
+    e1 = evaluation_key(experiment("tiny", judge_prompts=32))
+    raw = evaluation_key(experiment("tiny", judge_prompts=32, judge_calibration=False))
+    assert len({e1, raw, evaluation_key(experiment("tiny", judge_prompts=16))}) == 3
+    assert e1 == evaluation_key(experiment("tiny", judge_prompts=32, alpha0=0.5))  # training
+    base = {STATUS: "rejected", "data_hash": "d", "parent": "p", SETTINGS_TAG: "s"}
+    tagged = [{"version": "4", "tags": {**base, EVALUATION_TAG: e1}}]
+    assert rejected_version(tagged, "d", "p", "s", e1) == "4"
+    assert rejected_version(tagged, "d", "p", "s", raw, calibrated=False) is None
+    assert rejected_version(tagged, "d", "p", "s") == "4"  # no evaluation given: settings only
+    # judged before the tag (and calibration) existed: the raw scale
+    old = [{"version": "2", "tags": base}]
+    assert rejected_version(old, "d", "p", "s", e1, calibrated=True) is None
+    assert rejected_version(old, "d", "p", "s", raw, calibrated=False) == "2"
+
+
 def test_discover_sorts_new_trained_empty_and_counts():
     files = [
         FileCheck("a", "ha", loaded=5, quarantined=1, reasons={"empty chosen": 1}),
@@ -369,6 +394,9 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
         assert 100 * sum(p - 1 for p in prefs) / len(prefs) == pytest.approx(win_rate)
         # the judge's ceiling (the subset's chosen replies in the candidate's place) is logged
         assert logged[f"judge.{subset}.ceiling"] == pytest.approx(judged[subset]["ceiling"])
+        # ... and the scale of its verdicts, fitted on its held-out pairs
+        scale = judged[subset]["judge_scale"]
+        assert scale >= 0.0 and logged[f"judge.{subset}.scale"] == pytest.approx(scale)
 
     # 3. a crash between registering and gating: the next run finishes that version
     c.set_model_version_tag("hh-qadapter", new.version, STATUS, "pending")
@@ -605,7 +633,7 @@ def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
             "ceiling": 54.2,
             "ceiling_se": 2.3,
         },
-        "helpful": {"n": 32, "trusted": False, "judge_accuracy": 0.531},
+        "helpful": {"n": 32, "trusted": False, "judge_accuracy": 0.531, "judge_scale": 0.0412},
         "harmless": {"n": 32, "trusted": True, "judge_accuracy": 0.81},
     }
     m = {
@@ -623,7 +651,7 @@ def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
     text = _report(out, counts, Gates())
     lines = {line.split(" |")[0]: line for line in text.splitlines() if line.startswith("| ")}
     assert lines["| helpful win rate vs champion (%)"].endswith(
-        "| 53.4 +- 2.4 | >= 40 | 0.53 (**not trusted**) | - |"
+        "| 53.4 +- 2.4 | >= 40 | 0.53 (**not trusted**), scale 0.0412 | - |"
     )
     assert lines["| new-preference win rate vs champion (%)"].endswith(
         "| 53.9 +- 2.4 | minus 1 s.e. >= 55 | 0.88 | 54.2 +- 2.3 |"
@@ -656,7 +684,8 @@ def test_head_to_head_reports_what_the_judge_gives_the_datas_chosen_replies(monk
         def describe(self):
             return {"test_accuracy": 0.9, "trusted": True}
 
-    monkeypatch.setattr(judges, "get_judge", lambda *a, **k: LikesChosen())
+    built = []
+    monkeypatch.setattr(judges, "get_judge", lambda *a, **k: built.append(k) or LikesChosen())
     monkeypatch.setattr(R, "replies", lambda base, d, prompts, n: [f"{d} {i}" for i in prompts])
     pairs = [
         PreferencePair(({"role": "user", "content": f"q{i}"},), f"chosen {i}", f"rejected {i}")
@@ -667,4 +696,8 @@ def test_head_to_head_reports_what_the_judge_gives_the_datas_chosen_replies(monk
     r = R.head_to_head(None, "champ", "cand", pairs, pairs, cfg, reference_name="champion")
     assert r["n"] == 4 and r["win_rate"] == 50.0
     assert r["ceiling"] == 100.0 and r["ceiling_se"] == 0.0
+    assert [k["calibrate"] for k in built] == [True]  # the experiment's judge_calibration
+    uncalibrated = experiment("tiny", judge_prompts=4, judge_calibration=False)
+    R.head_to_head(None, "champ", "cand", pairs, pairs, uncalibrated, reference_name="champion")
+    assert [k["calibrate"] for k in built] == [True, False]
     assert R.chosen_replies([pairs[1].prompt, pairs[0].prompt], pairs) == ["chosen 1", "chosen 0"]

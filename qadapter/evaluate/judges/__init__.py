@@ -1,8 +1,9 @@
 """Pairwise judges chosen by name: ``get_judge("reward-model", ...)``, ``get_judge("openai", ...)``.
 
 * ``reward-model`` (default, offline): ``get_judge("reward-model", base=Base, train_pairs=...,
-  test_pairs=..., config=RewardModelConfig(), min_accuracy=0.6, cache_root=None)`` trains (or loads
-  from the cache) the subset's reward model and measures its test accuracy.
+  test_pairs=..., config=RewardModelConfig(), min_accuracy=0.6, cache_root=None, calibrate=True)``
+  trains (or loads from the cache) the subset's reward model, measures its test accuracy and fits
+  its verdicts' scale on the test pairs (``calibrate``; :func:`reward_judge.fit_scale`).
 * ``openai``: ``get_judge("openai", config=OpenAIJudgeConfig(...))`` or the config's fields as
   keyword arguments (``base_url=..., model=..., api_key_env=...``).
 """
@@ -26,6 +27,7 @@ def _reward_model(
     min_accuracy: float = 0.6,
     cache_root=None,
     progress: bool = False,
+    calibrate: bool = True,
 ) -> RewardModelJudge:
     rm = train_reward_model(
         base,
@@ -34,7 +36,9 @@ def _reward_model(
         cache_root=cache_root,
         progress=progress,
     )
-    return RewardModelJudge(rm, test_pairs=test_pairs, min_accuracy=min_accuracy)
+    return RewardModelJudge(
+        rm, test_pairs=test_pairs, min_accuracy=min_accuracy, calibrate=calibrate
+    )
 
 
 def _openai(*, config: OpenAIJudgeConfig | None = None, sleep=None, **fields) -> OpenAIJudge:

@@ -141,9 +141,16 @@ class RewardModel:
         return out
 
     def pairwise_accuracy(self, pairs: Sequence[PreferencePair]) -> dict:
-        """Fraction of pairs with r(chosen) > r(rejected) (ties count half), and the mean margin."""
+        """Fraction of pairs with r(chosen) > r(rejected) (ties count half), the mean margin and
+        every pair's margin r(chosen) - r(rejected) (``margins``, in the pairs' order)."""
         if not pairs:
-            return {"accuracy": math.nan, "n_pairs": 0, "ties": 0, "margin": math.nan}
+            return {
+                "accuracy": math.nan,
+                "n_pairs": 0,
+                "ties": 0,
+                "margin": math.nan,
+                "margins": [],
+            }
         prompts = [p.prompt for p in pairs]
         chosen = self.score(prompts, [p.chosen for p in pairs])
         rejected = self.score(prompts, [p.rejected for p in pairs])
@@ -155,6 +162,7 @@ class RewardModel:
             "n_pairs": len(pairs),
             "ties": ties,
             "margin": margin,
+            "margins": [c - r for c, r in zip(chosen, rejected)],
         }
 
 
