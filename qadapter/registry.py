@@ -74,17 +74,24 @@ def parse_ref(ref: str) -> Ref:
     if m is None:
         raise RegistryError(
             f"{ref!r} is not a registry reference; write models:/NAME/VERSION or "
-            f"models:/NAME@ALIAS (e.g. models:/{MODEL}/3 or models:/{MODEL}@{CHAMPION})"
+            f"models:/NAME@ALIAS (e.g. models:/{MODEL}/3 or models:/{MODEL}@{CHAMPION}; a version "
+            "is a number, an alias follows @)"
         )
     return Ref(m["name"], m["version"], m["alias"])
 
 
 def is_model_ref(ref: str | Path) -> bool:
-    """True for the forms of :func:`parse_ref`; False for a path (an existing one included)."""
+    """True for the forms of :func:`parse_ref`; False for a path (an existing one included).
+
+    Anything written ``models:/...`` is meant as a reference: True even when malformed (for
+    example ``models:/NAME/champion``, MLflow's old stage form), so that resolving it gives
+    :func:`parse_ref`'s error line instead of "no such directory"."""
     if isinstance(ref, Path):
         return False
     text = str(ref).strip()
-    if not text.startswith(f"{SCHEME}:/") and os.path.exists(text):
+    if text.startswith(f"{SCHEME}:/"):
+        return True
+    if os.path.exists(text):
         return False
     return _REF.match(text) is not None
 

@@ -117,6 +117,11 @@ def test_parse_ref_accepts_four_forms_and_refuses_others(tmp_path):
         mp.chdir(tmp_path)  # an existing directory that looks like NAME/VERSION is a directory
         assert not R.is_model_ref("out/3") and R.is_model_ref("models:/out/3")
     assert not R.is_model_ref(tmp_path) and not R.is_model_ref("runs/adapter")
+    # written as a reference but malformed (MLflow's old stage form): the reference's own error
+    assert R.is_model_ref("models:/hh-qadapter/champion")
+    with pytest.raises(R.RegistryError, match="an alias follows @") as e:
+        R.resolve_adapter("models:/hh-qadapter/champion")
+    assert str(e.value).startswith("'models:/hh-qadapter/champion' is not a registry reference")
 
 
 def test_set_alias_get_version_and_promote_twice(store):
