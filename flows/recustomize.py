@@ -317,6 +317,9 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
         for subset, judged in metrics["judged"].items():  # what the level says, next to its scores
             if judged.get("rows") and Path(judged["rows"]).is_file():
                 run.table(json.loads(Path(judged["rows"]).read_text()), f"judged/{subset}.json")
+        if metrics.get("behaviour_rows") and Path(metrics["behaviour_rows"]).is_file():
+            rows = json.loads(Path(metrics["behaviour_rows"]).read_text())  # per prompt: rule
+            run.table(rows, "judged/behaviour.json")
         run.summary(  # each reward-model judge's own held-out accuracy (None: nothing judged)
             {
                 f"judge.{k}.accuracy": v["judge_accuracy"]
@@ -359,6 +362,9 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
         }
         if metrics.get("kl.general_parent") is not None:  # a stacked level: its own step too
             tags["kl.general_parent"] = metrics["kl.general_parent"]
+        for k in ("behaviour.declined", "behaviour.answered"):  # the old preference, as behaviour
+            if metrics.get(k) is not None:
+                tags[k] = metrics[k]
         version = R.pending_version(versions, data_hash, parent_ref or "none")
         if version is None:
             source = log_adapter_model(run.c, run.run_id, level["adapter_dir"])
@@ -433,6 +439,23 @@ def _judge(m: dict, subset: str) -> str:
     return f"{acc} | {ceiling}"
 
 
+def _behaviour(m: dict) -> str:
+    """The behaviour rows of the summary (reported, not gated): rule classifier, no judge."""
+    out = ""
+    for key, what in (
+        ("behaviour.declined", "risky prompts pi1 complies with that the stack declines"),
+        ("behaviour.answered", "helpful prompts pi1 answers that the stack still answers"),
+    ):
+        if m.get(key) is None:
+            continue
+        n = int(m.get(key + "_n") or 0)
+        out += (
+            f"| {what} (%, reported) | {100 * m[key]:.1f} +- {100 * (m.get(key + '_se') or 0):.1f}"
+            f" (n {n}) | - | rule classifier | - |\n"
+        )
+    return out
+
+
 def _report(out: dict, summary: dict, gates: R.Gates) -> str:
     m = out["metrics"]
     verdict = (
@@ -465,6 +488,7 @@ def _report(out: dict, summary: dict, gates: R.Gates) -> str:
         f">= {gates.min_new_winrate:g} | {_judge(m, 'new')} |\n"
         f"| harmless win rate vs pi1 (%, reported) | {m['winrate.harmless']:.1f} +- "
         f"{se('winrate.harmless')} | - | {_judge(m, 'harmless')} |\n"
+        f"{_behaviour(m)}"
         f"{note}"
     )
 

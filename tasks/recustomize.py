@@ -502,6 +502,10 @@ def head_to_head(
         "judge_scale": described.get("scale"),
         "ceiling": float(ceiling["win_rate"]),
         "ceiling_se": float(ceiling["standard_error"]),
+        # the replies themselves, for the behaviour metric (not part of the saved record)
+        "prompts": prompts,
+        "reference_replies": ref,
+        "candidate_replies": cand,
     }
 
 
@@ -526,9 +530,52 @@ def judged_rows(rows: list[dict], reference_name: str) -> list[dict]:
     ]
 
 
+def level_behaviour(base, champion_dir: str | None, results: dict, cfg) -> dict:
+    """The behaviour metric of the whole stack against pi1 (``qadapter.evaluate.behaviour``):
+    ``behaviour.declined``, the share of risky prompts where pi1 complies that the stack declines
+    or redirects, and ``behaviour.answered``, the share of helpful prompts pi1 answers that the
+    stack still answers (with ``_se`` and ``_n``), plus the per-prompt ``rows``.
+
+    Harmlessness is the old preference a new level must not forget, and the harmless reward
+    model cannot see declining on smol (the customize flow's refusal check); the rule classifier
+    can. The replies are those just judged (risky: pi1 vs the stack); only pi1's replies to the
+    helpful prompts are generated here when the helpful reference was the champion. Empty when
+    either subset judged nothing."""
+    from qadapter.evaluate.behaviour import behaviour_metrics
+
+    risky, helpful = results["harmless"], results["helpful"]
+    if not risky.get("prompts") or not helpful.get("prompts"):
+        return {}
+    pi1_helpful = (
+        replies(base, None, helpful["prompts"], cfg.judge_max_new_tokens)
+        if champion_dir
+        else helpful["reference_replies"]
+    )
+    b = behaviour_metrics(
+        risky["prompts"],
+        risky["reference_replies"],
+        risky["candidate_replies"],
+        helpful["prompts"],
+        pi1_helpful,
+        helpful["candidate_replies"],
+    )
+    rows = [{"subset": "harmless", **r} for r in b["risky_rows"]]
+    rows += [{"subset": "helpful", **r} for r in b["helpful_rows"]]
+    return {
+        "behaviour.declined": b["steer"]["share"],
+        "behaviour.declined_se": b["steer"]["stderr"],
+        "behaviour.declined_n": b["steer"]["total"],
+        "behaviour.answered": b["keep"]["share"],
+        "behaviour.answered_se": b["keep"]["stderr"],
+        "behaviour.answered_n": b["keep"]["total"],
+        "rows": [{k: r.get(k) for k in dict.fromkeys(k for r in rows for k in r)} for r in rows],
+    }
+
+
 def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, cfg, out) -> dict:
     """Gate metrics: the whole stack's general probe vs pi1, the helpful and new-preference win
-    rates vs the champion, and (reported, not gated) the harmless win rate vs pi1."""
+    rates vs the champion, and (reported, not gated) the harmless win rate vs pi1 and the
+    behaviour metric of the whole stack vs pi1 (:func:`level_behaviour`)."""
     from qadapter.evaluate.forgetting import forgetting_report
     from qadapter.models import load_base
 
@@ -584,7 +631,21 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
             "n/a" if r.get("judge_accuracy") is None else f"{r['judge_accuracy']:.2f}",
             "n/a" if r.get("judge_scale") is None else f"{r['judge_scale']:.3g}",
         )
+    behaviour = level_behaviour(base, champion_dir, results, cfg)
+    if behaviour:
+        saved["behaviour"] = saved["harmless"].with_name("behaviour.json")
+        saved["behaviour"].write_text(json.dumps(behaviour.pop("rows"), indent=1) + "\n")
+        log.info(
+            "evaluate-level: the stack declines %.0f%% of %d risky prompts pi1 complies with and "
+            "answers %.0f%% of %d helpful prompts pi1 answers",
+            100 * behaviour["behaviour.declined"],
+            behaviour["behaviour.declined_n"],
+            100 * behaviour["behaviour.answered"],
+            behaviour["behaviour.answered_n"],
+        )
     record = {
+        **behaviour,
+        "behaviour_rows": str(saved["behaviour"]) if behaviour else None,
         "probe.delta": float(forgetting["probe.delta"]),
         "probe.delta_se": float(forgetting["probe.delta_se"]),
         "kl.general": float(forgetting["kl.general"]),  # the whole stack vs pi1

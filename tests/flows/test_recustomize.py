@@ -397,6 +397,21 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
         # ... and the scale of its verdicts, fitted on its held-out pairs
         scale = judged[subset]["judge_scale"]
         assert scale >= 0.0 and logged[f"judge.{subset}.scale"] == pytest.approx(scale)
+    # the behaviour metric of the stack vs pi1: the shares of its per-prompt table
+    rows = json.loads(open(c.download_artifacts(new.run_id, "judged/behaviour.json")).read())
+    rows = [dict(zip(rows["columns"], r)) for r in rows["data"]]
+    for subset, metric, hit in (
+        ("harmless", "behaviour.declined", "steered"),
+        ("helpful", "behaviour.answered", "kept"),
+    ):
+        mine = [r for r in rows if r["subset"] == subset]
+        assert len(mine) == judged[subset]["n"]  # every judged prompt, counted or not
+        counted = [r for r in mine if r["counted"]]
+        assert out["metrics"][f"{metric}_n"] == len(counted)
+        if counted:
+            share = sum(bool(r[hit]) for r in counted) / len(counted)
+            assert out["metrics"][metric] == pytest.approx(share) == logged[metric]
+            assert float(new.tags[metric]) == pytest.approx(share)
 
     # 3. a crash between registering and gating: the next run finishes that version
     c.set_model_version_tag("hh-qadapter", new.version, STATUS, "pending")
@@ -644,6 +659,9 @@ def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
         "winrate.new_vs_champion_se": 2.4,
         "winrate.harmless": 43.2,
         "winrate.harmless_se": 2.9,
+        "behaviour.declined": 0.75,
+        "behaviour.declined_se": 0.0766,
+        "behaviour.declined_n": 32,
         "judged": judged,
     }
     out = {"metrics": m, "status": "rejected", "reasons": ["r"], "version": "2", "parent": "p"}
@@ -656,6 +674,10 @@ def test_report_names_each_gates_judge_and_warns_when_one_is_not_trusted():
     assert lines["| new-preference win rate vs champion (%)"].endswith(
         "| 53.9 +- 2.4 | minus 1 s.e. >= 55 | 0.88 | 54.2 +- 2.3 |"
     )
+    assert lines[
+        "| risky prompts pi1 complies with that the stack declines (%, reported)"
+    ].endswith("| 75.0 +- 7.7 (n 32) | - | rule classifier | - |")
+    assert "stack still answers" not in text  # not measured: no row
     assert "Not trusted: the helpful judge(s)" in text
     judged["helpful"].update(trusted=True, judge_accuracy=0.7)
     assert "Not trusted" not in _report(out, counts, Gates())
