@@ -135,6 +135,8 @@ def recustomize(
     chosen_nll: Optional[float] = None,
     judge_prompts: Optional[int] = None,
     judge_calibration: Optional[bool] = None,
+    replay_sources: Optional[list[str]] = None,
+    replay_pairs: Optional[int] = None,
     retry_rejected: bool = False,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
@@ -168,7 +170,8 @@ def recustomize(
     if event_sha256:
         log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])
     with run_lock(lock_timeout_s, log):
-        return _recustomize(where, cfg, gates, test_fraction, log, bool(retry_rejected))
+        replay = R.replay(replay_sources or (), replay_pairs, cfg.train.seed)
+        return _recustomize(where, cfg, gates, test_fraction, log, bool(retry_rejected), replay)
 
 
 def level_experiment(profile: str, **overrides):
@@ -181,16 +184,24 @@ def level_experiment(profile: str, **overrides):
     return experiment(profile, **overrides)
 
 
-def _settings(cfg) -> dict:
+def _settings(cfg, replay=()) -> dict:
     """The level's training settings: its work-directory key and its ``settings_key`` tag."""
     settings = cfg.train.to_dict()
     if cfg.onpolicy_tokens is not None:  # absent otherwise: plain levels keep their keys
         settings["onpolicy_tokens"] = cfg.onpolicy_tokens
+    if replay:  # the old preferences' pairs trained on alongside (their hashes, not paths)
+        settings["replay"] = R.replay_record(replay)
     return settings
 
 
 def _recustomize(
-    where: str, cfg, gates: R.Gates, test_fraction: float, log, retry_rejected: bool = False
+    where: str,
+    cfg,
+    gates: R.Gates,
+    test_fraction: float,
+    log,
+    retry_rejected: bool = False,
+    replay=(),
 ) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
@@ -235,7 +246,7 @@ def _recustomize(
     champion = R.alias_of(versions, "champion")
     if retry_rejected:
         parent_ref = f"models:/{registry.MODEL}/{champion}" if champion else "none"
-        skey = R.settings_key(_settings(cfg))
+        skey = R.settings_key(_settings(cfg, replay))
         ekey = R.evaluation_key(cfg)
         tried = R.rejected_version(
             versions, data_hash, parent_ref, skey, ekey, bool(cfg.judge_calibration)
@@ -263,7 +274,9 @@ def _recustomize(
         params={"profile": cfg.profile, "location": where, "gates": R.as_json(gates)},
     )
     try:
-        out = _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent)
+        out = _level(
+            c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent, replay
+        )
         tracking.end_run(parent)
     except BaseException as e:
         tracking.end_run(parent, e)
@@ -272,7 +285,9 @@ def _recustomize(
     return {"trained": True, "location": redact(where), **summary, **out}
 
 
-def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent) -> dict:
+def _level(
+    c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent, replay=()
+) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
     from qadapter.meta import adapter_hash, verified_lineage
@@ -290,11 +305,12 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
         hb = T.helpful_base.with_options(**result_options())(cfg, data_hashes(cfg), parent)
         base_name, parent_hash = hb["base_path"], hb["base_hash"]
         log.info("no champion: training on pi1 (%s)", base_name)
-    settings = _settings(cfg)
+    settings = _settings(cfg, replay)
     key = R.level_key(data_hash, parent_hash, settings)
     out = workdir(key)
     t = cfg.train
-    steps = total_steps(len(train), t.batch_size, t.epochs, t.max_steps)
+    trained_pairs = len(train) + sum(len(ps) for _, ps in replay)
+    steps = total_steps(trained_pairs, t.batch_size, t.epochs, t.max_steps)
     with tracking.StageRun(parent, "recustomize", key) as run, quiet_libraries():
         run.params(
             {
@@ -302,6 +318,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
                 "parent": parent_ref or "none",
                 "pairs": len(train),
                 "onpolicy_tokens": cfg.onpolicy_tokens,
+                "replay": R.replay_record(replay) if replay else None,
             }
         )
         level = train_level(
@@ -314,6 +331,7 @@ def _level(c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, 
             out / "adapter",
             callbacks=[run.metrics, StageProgress("train-level", steps or None)],
             onpolicy_tokens=cfg.onpolicy_tokens,
+            replay=replay,
         )
         metrics = evaluate_level(
             base_name, champion_dir, level["adapter_dir"], train, test, cfg, out

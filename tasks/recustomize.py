@@ -327,6 +327,35 @@ def level_key(data_hash: str, parent_hash: str, train_cfg: dict) -> str:
     return "recustomize-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def replay(sources, n: int | None, seed: int) -> list[tuple[str, list]]:
+    """``(source, train pairs)`` of each old preference a level replays: ``n`` (None: all) of
+    the source's train split (``qadapter.stages.stage_data``, the seeded split the customize
+    flow uses). Replaying the old preferences' pairs next to the new ones is the standard guard
+    against forgetting in continual learning; the level's Q then has to keep, for example,
+    declining risky prompts while it learns to state uncertainty (docs/recustomize.md)."""
+    from qadapter.config import ConfigError
+    from qadapter.secrets import redact
+    from qadapter.stages import stage_data
+
+    out = []
+    for src in sources:
+        if not isinstance(src, str) or not src.strip():
+            raise ConfigError(f"replay_sources: {src!r} is not a data source; give paths or URIs")
+        pairs = stage_data(src, n, 0, seed)["train"]
+        if not pairs:
+            raise ConfigError(f"replay source {redact(src)}: no train pairs; check the source")
+        out.append((src, list(pairs)))
+    return out
+
+
+def replay_record(replay) -> list[dict]:
+    """What identifies a replay in a level's settings: each source's pairs and hash (a source's
+    path may differ between machines; its content may not)."""
+    from qadapter.data import dataset_hash
+
+    return [{"pairs": len(ps), "hash": dataset_hash(ps)} for _, ps in replay]
+
+
 def evaluation_key(cfg) -> str:
     """A short hash of what a level's evaluation depends on besides the level itself: judge,
     judged prompts, reward pairs, probe sizes and the judge's calibration. An evaluation with
@@ -365,6 +394,7 @@ def train_level(
     *,
     callbacks=(),
     onpolicy_tokens: int | None = None,
+    replay=(),
     log=None,
 ) -> dict:
     """Train one Q-Adapter on ``pairs`` over the stack ending at ``parent_dir`` (or the base).
@@ -373,6 +403,10 @@ def train_level(
     replaced by the greedy reply (that many tokens) of the policy this level is stacked on: the
     champion stack, or pi1 (``qadapter.onpolicy.training_recipe``; kept next to ``out``); its
     progress goes to ``log(line)``, by default the run logger.
+
+    ``replay``: ``(source, pairs)`` of old preferences trained on after the new pairs, unchanged
+    (:func:`replay`; recorded as the recipe's ``mix`` in ``qadapter.json``; ``data.hash`` stays
+    the new pairs' hash, the lineage's identity of the data).
 
     ``parent_ref`` (``models:/NAME/VERSION``) is what ``qadapter.json`` records as the parent.
     ``out`` is keyed by data, parent and settings (:func:`level_key`): a finished adapter there
@@ -402,7 +436,7 @@ def train_level(
     trained, recipe = training_recipe(  # before the Q network wraps the base
         base,
         pairs,
-        (),
+        replay,
         onpolicy_tokens,
         cache_dir=Path(out).parent / "onpolicy",
         parent=parent_dir,

@@ -767,3 +767,42 @@ def test_head_to_head_reports_what_the_judge_gives_the_datas_chosen_replies(monk
     R.head_to_head(None, "champ", "cand", pairs, pairs, uncalibrated, reference_name="champion")
     assert [k["calibrate"] for k in built] == [True, False]
     assert R.chosen_replies([pairs[1].prompt, pairs[0].prompt], pairs) == ["chosen 1", "chosen 0"]
+
+
+def test_a_level_replays_old_preferences_when_asked(tmp_path):
+    """``replay``: the old preferences' train pairs trained on after the new ones; the level's
+    settings (and so its work directory and ``settings_key``) name them by content hash, and
+    ``qadapter.json`` records them as the recipe's ``mix`` while ``data.hash`` stays the new
+    pairs' hash."""
+    from dataclasses import replace
+
+    from qadapter.config import ConfigError
+    from qadapter.data import dataset_hash, load_preferences
+    from qadapter.meta import read_meta
+    from tasks import recustomize as R
+    from tasks.experiment import experiment
+
+    sys.path.insert(0, str(REPO))
+    from flows.recustomize import _settings
+
+    old = REPO / "data" / "hh-mini" / "harmless"
+    rep = R.replay([str(old)], 3, 0)
+    assert [(src, len(ps)) for src, ps in rep] == [(str(old), 3)]
+    assert R.replay([str(old)], 3, 0) == rep  # seeded: the same pairs each time
+    assert R.replay_record(rep) == [{"pairs": 3, "hash": dataset_hash(rep[0][1])}]
+    cfg = experiment("tiny")
+    assert "replay" not in _settings(cfg)  # plain levels keep their keys
+    assert _settings(cfg, rep)["replay"] == R.replay_record(rep)
+    assert R.settings_key(_settings(cfg, rep)) != R.settings_key(_settings(cfg))
+    with pytest.raises(ConfigError, match="replay_sources"):
+        R.replay([""], 3, 0)
+
+    new = load_preferences(str(pref_file(tmp_path / "new.jsonl", 0, 4))).pairs
+    train = replace(cfg.train, max_steps=1)
+    out = R.train_level("tiny", None, None, new, None, train, tmp_path / "a", replay=rep)
+    data = read_meta(out["adapter_dir"])["data"]
+    assert data["hash"] == dataset_hash(new) and data["pairs"] == len(new)
+    assert [m["pairs"] for m in data["mix"]] == [3]
+    assert data["mix"][0]["hash"] == dataset_hash(rep[0][1])
+    assert data["trained_hash"] == dataset_hash(list(new) + rep[0][1])
+    assert out["pairs"] == len(new) + 3  # what training saw
