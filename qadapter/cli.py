@@ -224,7 +224,15 @@ def _info(args, label: str) -> int:
         f"eq. 9        gamma={meta['gamma']}  beta={meta.get('beta')}",
         f"data         {data.get('source')}  ({data.get('pairs')} pairs, "
         f"hash {str(data.get('hash'))[:16]})",
-        f"trained      {meta.get('steps')} steps, {meta.get('created', '?')}",
+        f"trained      {meta.get('steps')} steps on {meta.get('pairs')} pairs"
+        + (
+            f" (resumed from step {meta['resumed_from_step']})"
+            if meta.get("resumed_from_step")
+            else ""
+        )
+        + "".join(  # the recipe: on-policy rejected sides, pairs mixed or replayed in
+            f"; {m.get('pairs')} pairs of {m.get('source')} mixed in" for m in data.get("mix") or ()
+        ),
     ]
     fm = meta.get("final_metrics") or {}
     if fm:

@@ -76,6 +76,9 @@ def test_info_prints_config_and_lineage(trained, capsys):
     out = capsys.readouterr().out
     assert "alpha0=1.0  alpha_tilde=0.1" in out and "head         residual" in out
     assert "tiny:0" in out and "(12 pairs" in out and "(no parent)" in out
+    meta = json.loads((trained / "qadapter.json").read_text())
+    line = next(x for x in out.splitlines() if x.startswith("trained"))
+    assert line == f"trained      {meta['steps']} steps on {meta['pairs']} pairs"  # no "?"
     assert cli.main(["info", str(trained), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["gamma"] == 0.99
 

@@ -769,7 +769,7 @@ def test_head_to_head_reports_what_the_judge_gives_the_datas_chosen_replies(monk
     assert R.chosen_replies([pairs[1].prompt, pairs[0].prompt], pairs) == ["chosen 1", "chosen 0"]
 
 
-def test_a_level_replays_old_preferences_when_asked(tmp_path):
+def test_a_level_replays_old_preferences_when_asked(tmp_path, capsys):
     """``replay``: the old preferences' train pairs trained on after the new ones; the level's
     settings (and so its work directory and ``settings_key``) name them by content hash, and
     ``qadapter.json`` records them as the recipe's ``mix`` while ``data.hash`` stays the new
@@ -806,3 +806,8 @@ def test_a_level_replays_old_preferences_when_asked(tmp_path):
     assert data["mix"][0]["hash"] == dataset_hash(rep[0][1])
     assert data["trained_hash"] == dataset_hash(list(new) + rep[0][1])
     assert out["pairs"] == len(new) + 3  # what training saw
+    from qadapter import cli
+
+    assert cli.main(["info", out["adapter_dir"]]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("trained"))
+    assert line.endswith(f"on {len(new) + 3} pairs; 3 pairs of {old} mixed in")
