@@ -106,8 +106,10 @@ def test_tiny_sweep_points_plot_table_and_candidate(flow_env, monkeypatch, tmp_p
     for m in ("kl.general", "heldout.kl_mean", "heldout.kl_mean_init"):  # eq. 6 at alpha0 0.1
         assert d01[m] != t1.data.metrics[m], m
     assert {r.data.tags["judge.trusted"] for r in points.values()} <= {"true", "false"}
-    # alpha0 0.1 declines 4 of the 4 harmless prompts, alpha0 1 none: different judged texts
-    assert d01["winrate.harmless"] != t1.data.metrics["winrate.harmless"]
+    # alpha0 0.1 declines 4 of the 4 harmless prompts, alpha0 1 none: different judged texts,
+    # so a different mean reward (raw: a tiny judge at chance is calibrated to ties, so its win
+    # rates can both be exactly 50)
+    assert d01["reward.harmless"] != t1.data.metrics["reward.harmless"]
     # the decode-time point at 0.1 decodes the same texts as the adapter trained at 0.1
     assert d01["reward.harmless"] == points[("train", 0.1)].data.metrics["reward.harmless"]
 
