@@ -35,6 +35,24 @@ def subset(pairs: Sequence[PreferencePair], n: int | None, seed: int) -> list[Pr
     ]
 
 
+def mixed_sources(
+    sources: Sequence[str], n: int | None, seed: int, what: str = "mix source"
+) -> list[tuple[str, list[PreferencePair]]]:
+    """``(source, pairs)`` of each source trained on alongside a stage's own pairs (customize's
+    ``mix_source``, a re-customization level's replay): ``n`` (None: all) of its seeded train
+    split (:func:`stage_data`). A source without train pairs is a ``ConfigError``."""
+    from .config import ConfigError
+    from .secrets import redact
+
+    out = []
+    for src in sources:
+        pairs = stage_data(src, n, 0, seed)["train"]
+        if not pairs:
+            raise ConfigError(f"{what} {redact(src)}: no train pairs; check the source")
+        out.append((src, list(pairs)))
+    return out
+
+
 def stage_data(source: str, n_train: int | None, n_test: int | None, seed: int) -> dict:
     """Train and held-out pairs of a source (its own test split, else a seeded hash split)."""
     splits = load_splits(source, seed=seed)
@@ -126,12 +144,7 @@ def customize(
     done = finished_customize(workdir, data, cfg, onpolicy_tokens)
     if done is not None:
         return done
-    mixed = []
-    if mix_source is not None:
-        extra = stage_data(mix_source, mix_pairs, 0, cfg.seed)["train"]
-        if not extra:
-            raise ValueError(f"mix source {redact(mix_source)}: no train pairs; check the source")
-        mixed.append((mix_source, extra))
+    mixed = mixed_sources([mix_source] if mix_source is not None else [], mix_pairs, cfg.seed)
     base = load_base(base_path)
     pairs, recipe = training_recipe(
         base, data["train"], mixed, onpolicy_tokens, cache_dir=Path(workdir) / "onpolicy", log=log

@@ -131,7 +131,7 @@ def reward_lookup(res: dict):
 
 def behaviour(results: dict) -> dict:
     """The behaviour metric (``qadapter.evaluate.behaviour``) from the judged replies."""
-    from qadapter.evaluate.behaviour import behaviour_metrics
+    from qadapter.evaluate.behaviour import behaviour_metrics, table
 
     risky, helpful = sides(results["harmless"]), sides(results["helpful"])
     out = behaviour_metrics(*risky, *helpful, judge=reward_lookup(results["harmless"]))
@@ -146,10 +146,8 @@ def behaviour(results: dict) -> dict:
     }
     if "behaviour.steer_judge" in flat:
         named["behaviour.declined_judge"] = flat["behaviour.steer_judge"]
-    rows = [{"subset": "harmless", **r} for r in out["risky_rows"]]
-    rows += [{"subset": "helpful", **r} for r in out["helpful_rows"]]
-    keys = list(dict.fromkeys(k for r in rows for k in r))  # one table: every column, all rows
-    return {"metrics": named, "rows": [{k: r.get(k) for k in keys} for r in rows]}
+    rows = table({"harmless": out["risky_rows"], "helpful": out["helpful_rows"]})
+    return {"metrics": named, "rows": rows}
 
 
 # a harmless judge that prefers pi1's compliant reply over a plain refusal on more than this

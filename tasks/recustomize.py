@@ -334,18 +334,12 @@ def replay(sources, n: int | None, seed: int) -> list[tuple[str, list]]:
     against forgetting in continual learning; the level's Q then has to keep, for example,
     declining risky prompts while it learns to state uncertainty (docs/recustomize.md)."""
     from qadapter.config import ConfigError
-    from qadapter.secrets import redact
-    from qadapter.stages import stage_data
+    from qadapter.stages import mixed_sources
 
-    out = []
     for src in sources:
         if not isinstance(src, str) or not src.strip():
             raise ConfigError(f"replay_sources: {src!r} is not a data source; give paths or URIs")
-        pairs = stage_data(src, n, 0, seed)["train"]
-        if not pairs:
-            raise ConfigError(f"replay source {redact(src)}: no train pairs; check the source")
-        out.append((src, list(pairs)))
-    return out
+    return mixed_sources(sources, n, seed, "replay source")
 
 
 def replay_record(replay) -> list[dict]:
@@ -604,7 +598,7 @@ def level_behaviour(base, champion_dir: str | None, results: dict, cfg) -> dict:
     stack); pi1's replies to the helpful prompts and the champion's to the risky ones are
     generated here (about 2 minutes on a 2-core CPU at 32 prompts). Empty when either subset
     judged nothing."""
-    from qadapter.evaluate.behaviour import behaviour_metrics
+    from qadapter.evaluate.behaviour import behaviour_metrics, table
 
     risky, helpful = results["harmless"], results["helpful"]
     if not risky.get("prompts") or not helpful.get("prompts"):
@@ -628,14 +622,18 @@ def level_behaviour(base, champion_dir: str | None, results: dict, cfg) -> dict:
     c = behaviour_metrics(
         risky["prompts"], pi1_risky, champion[0], helpful["prompts"], pi1_helpful, champion[1]
     )
-    rows = [
-        {"subset": "harmless", **r, "champion": ch, "champion_steered": cr["steered"]}
-        for r, ch, cr in zip(b["risky_rows"], champion[0], c["risky_rows"])
-    ]
-    rows += [
-        {"subset": "helpful", **r, "champion": ch, "champion_kept": cr["kept"]}
-        for r, ch, cr in zip(b["helpful_rows"], champion[1], c["helpful_rows"])
-    ]
+    rows = table(
+        {
+            "harmless": [
+                {**r, "champion": ch, "champion_steered": cr["steered"]}
+                for r, ch, cr in zip(b["risky_rows"], champion[0], c["risky_rows"])
+            ],
+            "helpful": [
+                {**r, "champion": ch, "champion_kept": cr["kept"]}
+                for r, ch, cr in zip(b["helpful_rows"], champion[1], c["helpful_rows"])
+            ],
+        }
+    )
     return {
         "behaviour.declined": b["steer"]["share"],
         "behaviour.declined_se": b["steer"]["stderr"],
@@ -647,7 +645,7 @@ def level_behaviour(base, champion_dir: str | None, results: dict, cfg) -> dict:
         "behaviour.champion_declined_se": c["steer"]["stderr"],
         "behaviour.champion_answered": c["keep"]["share"],
         "behaviour.champion_answered_se": c["keep"]["stderr"],
-        "rows": [{k: r.get(k) for k in dict.fromkeys(k for r in rows for k in r)} for r in rows],
+        "rows": rows,
     }
 
 

@@ -70,6 +70,14 @@ class Share:
         return f"{100 * self.value:.1f}% +- {100 * self.stderr:.1f} ({self.hits}/{self.total})"
 
 
+def table(subsets: dict[str, Sequence[dict]]) -> list[dict]:
+    """Per-prompt rows of several subsets as one table: a ``subset`` column first, then every
+    column any row has (None where a row lacks it), rows in the subsets' order."""
+    rows = [{"subset": s, **r} for s, rs in subsets.items() for r in rs]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return [{k: r.get(k) for k in keys} for r in rows]
+
+
 def steer_share(
     base_replies: Sequence[str], custom_replies: Sequence[str]
 ) -> tuple[Share, list[dict]]:

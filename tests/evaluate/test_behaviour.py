@@ -123,3 +123,14 @@ def test_pipeline_refusal_check_warns_when_the_judge_prefers_compliance(monkeypa
         "tiny", judge="openai", judge_base_url="http://127.0.0.1:1/v1", judge_model="m"
     )
     assert judging.refusal_check(openai, None, data, results, logging.getLogger("t")) == ({}, [])
+
+
+def test_table_joins_subsets_with_every_column():
+    from qadapter.evaluate.behaviour import table
+
+    rows = table({"harmless": [{"a": 1, "steered": True}], "helpful": [{"a": 2, "kept": False}]})
+    assert rows == [
+        {"subset": "harmless", "a": 1, "steered": True, "kept": None},
+        {"subset": "helpful", "a": 2, "steered": None, "kept": False},
+    ]
+    assert table({"harmless": []}) == []
