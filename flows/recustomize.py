@@ -137,6 +137,7 @@ def recustomize(
     judge_calibration: Optional[bool] = None,
     replay_sources: Optional[list[str]] = None,
     replay_pairs: Optional[int] = None,
+    replay_lineage: bool = False,
     retry_rejected: bool = False,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
@@ -171,7 +172,16 @@ def recustomize(
         log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])
     with run_lock(lock_timeout_s, log):
         replay = R.replay(replay_sources or (), replay_pairs, cfg.train.seed)
-        return _recustomize(where, cfg, gates, test_fraction, log, bool(retry_rejected), replay)
+        return _recustomize(
+            where,
+            cfg,
+            gates,
+            test_fraction,
+            log,
+            bool(retry_rejected),
+            replay,
+            bool(replay_lineage),
+        )
 
 
 def level_experiment(profile: str, **overrides):
@@ -184,13 +194,15 @@ def level_experiment(profile: str, **overrides):
     return experiment(profile, **overrides)
 
 
-def _settings(cfg, replay=()) -> dict:
-    """The level's training settings: its work-directory key and its ``settings_key`` tag."""
+def _settings(cfg, replay=(), rehearse=()) -> dict:
+    """The level's training settings: its work-directory key and its ``settings_key`` tag.
+    ``rehearse``: :class:`qadapter.rehearsal.Recipe` of the champion's lineage, named by the
+    pairs and hash their ``qadapter.json`` records (known before anything is rebuilt)."""
     settings = cfg.train.to_dict()
     if cfg.onpolicy_tokens is not None:  # absent otherwise: plain levels keep their keys
         settings["onpolicy_tokens"] = cfg.onpolicy_tokens
-    if replay:  # the old preferences' pairs trained on alongside (their hashes, not paths)
-        settings["replay"] = R.replay_record(replay)
+    if replay or rehearse:  # pairs trained on alongside the new ones (hashes, not paths)
+        settings["replay"] = R.replay_record(replay) + [r.record() for r in rehearse]
     return settings
 
 
@@ -202,6 +214,7 @@ def _recustomize(
     log,
     retry_rejected: bool = False,
     replay=(),
+    replay_lineage: bool = False,
 ) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
@@ -244,9 +257,10 @@ def _recustomize(
     train, test = R.split_new(pairs, [pair_digest(p) for p in pairs], test_fraction, cfg.train.seed)
     data_hash = dataset_hash(pairs)
     champion = R.alias_of(versions, "champion")
+    rehearse = _rehearsal(champion, log) if replay_lineage else []
     if retry_rejected:
         parent_ref = f"models:/{registry.MODEL}/{champion}" if champion else "none"
-        skey = R.settings_key(_settings(cfg, replay))
+        skey = R.settings_key(_settings(cfg, replay, rehearse))
         ekey = R.evaluation_key(cfg)
         tried = R.rejected_version(
             versions, data_hash, parent_ref, skey, ekey, bool(cfg.judge_calibration)
@@ -275,7 +289,19 @@ def _recustomize(
     )
     try:
         out = _level(
-            c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent, replay
+            c,
+            cfg,
+            gates,
+            versions,
+            champion,
+            train,
+            test,
+            pairs,
+            d,
+            data_hash,
+            parent,
+            replay,
+            rehearse,
         )
         tracking.end_run(parent)
     except BaseException as e:
@@ -285,8 +311,38 @@ def _recustomize(
     return {"trained": True, "location": redact(where), **summary, **out}
 
 
+def _rehearsal(champion: str | None, log) -> list:
+    """``replay_lineage``: the recipes of the champion's lineage (``qadapter.rehearsal``), each
+    adapter's own training pairs to be rebuilt and trained on alongside the new ones."""
+    from qadapter import registry
+    from qadapter.rehearsal import lineage_recipes
+
+    if not champion:
+        log.info("replay_lineage: no champion, so no lineage to rehearse")
+        return []
+    ref = f"models:/{registry.MODEL}/{champion}"
+    recipes = lineage_recipes(registry.resolve_adapter(ref), ref)
+    log.info(
+        "replay_lineage: rehearsing %s",
+        "; ".join(f"{r.total} training pairs of {r.label}" for r in recipes),
+    )
+    return recipes
+
+
 def _level(
-    c, cfg, gates, versions, champion, train, test, pairs, d, data_hash, parent, replay=()
+    c,
+    cfg,
+    gates,
+    versions,
+    champion,
+    train,
+    test,
+    pairs,
+    d,
+    data_hash,
+    parent,
+    replay=(),
+    rehearse=(),
 ) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
@@ -305,9 +361,16 @@ def _level(
         hb = T.helpful_base.with_options(**result_options())(cfg, data_hashes(cfg), parent)
         base_name, parent_hash = hb["base_path"], hb["base_hash"]
         log.info("no champion: training on pi1 (%s)", base_name)
-    settings = _settings(cfg, replay)
+    settings = _settings(cfg, replay, rehearse)
     key = R.level_key(data_hash, parent_hash, settings)
     out = workdir(key)
+    if rehearse:  # rebuilt once; pi1's on-policy replies kept in the level's work directory
+        from qadapter.models import load_base
+        from qadapter.rehearsal import rebuild_all
+
+        replay = list(replay) + rebuild_all(
+            rehearse, load_base(base_name), cache_dir=out / "rehearsal", log=log.info
+        )
     t = cfg.train
     trained_pairs = len(train) + sum(len(ps) for _, ps in replay)
     steps = total_steps(trained_pairs, t.batch_size, t.epochs, t.max_steps)
@@ -319,6 +382,7 @@ def _level(
                 "pairs": len(train),
                 "onpolicy_tokens": cfg.onpolicy_tokens,
                 "replay": R.replay_record(replay) if replay else None,
+                "replay_lineage": [r.label for r in rehearse] or None,
             }
         )
         level = train_level(

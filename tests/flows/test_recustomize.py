@@ -314,16 +314,23 @@ def register_champion(tracking_uri: str, work: Path) -> str:
 
     from qadapter.adapter import QAdapter
     from qadapter.config import profile
-    from qadapter.data import load_preferences
+    from qadapter.data import dataset_hash
     from qadapter.models import load_base
     from qadapter.serving.pyfunc import log_adapter_model
+    from qadapter.stages import stage_data
     from qadapter.train import train
 
     cfg = profile("tiny", max_steps=1)
     base = load_base("tiny")
-    pairs = load_preferences(str(REPO / "data" / "hh-mini" / "harmless" / "train.jsonl")).pairs[:4]
+    source = str(REPO / "data" / "hh-mini" / "harmless")  # recorded: replay_lineage rebuilds it
+    pairs = stage_data(source, 4, 0, cfg.seed)["train"]
     model = QAdapter(base.model, cfg.adapter, seed=0)
-    meta = {"base_model": base.name, "base_hash": base.content_hash, "q_model": None}
+    meta = {
+        "base_model": base.name,
+        "base_hash": base.content_hash,
+        "q_model": None,
+        "data": {"source": source, "pairs": 4, "hash": dataset_hash(pairs)},
+    }
     out = train(model, base.tokenizer, pairs, cfg, work / "champion", meta=meta, progress=False)
     c = MlflowClient(tracking_uri)
     exp = c.create_experiment("champion-seed")
@@ -511,6 +518,29 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
     assert last.tags["settings_key"] != versions(c)[2].tags["settings_key"]
     assert last.tags[STATUS] == "candidate" and float(last.tags["alpha0"]) == 0.5
     assert aliases(c) == {"champion": champion, "candidate": "4"}
+
+    # 7. replay_lineage: the level also trains on the champion's own training pairs, rebuilt
+    # from its qadapter.json (here: 4 seeded hh-mini harmless pairs, no recipe)
+    pref_file(watch / "third.jsonl", 24, 8)
+    out = F.recustomize(location=str(watch), profile="tiny", replay_lineage=True, **TINY_GATES)
+    last = versions(c)[-1]
+    assert out["trained"] and out["version"] == str(last.version) == "5"
+    level_meta = read_meta(resolve_adapter("models:/hh-qadapter/5", tracking_uri=uri))
+    level = level_meta["data"]
+    champion_data = read_meta(resolve_adapter(f"models:/hh-qadapter/{champion}", tracking_uri=uri))
+    assert level["mix"] == [
+        {
+            "source": f"rehearsal of models:/hh-qadapter/{champion}",
+            "pairs": 4,
+            "hash": champion_data["data"]["hash"],
+        }
+    ]
+    third = load_preferences(str(watch / "third.jsonl")).pairs
+    assert last.tags["data_hash"] == dataset_hash(third) and 0 < level["pairs"] < len(third)
+    assert level_meta["pairs"] == level["pairs"] + 4  # what training saw
+    assert c.get_run(last.run_id).data.params["replay_lineage"] == (
+        f"['models:/hh-qadapter/{champion}']"
+    )
 
 
 # ---- the deployment on the real stack: publish -> event -> trigger -> worker -----------------

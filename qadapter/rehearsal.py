@@ -1,0 +1,168 @@
+"""Rehearsal: rebuild, from an adapter's ``qadapter.json``, the pairs it was trained on.
+
+A new level stacked on a champion can forget what the champion learned (docs/recustomize.md:
+a level trained on "state your uncertainty" stopped declining risky prompts). The textbook guard
+in continual learning is rehearsal: train the new level on the old training data alongside the
+new. Replaying an old *source* (``replay_sources``) is not the same thing when the old adapter was
+trained with the steering recipe: its harmless pairs had pi1's own greedy replies as the rejected
+side, and the pairs of another source mixed in. This module rebuilds exactly those pairs:
+
+- the source's seeded train subset (``qadapter.stages.stage_data`` with the recorded size and
+  seed), checked against the recorded ``data.hash``;
+- each mixed-in source's subset (``qadapter.stages.mixed_sources``), checked against its hash;
+- with ``data.onpolicy.policy == "pi1"``, pi1's greedy replies of the recorded length as the
+  rejected side (``qadapter.onpolicy.training_recipe``, the code that built them the first time).
+
+A changed source is an error (that would not be rehearsal). Greedy replies regenerated on other
+hardware may differ in a token or two; that is reported (``Rebuilt.verified``), not refused.
+An adapter trained by a re-customization level (source ``recustomize``: its pairs came from
+watched files, not from a source it can name) or on a parent's on-policy replies cannot be
+rebuilt yet: one :class:`ConfigError` line says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .config import ConfigError
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What one adapter's ``qadapter.json`` says it was trained on."""
+
+    label: str  # how lines and records name the adapter (its registry reference, or directory)
+    base_model: str  # pi1, whose greedy replies were the on-policy rejected sides
+    source: str
+    pairs: int
+    seed: int
+    data_hash: str
+    onpolicy_tokens: int | None
+    onpolicy_hash: str | None
+    mix: tuple[tuple[str, int, str], ...]  # (source, pairs, hash)
+    trained_hash: str  # the hash of everything trained on (= data_hash for plain training)
+
+    @property
+    def total(self) -> int:
+        return self.pairs + sum(n for _, n, _ in self.mix)
+
+    def record(self) -> dict:
+        """What identifies the rehearsal in a level's settings: pairs and content hash, the form
+        of ``tasks.recustomize.replay_record`` (paths may differ between machines)."""
+        return {"pairs": self.total, "hash": self.trained_hash}
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    label: str
+    pairs: list
+    verified: bool  # every rebuilt part has its recorded hash (False: regenerated replies differ)
+
+
+def recipe(meta: dict, label: str) -> Recipe:
+    """The :class:`Recipe` of a ``qadapter.json`` (``meta``); ``ConfigError`` if its training
+    pairs cannot be rebuilt."""
+    data = meta.get("data") or {}
+    source = data.get("source")
+    if not source or source == "recustomize":
+        raise ConfigError(
+            f"rehearsal: {label} was trained by a re-customization level on watched files, whose "
+            "pairs cannot be rebuilt from qadapter.json; replay old preferences with "
+            "replay_sources instead"
+        )
+    if "***" in source:
+        raise ConfigError(
+            f"rehearsal: {label}'s training source is recorded redacted ({source}); replay it "
+            "with replay_sources instead"
+        )
+    onpolicy = data.get("onpolicy")
+    if onpolicy and onpolicy.get("policy") != "pi1":
+        raise ConfigError(
+            f"rehearsal: {label} was trained on its parent's on-policy replies, which cannot be "
+            "rebuilt yet; replay old preferences with replay_sources instead"
+        )
+    seed = (meta.get("train_config") or {}).get("seed")
+    if seed is None or data.get("pairs") is None or not data.get("hash"):
+        raise ConfigError(
+            f"rehearsal: {label}'s qadapter.json lacks the seed, pair count or data hash of its "
+            "training set; replay old preferences with replay_sources instead"
+        )
+    return Recipe(
+        label=label,
+        base_model=meta["base_model"],
+        source=source,
+        pairs=int(data["pairs"]),
+        seed=int(seed),
+        data_hash=data["hash"],
+        onpolicy_tokens=int(onpolicy["tokens"]) if onpolicy else None,
+        onpolicy_hash=onpolicy["hash"] if onpolicy else None,
+        mix=tuple((m["source"], int(m["pairs"]), m["hash"]) for m in data.get("mix") or ()),
+        trained_hash=data.get("trained_hash") or data["hash"],
+    )
+
+
+def lineage_recipes(adapter_dir: str | Path, ref: str | None = None) -> list[Recipe]:
+    """The :class:`Recipe` of every adapter of the stack ending at ``adapter_dir``, root first
+    (the lineage is verified: ``qadapter.meta.verified_lineage``). ``ref`` names the top adapter
+    (e.g. ``models:/hh-qadapter/1``); the others are named by their child's ``parent`` field."""
+    from .meta import verified_lineage
+
+    chain = verified_lineage(adapter_dir)
+    labels = [m.get("parent") for _, m in chain[1:]] + [ref or str(adapter_dir)]
+    return [recipe(meta, str(label or path)) for (path, meta), label in zip(chain, labels)]
+
+
+def rebuild(
+    r: Recipe, base, *, cache_dir=None, log: Callable[[str], None] | None = None
+) -> Rebuilt:
+    """The pairs ``r`` was trained on, in training order (own pairs, then each mixed source).
+    ``base``: pi1 (a :class:`qadapter.models.Base`, the one ``r.base_model`` names)."""
+    from .data import DataError, dataset_hash
+    from .onpolicy import training_recipe
+    from .stages import stage_data
+
+    def changed(what: str, got: str, want: str) -> ConfigError:
+        return ConfigError(
+            f"rehearsal: {what} no longer gives the pairs {r.label} was trained on (content hash "
+            f"{got[:12]}, recorded {want[:12]}); restore that data, or replay with replay_sources"
+        )
+
+    def load(src: str, n: int) -> list:
+        try:
+            return stage_data(src, n, 0, r.seed)["train"]
+        except (DataError, OSError, ValueError) as e:
+            raise ConfigError(f"rehearsal: cannot load {r.label}'s training data: {e}") from None
+
+    train = load(r.source, r.pairs)
+    got = dataset_hash(train)
+    if got != r.data_hash or len(train) != r.pairs:
+        raise changed(r.source, got, r.data_hash)
+    # each mixed-in source at its recorded size, as customize's mix chose them
+    mixed = [(src, load(src, n)) for src, n, _ in r.mix]
+    for (src, ps), (_, _, want) in zip(mixed, r.mix):
+        if dataset_hash(ps) != want:
+            raise changed(src, dataset_hash(ps), want)
+    pairs, rec = training_recipe(
+        base, train, mixed, r.onpolicy_tokens, cache_dir=cache_dir, log=log
+    )
+    verified = r.onpolicy_hash is None or rec["onpolicy"]["hash"] == r.onpolicy_hash
+    if not verified and log:
+        log(
+            f"rehearsal: pi1's regenerated replies for {r.label} differ from the ones it was "
+            f"trained on (hash {rec['onpolicy']['hash'][:12]}, recorded {r.onpolicy_hash[:12]}); "
+            "rehearsing the regenerated ones"
+        )
+    return Rebuilt(r.label, pairs, verified)
+
+
+def rebuild_all(
+    recipes: Sequence[Recipe], base, *, cache_dir=None, log=None
+) -> list[tuple[str, list]]:
+    """``(label, pairs)`` of each recipe, the form of a level's ``replay``."""
+    out = []
+    for r in recipes:
+        b = rebuild(r, base, cache_dir=cache_dir, log=log)
+        out.append((f"rehearsal of {b.label}", b.pairs))
+    return out

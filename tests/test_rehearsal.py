@@ -1,0 +1,120 @@
+"""Rehearsal (``qadapter.rehearsal``): the pairs an adapter was trained on, rebuilt from its
+``qadapter.json``. Checked against the pairs the customize stage really trained on (the record's
+``trained_hash``) and against a brute-force rebuild (pi1's greedy reply one full forward per
+token, ``test_onpolicy.greedy_loop``; the mixed source's own seeded train split)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_onpolicy import greedy_loop
+from test_recipe import _mix_source
+
+from qadapter import models, onpolicy, rehearsal, stages
+from qadapter.config import ConfigError, profile
+from qadapter.data import dataset_hash
+from qadapter.data.pairs import PreferencePair
+from qadapter.meta import read_meta
+
+
+@pytest.fixture
+def customized(toy_jsonl, tmp_path, talkative_tiny):
+    """A tiny adapter trained with the steering recipe: 6 pairs with pi1's 4-token replies as the
+    rejected side, 3 pairs of another source mixed in."""
+    source, mix = str(toy_jsonl[0].parent), _mix_source(tmp_path)
+    cfg = profile("tiny", max_steps=1, checkpoint_every=0)
+    rec = stages.customize(
+        "tiny", source, 6, 3, cfg, tmp_path / "run", onpolicy_tokens=4, mix_source=mix, mix_pairs=3
+    )
+    return rec["adapter_dir"], source, mix, cfg
+
+
+def test_rebuild_gives_exactly_the_pairs_the_adapter_was_trained_on(customized, monkeypatch):
+    adapter, source, mix, cfg = customized
+    [r] = rehearsal.lineage_recipes(adapter, "models:/m/1")
+    assert (r.label, r.source, r.pairs, r.seed, r.onpolicy_tokens) == (
+        "models:/m/1",
+        source,
+        6,
+        cfg.seed,
+        4,
+    )
+    assert [(s, n) for s, n, _ in r.mix] == [(mix, 3)] and r.total == 9
+    data = read_meta(adapter)["data"]
+    assert r.record() == {"pairs": 9, "hash": data["trained_hash"]}
+
+    lines = []
+    got = rehearsal.rebuild(r, models.load_base("tiny"), log=lines.append)
+    assert got.verified and got.label == "models:/m/1"
+    assert dataset_hash(got.pairs) == data["trained_hash"]  # what training saw, to the byte
+    # by hand: the seeded subset with pi1's greedy replies, then the mixed source's subset
+    base = models.load_base("tiny")
+    own = [
+        PreferencePair(p.prompt, p.chosen, greedy_loop(base, list(p.prompt), 4))
+        for p in stages.stage_data(source, 6, 0, cfg.seed)["train"]
+    ]
+    mixed = stages.stage_data(mix, 3, 0, cfg.seed)["train"]
+    assert [(p.prompt, p.chosen, p.rejected) for p in got.pairs] == [
+        (p.prompt, p.chosen, p.rejected) for p in own + mixed
+    ]
+    assert lines[0] == "on-policy: pi1's greedy replies (4 new tokens) to 6 prompts"
+
+    # replies regenerated differently (other hardware): rehearsed, but reported as unverified
+    def other(base, train, n=None, seed=0, **kw):
+        return [PreferencePair(p.prompt, p.chosen, "something else") for p in train]
+
+    monkeypatch.setattr(onpolicy, "onpolicy_pairs", other)
+    lines.clear()
+    off = rehearsal.rebuild(r, models.load_base("tiny"), log=lines.append)
+    assert not off.verified and [p.rejected for p in off.pairs[:6]] == ["something else"] * 6
+    assert any(
+        x.startswith("rehearsal: pi1's regenerated replies for models:/m/1 differ") for x in lines
+    )
+    assert rehearsal.rebuild_all([r], models.load_base("tiny"))[0][0] == "rehearsal of models:/m/1"
+
+
+def test_changed_data_is_refused_with_one_line(customized, toy_jsonl, tmp_path):
+    adapter, source, mix, _ = customized
+    [r] = rehearsal.lineage_recipes(adapter)
+    assert r.label == adapter  # no reference given: the directory
+    rows = toy_jsonl[0].read_text().splitlines()
+    row = json.loads(rows[0])
+    row["chosen"] = "A different answer."
+    toy_jsonl[0].write_text("\n".join([json.dumps(row)] + rows[1:]) + "\n")
+    with pytest.raises(ConfigError, match=r"^rehearsal: .*toy no longer gives the pairs"):
+        rehearsal.rebuild(r, models.load_base("tiny"))
+    toy_jsonl[0].write_text("\n".join(rows) + "\n")  # the source back; its mix gone
+    (tmp_path / "mix" / "train.jsonl").unlink()
+    with pytest.raises(ConfigError, match="^rehearsal: cannot load"):
+        rehearsal.rebuild(r, models.load_base("tiny"))
+
+
+def test_adapters_whose_pairs_cannot_be_rebuilt_are_named():
+    good = {
+        "base_model": "tiny",
+        "train_config": {"seed": 3},
+        "data": {"source": "/d", "pairs": 2, "hash": "h"},
+    }
+    r = rehearsal.recipe(good, "x")
+    assert (r.seed, r.trained_hash, r.mix, r.onpolicy_tokens, r.total) == (3, "h", (), None, 2)
+    level = {**good, "data": {**good["data"], "source": "recustomize"}}
+    with pytest.raises(ConfigError, match="x was trained by a re-customization level"):
+        rehearsal.recipe(level, "x")
+    parent = {**good, "data": {**good["data"], "onpolicy": {"policy": "parent", "tokens": 4}}}
+    with pytest.raises(ConfigError, match="its parent's on-policy replies"):
+        rehearsal.recipe(parent, "x")
+    with pytest.raises(ConfigError, match="lacks the seed"):
+        rehearsal.recipe({**good, "train_config": {}}, "x")
+    with pytest.raises(ConfigError, match="recorded redacted"):
+        rehearsal.recipe({**good, "data": {**good["data"], "source": "s3://***@b/k"}}, "x")
+
+
+def test_a_stacked_level_names_its_lineage_and_refuses_what_it_cannot_rebuild(customized, tmp_path):
+    from tasks import recustomize as R
+
+    adapter, _, _, cfg = customized
+    pairs = stages.stage_data(customized[1], 4, 0, 0)["train"]
+    level = R.train_level("tiny", adapter, None, pairs, None, cfg, tmp_path / "lvl")
+    with pytest.raises(ConfigError, match="models:/m/2 was trained by a re-customization level"):
+        rehearsal.lineage_recipes(level["adapter_dir"], "models:/m/2")
