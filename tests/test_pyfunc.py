@@ -142,6 +142,32 @@ def test_adapter_dir_in_plain_directory_and_refusal(logged, tmp_path):
         adapter_dir_in(tmp_path)
 
 
+def test_predict_is_typed_so_mlflow_does_not_warn_on_every_load():
+    """MLflow checks ``predict``'s type hint once per class (cached) and, without one, prints
+    "Add type hints to the `predict` method" on every process that loads a model (``qadapter
+    info``, ``serve``). The hint is a DataFrame, from which MLflow infers no schema: the logged
+    signature stays the contract, and the check returns no type-hint validation."""
+    import warnings
+
+    from mlflow.pyfunc.utils.data_validation import _get_func_info_if_type_hint_supported
+
+    from qadapter.serving.pyfunc import QAdapterModel
+
+    fn = QAdapterModel.predict
+    _get_func_info_if_type_hint_supported.cache_clear()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert _get_func_info_if_type_hint_supported(fn) is None  # no validation by hint
+    assert not [w for w in seen if "type hints" in str(w.message)]
+
+    def untyped(self, context, model_input, params=None): ...
+
+    with warnings.catch_warnings(record=True) as seen:  # the check itself still warns
+        warnings.simplefilter("always")
+        _get_func_info_if_type_hint_supported(untyped)
+    assert [w for w in seen if "Add type hints" in str(w.message)]
+
+
 def test_greedy_text_equals_the_decoder(logged, pyfunc_model):
     adapter = logged["adapter"]
     got = pyfunc_model.predict(

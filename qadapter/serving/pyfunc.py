@@ -35,6 +35,7 @@ import warnings
 from pathlib import Path
 
 import mlflow
+import pandas as pd  # (MLflow's own dependency) the predict type hint below
 from mlflow.exceptions import MlflowException
 
 from ..config import ConfigError, MethodConfig
@@ -290,7 +291,10 @@ class QAdapterModel(mlflow.pyfunc.PythonModel):
             pad_token_id=rows.pad_token_id,
         )
 
-    def predict(self, context, model_input, params=None):
+    # The hint is one MLflow infers no schema from (the logged signature stays the contract) and
+    # it silences MLflow's "Add type hints to the predict method" warning on every load. Requests
+    # arrive as a DataFrame; :func:`conversations` also takes the lists a direct caller passes.
+    def predict(self, context, model_input: pd.DataFrame, params=None):
         from ..decode import SamplingConfig
 
         p = {"alpha0": self.default.alpha0, "alpha_tilde": self.default.alpha_tilde}
