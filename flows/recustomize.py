@@ -257,7 +257,7 @@ def _recustomize(
     train, test = R.split_new(pairs, [pair_digest(p) for p in pairs], test_fraction, cfg.train.seed)
     data_hash = dataset_hash(pairs)
     champion = R.alias_of(versions, "champion")
-    rehearse = _rehearsal(champion, log) if replay_lineage else []
+    rehearse = _rehearsal(versions, champion, log) if replay_lineage else []
     if retry_rejected:
         parent_ref = f"models:/{registry.MODEL}/{champion}" if champion else "none"
         skey = R.settings_key(_settings(cfg, replay, rehearse))
@@ -311,7 +311,7 @@ def _recustomize(
     return {"trained": True, "location": redact(where), **summary, **out}
 
 
-def _rehearsal(champion: str | None, log) -> list:
+def _rehearsal(versions, champion: str | None, log) -> list:
     """``replay_lineage``: the recipes of the champion's lineage (``qadapter.rehearsal``), each
     adapter's own training pairs to be rebuilt and trained on alongside the new ones."""
     from qadapter import registry
@@ -321,7 +321,8 @@ def _rehearsal(champion: str | None, log) -> list:
         log.info("replay_lineage: no champion, so no lineage to rehearse")
         return []
     ref = f"models:/{registry.MODEL}/{champion}"
-    recipes = lineage_recipes(registry.resolve_adapter(ref), ref)
+    refs = R.lineage_refs(versions, champion, registry.MODEL)
+    recipes = lineage_recipes(registry.resolve_adapter(ref), refs)
     log.info(
         "replay_lineage: rehearsing %s",
         "; ".join(f"{r.total} training pairs of {r.label}" for r in recipes),

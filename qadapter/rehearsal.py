@@ -13,11 +13,17 @@ side, and the pairs of another source mixed in. This module rebuilds exactly tho
 - with ``data.onpolicy.policy == "pi1"``, pi1's greedy replies of the recorded length as the
   rejected side (``qadapter.onpolicy.training_recipe``, the code that built them the first time).
 
-A changed source is an error (that would not be rehearsal). Greedy replies regenerated on other
-hardware may differ in a token or two; that is reported (``Rebuilt.verified``), not refused.
-An adapter trained by a re-customization level (source ``recustomize``: its pairs came from
-watched files, not from a source it can name) or on a parent's on-policy replies cannot be
-rebuilt yet: one :class:`ConfigError` line says so.
+A re-customization level's pairs come from watched files, which its ``qadapter.json`` cannot
+name, and its on-policy replies from its parent's stack. So a level stores its own pairs, as it
+trained on them, in its adapter directory (:data:`OWN_PAIRS`, recorded as ``data.own`` with their
+hash; bundled with the model in the registry); rehearsing it reads them back. Its replayed pairs
+are not its own: they are its ancestors' (or old sources'), rehearsed from there.
+
+A changed source or stored file is an error (that would not be rehearsal). Greedy replies
+regenerated on other hardware may differ in a token or two; that is reported
+(``Rebuilt.verified``), not refused. An adapter whose pairs can be neither rebuilt nor read (a
+level trained before levels stored them, a redacted source) is named in one :class:`ConfigError`
+line.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .config import ConfigError
+
+OWN_PAIRS = "trained_pairs.jsonl"  # a level's own training pairs, next to its weights
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Recipe:
     onpolicy_hash: str | None
     mix: tuple[tuple[str, int, str], ...]  # (source, pairs, hash)
     trained_hash: str  # the hash of everything trained on (= data_hash for plain training)
+    stored: str | None = None  # the file of a level's own pairs (then nothing is rebuilt)
 
     @property
     def total(self) -> int:
@@ -61,15 +70,36 @@ class Rebuilt:
     verified: bool  # every rebuilt part has its recorded hash (False: regenerated replies differ)
 
 
-def recipe(meta: dict, label: str) -> Recipe:
-    """The :class:`Recipe` of a ``qadapter.json`` (``meta``); ``ConfigError`` if its training
-    pairs cannot be rebuilt."""
+def recipe(meta: dict, label: str, directory: str | Path | None = None) -> Recipe:
+    """The :class:`Recipe` of a ``qadapter.json`` (``meta``, read from ``directory``);
+    ``ConfigError`` if its training pairs can be neither rebuilt nor read."""
     data = meta.get("data") or {}
     source = data.get("source")
+    own = data.get("own")
+    if own and directory is not None:
+        path = Path(directory) / own["file"]
+        if not path.is_file():
+            raise ConfigError(
+                f"rehearsal: {label}'s own training pairs ({own['file']}) are missing from "
+                f"{directory}; restore the adapter directory, or replay with replay_sources"
+            )
+        return Recipe(
+            label=label,
+            base_model=meta["base_model"],
+            source=str(path),
+            pairs=int(own["pairs"]),
+            seed=0,
+            data_hash=own["hash"],
+            onpolicy_tokens=None,
+            onpolicy_hash=None,
+            mix=(),
+            trained_hash=own["hash"],
+            stored=str(path),
+        )
     if not source or source == "recustomize":
         raise ConfigError(
-            f"rehearsal: {label} was trained by a re-customization level on watched files, whose "
-            "pairs cannot be rebuilt from qadapter.json; replay old preferences with "
+            f"rehearsal: {label} was trained by a re-customization level that did not store its "
+            f"pairs ({OWN_PAIRS}, stored since 2026-11-27); replay old preferences with "
             "replay_sources instead"
         )
     if "***" in source:
@@ -103,15 +133,53 @@ def recipe(meta: dict, label: str) -> Recipe:
     )
 
 
-def lineage_recipes(adapter_dir: str | Path, ref: str | None = None) -> list[Recipe]:
+def lineage_recipes(adapter_dir: str | Path, refs: Sequence[str] = ()) -> list[Recipe]:
     """The :class:`Recipe` of every adapter of the stack ending at ``adapter_dir``, root first
-    (the lineage is verified: ``qadapter.meta.verified_lineage``). ``ref`` names the top adapter
-    (e.g. ``models:/hh-qadapter/1``); the others are named by their child's ``parent`` field."""
+    (the lineage is verified: ``qadapter.meta.verified_lineage``). ``refs`` name the adapters top
+    first (e.g. ``models:/m/5``, then its parent ``models:/m/1``): a registered stack's bundled
+    ``parent`` fields are relative directories. Unnamed ones get the child's ``parent`` field, or
+    their directory."""
     from .meta import verified_lineage
 
     chain = verified_lineage(adapter_dir)
-    labels = [m.get("parent") for _, m in chain[1:]] + [ref or str(adapter_dir)]
-    return [recipe(meta, str(label or path)) for (path, meta), label in zip(chain, labels)]
+    fallback = [m.get("parent") for _, m in chain[1:]] + [None]
+    named = ([refs] if isinstance(refs, str) else list(refs))[: len(chain)][::-1]  # root first
+    labels = [None] * (len(chain) - len(named)) + named
+    return [
+        recipe(meta, str(label or parent or path), path)
+        for (path, meta), label, parent in zip(chain, labels, fallback)
+    ]
+
+
+def write_own(directory: str | Path, pairs: Sequence) -> dict:
+    """Store a level's own training pairs in ``directory`` (:data:`OWN_PAIRS`, one JSON object
+    per line, written atomically); returns the record for ``qadapter.json``'s ``data.own``."""
+    import json
+    import os
+
+    from .data import dataset_hash
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / (OWN_PAIRS + ".tmp")
+    with open(tmp, "w") as f:
+        for p in pairs:
+            row = {"prompt": list(p.prompt), "chosen": p.chosen, "rejected": p.rejected}
+            f.write(json.dumps({**row, "origin": p.origin}) + "\n")
+    os.replace(tmp, directory / OWN_PAIRS)
+    return {"file": OWN_PAIRS, "pairs": len(pairs), "hash": dataset_hash(pairs)}
+
+
+def read_own(path: str | Path) -> list:
+    """The pairs :func:`write_own` stored."""
+    import json
+
+    from .data.pairs import PreferencePair
+
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    return [
+        PreferencePair(tuple(r["prompt"]), r["chosen"], r["rejected"], r["origin"]) for r in rows
+    ]
 
 
 def rebuild(
@@ -122,6 +190,18 @@ def rebuild(
     from .data import DataError, dataset_hash
     from .onpolicy import training_recipe
     from .stages import stage_data
+
+    if r.stored is not None:
+        pairs = read_own(r.stored)
+        if dataset_hash(pairs) != r.data_hash or len(pairs) != r.pairs:
+            raise ConfigError(
+                f"rehearsal: {r.stored} is not the file {r.label} stored (content hash "
+                f"{dataset_hash(pairs)[:12]}, recorded {r.data_hash[:12]}); restore the adapter "
+                "directory, or replay with replay_sources"
+            )
+        if log:
+            log(f"rehearsal: {len(pairs)} pairs {r.label} trained on, read from {OWN_PAIRS}")
+        return Rebuilt(r.label, pairs, True)
 
     def changed(what: str, got: str, want: str) -> ConfigError:
         return ConfigError(

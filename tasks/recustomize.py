@@ -321,6 +321,19 @@ def alias_of(versions: Sequence[dict], alias: str) -> str | None:
     return next((v["version"] for v in versions if alias in v["aliases"]), None)
 
 
+def lineage_refs(versions: Sequence[dict], version: str | None, name: str) -> list[str]:
+    """``models:/NAME/VERSION`` of ``version`` and its registered ancestors, top first, following
+    each version's ``parent`` tag (a level's bundled ``parent`` field is a relative directory)."""
+    tags = {v["version"]: v["tags"] for v in versions}
+    refs: list[str] = []
+    prefix = f"models:/{name}/"
+    while version is not None and version in tags and len(refs) <= len(tags):
+        refs.append(prefix + version)
+        parent = tags[version].get("parent", "none")
+        version = parent[len(prefix) :] if parent.startswith(prefix) else None
+    return refs
+
+
 def level_key(data_hash: str, parent_hash: str, train_cfg: dict) -> str:
     """The work directory key: the same data on the same parent with the same settings."""
     blob = json.dumps({"data": data_hash, "parent": parent_hash, "train": train_cfg}, default=str)
@@ -412,6 +425,7 @@ def train_level(
     from qadapter.meta import finished
     from qadapter.models import load_base
     from qadapter.onpolicy import training_recipe
+    from qadapter.rehearsal import write_own
     from qadapter.stack import Stack
     from qadapter.train import train
 
@@ -436,6 +450,9 @@ def train_level(
         parent=parent_dir,
         log=log or run_logger().info,
     )
+    # the level's own pairs as trained on (on-policy replies in place), for a later level's
+    # rehearsal (qadapter.rehearsal): replayed pairs follow them and are not its own
+    own = write_own(out, trained[: len(pairs)])
     parent = Stack.load(parent_dir, base.model, base.content_hash) if parent_dir else None
     model = QAdapter(base.model, cfg.adapter, seed=cfg.seed, parent=parent)
     meta = {
@@ -449,6 +466,7 @@ def train_level(
             "split": "recustomize hash split",
             "test_hash": test_hash,
             **recipe,
+            "own": own,
         },
     }
     if parent_ref:

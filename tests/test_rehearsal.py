@@ -110,11 +110,45 @@ def test_adapters_whose_pairs_cannot_be_rebuilt_are_named():
         rehearsal.recipe({**good, "data": {**good["data"], "source": "s3://***@b/k"}}, "x")
 
 
-def test_a_stacked_level_names_its_lineage_and_refuses_what_it_cannot_rebuild(customized, tmp_path):
+def test_a_level_stores_its_own_pairs_and_a_later_level_rehearses_them(customized, tmp_path):
+    """A re-customization level's pairs come from watched files and its on-policy replies from
+    its parent's stack: neither can be rebuilt, so the level stores them as it trained on them."""
+    from qadapter.meta import update_meta
     from tasks import recustomize as R
 
-    adapter, _, _, cfg = customized
-    pairs = stages.stage_data(customized[1], 4, 0, 0)["train"]
-    level = R.train_level("tiny", adapter, None, pairs, None, cfg, tmp_path / "lvl")
+    adapter, source, _, cfg = customized
+    pairs = stages.stage_data(source, 4, 0, 0)["train"]
+    level = R.train_level(
+        "tiny", adapter, None, pairs, None, cfg, tmp_path / "lvl", onpolicy_tokens=3
+    )
+    data = read_meta(level["adapter_dir"])["data"]
+    assert data["own"]["file"] == rehearsal.OWN_PAIRS and data["own"]["pairs"] == 4
+    # its own pairs are the on-policy ones it trained on (the parent stack's replies)
+    assert data["own"]["hash"] == data["onpolicy"]["hash"] != dataset_hash(pairs)
+
+    root, top = rehearsal.lineage_recipes(level["adapter_dir"], "models:/m/2")
+    assert root.label == adapter and root.onpolicy_tokens == 4  # the customize stage's recipe
+    # registered stacks name their adapters by reference (bundled parents are relative paths)
+    named = rehearsal.lineage_recipes(level["adapter_dir"], ["models:/m/2", "models:/m/1"])
+    assert [r.label for r in named] == ["models:/m/1", "models:/m/2"]
+    assert (top.label, top.total, top.stored is not None) == ("models:/m/2", 4, True)
+    assert top.record() == {"pairs": 4, "hash": data["own"]["hash"]}
+    lines = []
+    got = rehearsal.rebuild(top, models.load_base("tiny"), log=lines.append)
+    assert got.verified and dataset_hash(got.pairs) == data["own"]["hash"]
+    assert [p.prompt for p in got.pairs] == [p.prompt for p in pairs]
+    assert lines == [f"rehearsal: 4 pairs models:/m/2 trained on, read from {rehearsal.OWN_PAIRS}"]
+
+    path = tmp_path / "lvl" / rehearsal.OWN_PAIRS
+    rows = path.read_text().splitlines()
+    path.write_text("\n".join(rows[:-1]) + "\n")  # a pair lost
+    with pytest.raises(ConfigError, match="is not the file models:/m/2 stored"):
+        rehearsal.rebuild(top, models.load_base("tiny"))
+    path.unlink()
+    with pytest.raises(
+        ConfigError, match=r"own training pairs \(trained_pairs.jsonl\) are missing"
+    ):
+        rehearsal.lineage_recipes(level["adapter_dir"], "models:/m/2")
+    update_meta(tmp_path / "lvl", data={k: v for k, v in data.items() if k != "own"})
     with pytest.raises(ConfigError, match="models:/m/2 was trained by a re-customization level"):
         rehearsal.lineage_recipes(level["adapter_dir"], "models:/m/2")

@@ -110,7 +110,8 @@ def perplexity(lm, texts: list[str]) -> dict:
     logprobs = lm.loglikelihood_rolling([SimpleNamespace(args=(t,)) for t in texts])
     n = sum(len(lm.tok_encode(t)) for t in texts)
     total = sum(logprobs)
-    return {"ppl": math.exp(-total / n), "tokens": n, "logprob": total}
+    nll = -total / n  # nats per token; exp overflows past ~709 (a broken policy): inf, honestly
+    return {"ppl": math.exp(nll) if nll < 709.0 else math.inf, "tokens": n, "logprob": total}
 
 
 def general_items(limit: int | None = None) -> list[tuple[str, str]]:

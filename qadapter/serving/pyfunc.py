@@ -48,10 +48,12 @@ from ..meta import (
     update_meta,
     verified_lineage,
 )
+from ..rehearsal import OWN_PAIRS
 
 ARTIFACT_KEY = "adapters"  # the pyfunc artifact holding the stack; copied to artifacts/adapters
 TOP = "adapter"
-ADAPTER_FILES = (META_FILE, ADAPTER_CONFIG, ADAPTER_WEIGHTS, "README.md")  # README: PEFT's card
+# README: PEFT's card; OWN_PAIRS: a re-customization level's own pairs (for later rehearsal)
+ADAPTER_FILES = (META_FILE, ADAPTER_CONFIG, ADAPTER_WEIGHTS, "README.md", OWN_PAIRS)
 ROLES = ("system", "user", "assistant")
 DEFAULT_MAX_NEW_TOKENS = 128
 # load this base instead of the one named in qadapter.json (same content hash required): for a

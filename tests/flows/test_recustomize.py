@@ -245,6 +245,23 @@ def test_a_level_uses_onpolicy_replies_only_when_asked():
     assert level_experiment("tiny", alpha0=0.5).train.method.alpha0 == 0.5
 
 
+def test_lineage_refs_follow_the_parent_tags():
+    from tasks.recustomize import lineage_refs
+
+    vs = [
+        {"version": "1", "tags": {"parent": "none"}},
+        {"version": "2", "tags": {"parent": "models:/m/1"}},
+        {"version": "3", "tags": {"parent": "models:/m/2"}},
+        {"version": "4", "tags": {"parent": "models:/other/1"}},
+        {"version": "5", "tags": {"parent": "models:/m/5"}},  # a loop ends, it does not hang
+    ]
+    assert lineage_refs(vs, "3", "m") == ["models:/m/3", "models:/m/2", "models:/m/1"]
+    assert lineage_refs(vs, "4", "m") == ["models:/m/4"]
+    assert lineage_refs(vs, None, "m") == [] and lineage_refs(vs, "9", "m") == []
+    assert lineage_refs(vs, "5", "m")[:2] == ["models:/m/5", "models:/m/5"]
+    assert len(lineage_refs(vs, "5", "m")) == len(vs) + 1
+
+
 def test_level_key_depends_on_data_parent_and_settings():
     k = level_key("d", "p", {"lr": 1})
     assert k == level_key("d", "p", {"lr": 1}) and k.startswith("recustomize-")
@@ -541,6 +558,33 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
     assert c.get_run(last.run_id).data.params["replay_lineage"] == (
         f"['models:/hh-qadapter/{champion}']"
     )
+    # the level stored its own pairs, and the registered model carries them
+    assert level["own"] == {
+        "file": "trained_pairs.jsonl",
+        "pairs": level["pairs"],
+        "hash": level["hash"],
+    }
+
+    # 8. on a depth-2 champion: both adapters of the lineage are rehearsed (the level's pairs read
+    # back from its registered model)
+    c.set_registered_model_alias("hh-qadapter", "champion", "5")
+    pref_file(watch / "fourth.jsonl", 32, 8)
+    out = F.recustomize(location=str(watch), profile="tiny", replay_lineage=True, **TINY_GATES)
+    assert out["trained"] and out["version"] == "6" and out["parent"] == "models:/hh-qadapter/5"
+    six = read_meta(resolve_adapter("models:/hh-qadapter/6", tracking_uri=uri))
+    assert six["data"]["mix"] == [
+        {
+            "source": f"rehearsal of models:/hh-qadapter/{champion}",
+            "pairs": 4,
+            "hash": champion_data["data"]["hash"],
+        },
+        {
+            "source": "rehearsal of models:/hh-qadapter/5",
+            "pairs": level["pairs"],
+            "hash": level["hash"],
+        },
+    ]
+    assert six["pairs"] == six["data"]["pairs"] + 4 + level["pairs"]
 
 
 # ---- the deployment on the real stack: publish -> event -> trigger -> worker -----------------
