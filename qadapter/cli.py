@@ -180,6 +180,15 @@ def add_info(sub) -> None:
     p.set_defaults(func=cmd_info)
 
 
+def _mixed_in(m: dict) -> str:
+    """One part of ``qadapter info``'s "trained" line: pairs mixed or replayed in, or an
+    ancestor's pairs rehearsed (``qadapter.rehearsal``; its label starts "rehearsal of ")."""
+    source = str(m.get("source"))
+    if source.startswith("rehearsal of "):
+        return f"; {m.get('pairs')} pairs of {source[len('rehearsal of ') :]} rehearsed"
+    return f"; {m.get('pairs')} pairs of {source} mixed in"
+
+
 def cmd_info(args) -> int:
     """Configuration and lineage; a stacked adapter's chain is verified level by level (its
     parents' content hashes), and a broken chain ends in one error line after what could be read.
@@ -230,9 +239,7 @@ def _info(args, label: str) -> int:
             if meta.get("resumed_from_step")
             else ""
         )
-        + "".join(  # the recipe: on-policy rejected sides, pairs mixed or replayed in
-            f"; {m.get('pairs')} pairs of {m.get('source')} mixed in" for m in data.get("mix") or ()
-        ),
+        + "".join(_mixed_in(m) for m in data.get("mix") or ()),
     ]
     fm = meta.get("final_metrics") or {}
     if fm:

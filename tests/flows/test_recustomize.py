@@ -382,7 +382,9 @@ TINY_GATES = dict(
 
 
 @pytest.mark.slow
-def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_path, monkeypatch):
+def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(
+    flow_env, tmp_path, monkeypatch, capsys
+):
     from mlflow import MlflowClient
     from prefect import task
 
@@ -585,6 +587,15 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(flow_env, tmp_pa
         },
     ]
     assert six["pairs"] == six["data"]["pairs"] + 4 + level["pairs"]
+    from qadapter import cli
+
+    capsys.readouterr()
+    assert cli.main(["info", str(resolve_adapter("models:/hh-qadapter/6", tracking_uri=uri))]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("trained"))
+    assert line.endswith(
+        f"on {six['pairs']} pairs; 4 pairs of models:/hh-qadapter/{champion} rehearsed; "
+        f"{level['pairs']} pairs of models:/hh-qadapter/5 rehearsed"
+    )
 
 
 # ---- the deployment on the real stack: publish -> event -> trigger -> worker -----------------
