@@ -33,6 +33,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -288,21 +289,8 @@ def _recustomize(
         params={"profile": cfg.profile, "location": where, "gates": R.as_json(gates)},
     )
     try:
-        out = _level(
-            c,
-            cfg,
-            gates,
-            versions,
-            champion,
-            train,
-            test,
-            pairs,
-            d,
-            data_hash,
-            parent,
-            replay,
-            rehearse,
-        )
+        new = NewData(d, pairs, train, test, data_hash, tuple(replay), tuple(rehearse))
+        out = _level(c, cfg, gates, versions, champion, new, parent)
         tracking.end_run(parent)
     except BaseException as e:
         tracking.end_run(parent, e)
@@ -330,27 +318,29 @@ def _rehearsal(versions, champion: str | None, log) -> list:
     return recipes
 
 
-def _level(
-    c,
-    cfg,
-    gates,
-    versions,
-    champion,
-    train,
-    test,
-    pairs,
-    d,
-    data_hash,
-    parent,
-    replay=(),
-    rehearse=(),
-) -> dict:
+@dataclass(frozen=True)
+class NewData:
+    """What a level trains on: the new data (discovered, split, hashed) and what trains beside it
+    (old preferences' pairs replayed, the champion lineage's pairs rehearsed)."""
+
+    discovery: R.Discovery
+    pairs: list
+    train: list
+    test: list
+    data_hash: str
+    replay: tuple = ()
+    rehearse: tuple = ()
+
+
+def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
     from qadapter.meta import adapter_hash, verified_lineage
     from qadapter.serving.pyfunc import log_adapter_model
 
     log = get_run_logger()
+    d, pairs, train, test, data_hash = new.discovery, new.pairs, new.train, new.test, new.data_hash
+    replay, rehearse = new.replay, new.rehearse
     if champion:
         parent_ref = f"models:/{registry.MODEL}/{champion}"
         champion_dir = str(registry.resolve_adapter(parent_ref))
