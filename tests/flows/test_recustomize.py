@@ -710,6 +710,7 @@ def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
         assert sched["active"] and sched["schedule"]["interval"] == 21600
         assert (watch["global_concurrency_limit"] or {}).get("limit") == 1
         assert watch["parameters"]["judge_prompts"] == 32  # the gates' sample size
+        assert watch["parameters"]["replay_lineage"] is True  # levels rehearse the lineage
         triggers = {
             a["actions"][0]["deployment_id"]: a["trigger"]
             for a in api(stack, "automations/filter", {})
