@@ -110,6 +110,8 @@ def test_adapters_whose_pairs_cannot_be_rebuilt_are_named():
         rehearsal.recipe({**good, "data": {**good["data"], "source": "s3://***@b/k"}}, "x")
 
 
+# talk() unties the tiny model's output layer on purpose; PEFT says so when the stack is merged
+@pytest.mark.filterwarnings("ignore:Input and output embeddings are no longer tied")
 def test_a_level_stores_its_own_pairs_and_a_later_level_rehearses_them(customized, tmp_path):
     """A re-customization level's pairs come from watched files and its on-policy replies from
     its parent's stack: neither can be rebuilt, so the level stores them as it trained on them."""
