@@ -182,10 +182,12 @@ def add_info(sub) -> None:
 
 def _mixed_in(m: dict) -> str:
     """One part of ``qadapter info``'s "trained" line: pairs mixed or replayed in, or an
-    ancestor's pairs rehearsed (``qadapter.rehearsal``; its label starts "rehearsal of ")."""
+    ancestor's pairs rehearsed (labelled ``qadapter.rehearsal.LABEL`` + its reference)."""
+    from .rehearsal import LABEL
+
     source = str(m.get("source"))
-    if source.startswith("rehearsal of "):
-        return f"; {m.get('pairs')} pairs of {source[len('rehearsal of ') :]} rehearsed"
+    if source.startswith(LABEL):
+        return f"; {m.get('pairs')} pairs of {source[len(LABEL) :]} rehearsed"
     return f"; {m.get('pairs')} pairs of {source} mixed in"
 
 

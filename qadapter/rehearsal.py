@@ -35,6 +35,7 @@ from typing import Callable, Sequence
 from .config import ConfigError
 
 OWN_PAIRS = "trained_pairs.jsonl"  # a level's own training pairs, next to its weights
+LABEL = "rehearsal of "  # how a level's data.mix names an ancestor's rehearsed pairs
 
 
 @dataclass(frozen=True)
@@ -244,5 +245,5 @@ def rebuild_all(
     out = []
     for r in recipes:
         b = rebuild(r, base, cache_dir=cache_dir, log=log)
-        out.append((f"rehearsal of {b.label}", b.pairs))
+        out.append((LABEL + b.label, b.pairs))
     return out

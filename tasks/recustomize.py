@@ -327,7 +327,7 @@ def lineage_refs(versions: Sequence[dict], version: str | None, name: str) -> li
     tags = {v["version"]: v["tags"] for v in versions}
     refs: list[str] = []
     prefix = f"models:/{name}/"
-    while version is not None and version in tags and len(refs) <= len(tags):
+    while version in tags and prefix + version not in refs:  # (a loop in the tags ends it)
         refs.append(prefix + version)
         parent = tags[version].get("parent", "none")
         version = parent[len(prefix) :] if parent.startswith(prefix) else None
