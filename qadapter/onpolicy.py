@@ -206,9 +206,7 @@ def cached_onpolicy_pairs(
         path = _cache_file(cache_dir, base.content_hash, dataset_hash(train), tokens, policy_hash)
         if path.exists():
             rows = json.loads(path.read_text())
-            pairs = [
-                PreferencePair(r["prompt"], r["chosen"], r["rejected"], r["origin"]) for r in rows
-            ]
+            pairs = [PreferencePair.from_row(r) for r in rows]
             if log:
                 log(f"on-policy: {len(pairs)} pairs reused from {path.name}")
             return pairs
@@ -236,16 +234,7 @@ def cached_onpolicy_pairs(
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        rows = [
-            {
-                "prompt": list(p.prompt),
-                "chosen": p.chosen,
-                "rejected": p.rejected,
-                "origin": p.origin,
-            }
-            for p in pairs
-        ]
-        tmp.write_text(json.dumps(rows))
+        tmp.write_text(json.dumps([p.to_row() for p in pairs]))
         tmp.replace(path)
     return pairs
 

@@ -165,8 +165,7 @@ def write_own(directory: str | Path, pairs: Sequence) -> dict:
     tmp = directory / (OWN_PAIRS + ".tmp")
     with open(tmp, "w") as f:
         for p in pairs:
-            row = {"prompt": list(p.prompt), "chosen": p.chosen, "rejected": p.rejected}
-            f.write(json.dumps({**row, "origin": p.origin}) + "\n")
+            f.write(json.dumps(p.to_row()) + "\n")
     os.replace(tmp, directory / OWN_PAIRS)
     return {"file": OWN_PAIRS, "pairs": len(pairs), "hash": dataset_hash(pairs)}
 
@@ -177,10 +176,8 @@ def read_own(path: str | Path) -> list:
 
     from .data.pairs import PreferencePair
 
-    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-    return [
-        PreferencePair(tuple(r["prompt"]), r["chosen"], r["rejected"], r["origin"]) for r in rows
-    ]
+    lines = Path(path).read_text().splitlines()
+    return [PreferencePair.from_row(json.loads(line)) for line in lines if line.strip()]
 
 
 def rebuild(
@@ -223,8 +220,8 @@ def rebuild(
     # each mixed-in source at its recorded size, as customize's mix chose them
     mixed = [(src, load(src, n)) for src, n, _ in r.mix]
     for (src, ps), (_, _, want) in zip(mixed, r.mix):
-        if dataset_hash(ps) != want:
-            raise changed(src, dataset_hash(ps), want)
+        if (got := dataset_hash(ps)) != want:
+            raise changed(src, got, want)
     pairs, rec = training_recipe(
         base, train, mixed, r.onpolicy_tokens, cache_dir=cache_dir, log=log
     )

@@ -34,6 +34,20 @@ class PreferencePair:
         # normalise lists to tuples for equality and use in sets via key().
         object.__setattr__(self, "prompt", tuple(dict(m) for m in self.prompt))
 
+    def to_row(self) -> dict:
+        """A JSON-able row of the pair, ``origin`` included (the form of the files qadapter
+        writes for itself: on-policy caches, a level's own pairs); :meth:`from_row` reads it."""
+        return {
+            "prompt": [dict(m) for m in self.prompt],
+            "chosen": self.chosen,
+            "rejected": self.rejected,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_row(cls, row: dict) -> "PreferencePair":
+        return cls(row["prompt"], row["chosen"], row["rejected"], row.get("origin", ""))
+
     def key(self) -> tuple:
         """A hashable identity of the pair's content (used for de-duplication)."""
         prompt = tuple((m["role"], m["content"]) for m in self.prompt)
