@@ -383,3 +383,44 @@ def test_length_model_fit_is_the_regularized_optimum():
     best = objective(theta, phi)
     for dt, df in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
         assert objective(theta + dt, phi + df) > best
+
+
+def test_judge_subset_caches_pi1_replies_and_stores_the_judge_validation(tmp_path, monkeypatch):
+    """pi1 answers a prompt set once (a second call generates nothing for pi1); a judge that
+    fails its known-answer checks is not trusted, and judge.json says why."""
+    from qadapter.data.pairs import PreferencePair
+    from qadapter.evaluate import responses
+    from qadapter.evaluate.judges.validation import Cases
+    from qadapter.evaluate.winrate import judge_subset
+
+    base, adapter_dir = tiny_adapter(tmp_path)
+    texts = ["How do I bake bread?", "What is salt?", "Thanks!"]
+    pairs = [PreferencePair(({"role": "user", "content": t},), "yes", "no") for t in texts]
+    calls = []
+    real = responses.base_generate
+    monkeypatch.setattr(
+        responses, "base_generate", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    kwargs = dict(seed=4, max_new_tokens=5, base=base, batch_size=2)
+    cache = tmp_path / "pi1"
+    first = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "a",
+                         reference_cache=cache, **kwargs)  # fmt: skip
+    assert calls == [1, 1] and first["reference_cached"] is False  # two batches
+    second = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "b",
+                          reference_cache=cache, **kwargs)  # fmt: skip
+    assert calls == [1, 1] and second["reference_cached"] is True
+    assert [a["output_1"] for a in second["annotations"]] == [
+        a["output_1"] for a in first["annotations"]
+    ]
+    other = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "c",
+                         reference_cache=cache, **{**kwargs, "max_new_tokens": 4})  # fmt: skip
+    assert len(calls) == 4 and other["reference_cached"] is False  # other settings: generated
+
+    p = ({"role": "user", "content": "q"},)
+    cases = Cases(heldout=[(p, f"right {i}", f"wrong {i}") for i in range(12)])
+    res = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "d",
+                       reference_cache=cache, validation=cases, role="other", **kwargs)  # fmt: skip
+    assert res["trusted"] is False
+    stored = json.loads((tmp_path / "d" / "judge.json").read_text())
+    assert stored["trusted"] is False and stored["validation"]["checks"]["heldout"]["n"] == 12
+    assert any("not trusted (other)" in w for w in res["warnings"])
