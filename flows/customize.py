@@ -10,7 +10,7 @@
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
 profile's value (``onpolicy_tokens=0`` and ``mix_source=none`` switch those off); values are
 validated by the configuration dataclasses before any stage runs. The smol profile trains with
-the steering recipe (README, "A recipe that steers").
+the steering recipe (docs/experiments/smol-recipe.md, "A recipe that steers").
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
 child run per stage; the adapter is registered as a new version of ``hh-qadapter`` (its source a
 pyfunc model, ``mlflow models serve``-able), described after the judge stage with what a person

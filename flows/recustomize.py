@@ -189,7 +189,7 @@ def level_experiment(profile: str, **overrides):
     """The experiment a level trains with: the profile's, but on-policy replies only when
     ``onpolicy_tokens`` is given. The profile's on-policy default is for harmlessness, where
     pi1's own reply is the unwanted behaviour; a new preference's champion replies may already be
-    what it asks for (docs/recustomize.md, "Measured on smol"). No other source is mixed in."""
+    what it asks for (docs/experiments/recustomize.md). No other source is mixed in."""
     if overrides.get("onpolicy_tokens") is None:
         overrides["onpolicy_tokens"] = 0  # tasks.experiment.OFF
     return experiment(profile, **overrides)

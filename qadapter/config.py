@@ -14,19 +14,16 @@ Defaults are the paper's Table 3 (appendix C). Profiles (``PROFILES``):
 
 * ``paper``: Table 3 as printed (batch 512 through gradient accumulation, 3 epochs, T = 512) for a
   CUDA machine: bf16 compute, 8-bit base, gradient checkpointing.
-* ``smol``: the embedded SmolLM2-135M on a 2-core CPU, with the values that made customization
-  change behaviour (docs/experiments/steering.md, sections 7 and 8): alpha0 = alpha_tilde = 0.1,
-  the chosen answers' NLL under pi~ with weight 1 (``chosen_nll``, beyond the paper), AdamW 1e-3,
-  2 epochs, effective batch 8, T = 80 with prompts cut to 56 tokens, fp32 (bf16 matmuls are slow
-  on most CPUs). beta and gamma stay Table 3's. These values steer *with on-policy data*: the
-  rejected side of each harmless pair replaced by pi1's own greedy reply and the helpful pairs
-  mixed in (``qadapter train --onpolicy --mix data/hh-mini/helpful``; the pipeline's ``smol``
-  experiment does both by default). Measured: 78% / 72% / 78% of risky prompts declined with 88% /
-  94% / 91% of helpful ones still answered at seeds 0 / 1 / 2 on the study's short setting, and
-  75.8% +- 7.5 / 88.2% +- 5.5 for the ``customize`` flow's own adapter (its DPO-aligned pi1, 160 +
-  160 pairs) on the same held-out prompts. The paper's values are the ``paper`` profile; the
-  former smol values (Table 3's method with batch 8, 1 epoch, T = 256) are
-  ``--alpha0 1 --lr 3e-4 --epochs 1 --max-length 256 --max-prompt-length 128 --chosen-nll 0``.
+* ``smol``: the embedded SmolLM2-135M on a CPU: alpha0 = alpha_tilde = 0.1, the chosen answers'
+  NLL under pi~ with weight 1 (``chosen_nll``, beyond the paper), AdamW 1e-3, 2 epochs, effective
+  batch 8, T = 80 with prompts cut to 56 tokens, fp32 (bf16 matmuls are slow on most CPUs); beta
+  and gamma stay Table 3's. These are the values of the steering recipe, meant to be trained on
+  on-policy data: the rejected side of each harmless pair replaced by pi1's own greedy reply and
+  the helpful pairs mixed in (``qadapter train --onpolicy --mix data/hh-mini/helpful``; the
+  pipeline's ``smol`` experiment does both by default). What they measured:
+  docs/experiments/smol-recipe.md. The paper's values are the ``paper`` profile; the former smol
+  values (Table 3's method with batch 8, 1 epoch, T = 256) are :data:`FORMER_SMOL`, on the command
+  line ``--alpha0 1 --lr 3e-4 --epochs 1 --max-length 256 --max-prompt-length 128 --chosen-nll 0``.
 * ``tiny``: the random tiny model of the tests: small batches and sequences.
 """
 
@@ -120,9 +117,9 @@ class MethodConfig:
     reg_reduction: str = setting(
         "mean", "regulariser: token mean or eq. 9's sum", choices=REG_REDUCTIONS
     )
-    # beyond the paper (docs/experiments/steering.md section 8): weight of the mean negative
-    # log-likelihood of the chosen response under the customized policy pi~, added to eq. 9 as
-    # RPO adds it to DPO. 0 = eq. 9 exactly.
+    # beyond the paper: weight of the mean negative log-likelihood of the chosen response under
+    # the customized policy pi~, added to eq. 9 as RPO adds it to DPO. 0 = eq. 9 exactly. Why it
+    # exists: docs/experiments/steering.md section 8.
     chosen_nll: float = setting(
         0.0, "weight of the chosen response's NLL under pi~ (0 = eq. 9 only)", lo=0.0, hi=1e4
     )
@@ -270,9 +267,9 @@ PROFILES: dict[str, TrainConfig] = {
     ),
 }
 
-# The smol profile's values until 2026-11-27 (Table 3's method at CPU scale, before the steering
-# recipe became its default): scripts that reproduce earlier measurements (benchmarks, the
-# steering study's first sections) train with ``profile("smol", **FORMER_SMOL)``.
+# The smol profile's former values (Table 3's method at CPU scale, before the steering recipe
+# became its default): scripts that reproduce earlier measurements (benchmarks, the steering
+# study's first sections) train with ``profile("smol", **FORMER_SMOL)``.
 FORMER_SMOL: dict[str, Any] = dict(
     alpha0=1.0, lr=3e-4, epochs=1, max_length=256, max_prompt_length=128, chosen_nll=0.0
 )
