@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -102,16 +103,49 @@ def generate_responses(
     if bar is not None:
         bar.close()
     if cached_file is not None and known is None:
-        cached_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"replies": reference}, ensure_ascii=False) + "\n")
-        tmp.replace(cached_file)  # atomic: a reader never sees half a file
+        _write_replies(cached_file, reference)
     return {
         "reference": reference,
         "customized": customized,
         "wall_s": wall,
         "reference_cached": known is not None,
     }
+
+
+def reference_replies(
+    base,
+    prompts: Sequence[Sequence[dict]],
+    *,
+    cfg: SamplingConfig = GREEDY,
+    batch_size: int = 8,
+    cache: str | Path | None = None,
+) -> tuple[list[str], bool]:
+    """pi1's greedy replies to ``prompts`` (in order, stripped) and whether they came from
+    ``cache``: the same batches and file as :func:`generate_responses`' reference side, so
+    either function reuses what the other generated."""
+    if not cfg.greedy:
+        raise ValueError("reference_replies: pi1's replies are cached for greedy decoding only")
+    path = None
+    if cache is not None:
+        path = Path(cache) / f"{reference_key(base, prompts, cfg, batch_size)}.json"
+    known = _read_replies(path, len(prompts))
+    if known is not None:
+        return known, True
+    replies = [""] * len(prompts)
+    for chunk in length_batches(base.tokenizer, prompts, batch_size):
+        out = base_generate(base, [list(prompts[i]) for i in chunk], cfg)
+        for i, r in zip(chunk, out):
+            replies[i] = r.strip()
+    if path is not None:
+        _write_replies(path, replies)
+    return replies, False
+
+
+def _write_replies(path: Path, replies: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"replies": replies}, ensure_ascii=False) + "\n")
+    tmp.replace(path)  # atomic: a reader never sees half a file
 
 
 def reference_key(base, prompts: Sequence[Sequence[dict]], cfg: SamplingConfig, batch_size: int):

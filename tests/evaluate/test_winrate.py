@@ -424,3 +424,22 @@ def test_judge_subset_caches_pi1_replies_and_stores_the_judge_validation(tmp_pat
     stored = json.loads((tmp_path / "d" / "judge.json").read_text())
     assert stored["trusted"] is False and stored["validation"]["checks"]["heldout"]["n"] == 12
     assert any("not trusted (other)" in w for w in res["warnings"])
+
+
+def test_reference_replies_share_the_cache_with_generate_responses(tmp_path, monkeypatch):
+    from qadapter.decode import SamplingConfig
+    from qadapter.evaluate import responses
+
+    base, adapter_dir = tiny_adapter(tmp_path)
+    prompts = msgs(["How do I bake bread?", "What is salt?", "Thanks!"])
+    cfg = SamplingConfig(max_new_tokens=5, greedy=True)
+    sides = responses.generate_responses(
+        base, adapter_dir, prompts, cfg=cfg, batch_size=2, reference_cache=tmp_path / "c"
+    )
+    monkeypatch.setattr(responses, "base_generate", lambda *a, **k: 1 / 0)  # must not run
+    replies, cached = responses.reference_replies(
+        base, prompts, cfg=cfg, batch_size=2, cache=tmp_path / "c"
+    )
+    assert cached and replies == sides["reference"]
+    with pytest.raises(ZeroDivisionError):  # another batch size is another file: generated
+        responses.reference_replies(base, prompts, cfg=cfg, batch_size=3, cache=tmp_path / "c")
