@@ -419,7 +419,8 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
                 if v.get("ceiling") is not None
             }
         )
-        reasons = R.gate(metrics, gates)
+        decision = R.gate(metrics, gates)
+        reasons = list(decision.reasons)
         tags = {
             "alpha0": t.method.alpha0,
             "alpha_tilde": t.method.alpha_tilde,
@@ -440,19 +441,28 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
         }
         if metrics.get("kl.general_parent") is not None:  # a stacked level: its own step too
             tags["kl.general_parent"] = metrics["kl.general_parent"]
-        for k in ("behaviour.declined", "behaviour.answered"):  # the old preference, as behaviour
+        for k in (
+            "behaviour.declined",
+            "behaviour.answered",
+            "behaviour.declined_se",
+            "behaviour.answered_se",
+            "behaviour.trusted",
+        ):  # the old preference, as behaviour
             if metrics.get(k) is not None:
                 tags[k] = metrics[k]
+        for k, j in (metrics.get("judged") or {}).items():  # may a person read its win rate?
+            tags[f"judge.{k}.trusted"] = j.get("trusted")
         version = R.pending_version(versions, data_hash, parent_ref or "none")
         if version is None:
             source = log_adapter_model(run.c, run.run_id, level["adapter_dir"])
             version = _create_version(run.c, source, run.run_id, {**tags, R.STATUS: "pending"})
         else:
             log.info("finishing %s/%s, registered by an earlier run", registry.MODEL, version)
-        status = "rejected" if reasons else "candidate"
-        fields = {**tags, R.STATUS: status}
+        # pass: candidate; a trusted gate failed: rejected; an untrusted signal: undecided
+        status = {"pass": "candidate", "fail": "rejected"}.get(decision.outcome, "undecided")
+        fields = {**tags, R.STATUS: status, "decision": decision.summary}
         if reasons:
-            fields["rejected"] = "; ".join(reasons)
+            fields[status] = "; ".join(reasons)
         registry.describe_version(registry.MODEL, version, fields, client=run.c)
         if not reasons:
             registry.set_alias(registry.MODEL, version, "candidate", client=run.c)
@@ -541,7 +551,9 @@ def _behaviour(m: dict, drop: float) -> str:
 def _report(out: dict, summary: dict, gates: R.Gates) -> str:
     m = out["metrics"]
     verdict = (
-        "candidate" if out["status"] == "candidate" else "rejected: " + "; ".join(out["reasons"])
+        "candidate"
+        if out["status"] == "candidate"
+        else f"{out['status']}: " + "; ".join(out["reasons"])
     )
     untrusted = [k for k, j in (m.get("judged") or {}).items() if j.get("trusted") is False]
     note = (
