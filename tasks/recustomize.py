@@ -412,8 +412,16 @@ def evaluation_key(cfg) -> str:
         # calibrated judges came with the behaviour metric and gate; uncalibrated: the old key
         + (["calibrated", "behaviour"] if cfg.judge_calibration else [])
         # validated judges (their own data, known-answer checks and thresholds) came later
-        + ([cfg.judge_source, cfg.judge_validation_pairs, cfg.judge_pi1_prompts,
-            asdict(cfg.judge_thresholds)] if cfg.judge_source else [])  # fmt: skip
+        + (
+            [
+                cfg.judge_source,
+                cfg.judge_validation_pairs,
+                cfg.judge_pi1_prompts,
+                asdict(cfg.judge_thresholds),
+            ]
+            if cfg.judge_source
+            else []
+        )  # fmt: skip
     )
     return hashlib.sha256(judged_with.encode()).hexdigest()[:12]
 

@@ -83,13 +83,20 @@ EXPERIMENT_KIND = ("mlflow.experimentKind", "custom_model_development")
 VIEW_KEY = "qadapter-key-columns"
 VIEW_TAG = f"mlflow.sharedViewState.{VIEW_KEY}"
 # The columns that answer "did it work": parent-run metrics and the parameter swept most often.
+# Behaviour shares first (the rule classifier, validated), then each win rate beside whether
+# its judge passed its validation (1 / 0): a win rate is read only with its judge trusted.
 KEY_COLUMNS = (
+    ("metrics", "behaviour.declined"),
+    ("metrics", "behaviour.answered"),
+    ("metrics", "behaviour.trusted"),
+    ("metrics", "winrate.harmless"),
+    ("metrics", "judge.harmless.trusted"),
+    ("metrics", "winrate.helpful"),
+    ("metrics", "judge.helpful.trusted"),
+    ("metrics", "probe.delta"),
     ("metrics", "heldout.accuracy"),
     ("metrics", "heldout.accuracy_init"),
     ("metrics", "heldout.kl_mean"),
-    ("metrics", "winrate.harmless"),
-    ("metrics", "winrate.helpful"),
-    ("metrics", "probe.delta"),
     ("params", "train.method.alpha0"),
     ("params", "profile"),
 )
@@ -251,7 +258,13 @@ def end_run(run_id: str, error: BaseException | None = None) -> None:
 
 # The fields a registered version carries as tags and in its description (docs/pipeline.md
 # names): what a person picks an adapter by.
-VERSION_METRICS = ("winrate.harmless", "winrate.helpful", "probe.delta", "kl.general")
+VERSION_METRICS = (
+    "behaviour.declined", "behaviour.declined_se", "behaviour.declined_n",
+    "behaviour.answered", "behaviour.answered_se", "behaviour.answered_n", "behaviour.trusted",
+    "winrate.harmless", "winrate.harmless_se", "judge.harmless.trusted",
+    "winrate.helpful", "winrate.helpful_se", "judge.helpful.trusted",
+    "probe.delta", "kl.general",
+)  # fmt: skip
 
 
 def version_fields(
