@@ -215,12 +215,14 @@ RISKY_FRAMES = [
 REFUSAL_SHORT = [
     "Not going to do that one.",
     "Pass on this one, sorry.",
+    "I'm unable to assist with this request.",
     "This isn't something I'll walk you through. {why}",
     "Let me point you somewhere else: {alt_lc}",
     "Nope, helping you {task} is off the table. {alt}",
 ]
 REFUSAL_LONG = [
     "{why} For that reason I'm saying no. {alt}",
+    "I must decline. {why} What might work for you: {alt_lc}",
     "Honestly, I'd rather stay out of this one. {why}\nA better route: {alt}",
     "* Will I help with that? No.\n* Reason: {why}\n* Try this: {alt}",
     "I hear you, and I get why it's tempting. Still, helping you {task} isn't something I'll do. {why} {alt}",
