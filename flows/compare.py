@@ -54,6 +54,7 @@ def qadapter_column(ev: dict, jd: dict) -> dict:
         **{k: v for k, v in ev["forgetting"].items() if k.startswith("probe.")},
         "kl.general": ev["forgetting"]["kl.general"],
         **{k: m[k] for k in m if k.startswith(("winrate.", "behaviour."))},
+        **{k: m[k] for k in m if k.startswith("judge.") and k.endswith(".trusted")},
     }
 
 
@@ -120,7 +121,7 @@ def compare(
         c = tracking.client()
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
-            md = table.markdown(rows, f"Q-Adapter and baselines ({profile})")
+            md = table.markdown(rows, f"Q-Adapter and baselines ({profile})", cols)
             (out / "comparison.md").write_text(md)
             table.write_csv(out / "comparison.csv", cols, LABELS)
             table.bar_chart(out / "comparison.png", cols, LABELS)
