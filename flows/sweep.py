@@ -374,6 +374,7 @@ def sweep(
         c.log_figure(parent, fig, "sweep/figure3.png")
         pick(c, rows, sel)
         c.set_tag(parent, "sweep.selection", sel.summary)
+        c.set_tag(parent, "sweep.outcome", sel.outcome)
         c.set_tag(parent, "sweep.chosen_run", sel.chosen["run_id"] if sel.chosen else "none")
         if sel.chosen is not None:
             c.log_metric(parent, "sweep.chosen_alpha0", sel.chosen["alpha0"])
@@ -395,6 +396,7 @@ def sweep(
         "rows": table,
         "chosen": sel.chosen,
         "selection": sel.summary,
+        "outcome": sel.outcome,
         "helpful_base": hb,
     }
 
