@@ -211,7 +211,7 @@ def test_promote_refuses_an_undecided_version_or_an_untrusted_judge_unless_force
 ):
     from mlflow import MlflowClient
 
-    from qadapter.cli_models import promotion_blockers
+    from qadapter.cli.models import promotion_blockers
 
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
