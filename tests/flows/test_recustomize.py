@@ -744,7 +744,11 @@ def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
         [sched] = watch["schedules"]
         assert sched["active"] and sched["schedule"]["interval"] == 21600
         assert (watch["global_concurrency_limit"] or {}).get("limit") == 1
-        assert watch["parameters"]["judge_prompts"] == 32  # the gates' sample size
+        # the gates' sample size: the smol profile's 64 (no override in the deployment)
+        assert "judge_prompts" not in watch["parameters"]
+        from tasks.experiment import experiment
+
+        assert experiment(watch["parameters"]["profile"]).judge_prompts == 64
         assert watch["parameters"]["replay_lineage"] is True  # levels rehearse the lineage
         triggers = {
             a["actions"][0]["deployment_id"]: a["trigger"]
