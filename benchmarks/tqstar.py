@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from decode import base_generate_n  # noqa: E402  (benchmarks/decode.py: the peer)
 
-from qadapter.data.tokenize import encode_prompt, left_pad  # noqa: E402
+from qadapter.data.tokenize import encode_prompt, left_pad, position_ids  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
 from qadapter.tqstar import TQStarConfig, TransferQStar  # noqa: E402
 
@@ -67,7 +67,7 @@ def rm_sized_reward(base):
             for p, r in zip(prompts, responses)
         ]
         ids, mask = left_pad(rows, tok.pad_token_id)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
+        pos = position_ids(mask)
         hidden = backbone(input_ids=ids, attention_mask=mask, position_ids=pos).last_hidden_state[
             :, -1
         ]

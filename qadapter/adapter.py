@@ -33,6 +33,7 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from torch.utils.checkpoint import checkpoint
 
 from .config import AdapterConfig
+from .data.tokenize import position_ids
 from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
 from .meta import (
     ADAPTER_CONFIG,
@@ -146,15 +147,12 @@ class QAdapter(torch.nn.Module):
 
     def base_hidden(self, input_ids, attention_mask):
         """Hidden states of pi1, (B, L, H), without gradients."""
+        kw = dict(attention_mask=attention_mask, position_ids=position_ids(attention_mask))
         with torch.no_grad():
             if self.shared:
                 with self.qnet.disable_adapter():
-                    return _backbone(self._q_lm())(
-                        input_ids=input_ids, attention_mask=attention_mask
-                    ).last_hidden_state
-            return _backbone(self.base_model)(
-                input_ids=input_ids, attention_mask=attention_mask
-            ).last_hidden_state
+                    return _backbone(self._q_lm())(input_ids=input_ids, **kw).last_hidden_state
+            return _backbone(self.base_model)(input_ids=input_ids, **kw).last_hidden_state
 
     def frozen_hidden(self, input_ids, attention_mask):
         """Hidden states of the frozen levels, (G, B, L, H), without gradients: group 0 the base,
@@ -177,7 +175,9 @@ class QAdapter(torch.nn.Module):
     def q_hidden(self, input_ids, attention_mask):
         """Hidden states of the Q network, (B, L, H), with gradients to the LoRA weights."""
         return _backbone(self._q_lm())(
-            input_ids=input_ids, attention_mask=attention_mask
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            position_ids=position_ids(attention_mask),
         ).last_hidden_state
 
     @property
