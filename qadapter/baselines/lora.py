@@ -96,14 +96,9 @@ def trl_trainer(
     work: Base,
     rows: list[dict],
     output_dir: str | Path,
+    cfg,
     *,
-    lr: float,
-    epochs: int,
-    max_steps: int,
-    micro_batch_size: int,
     accumulation: int,
-    seed: int,
-    bf16: bool,
     peft_config,
     callbacks: Sequence[Callable[[dict], None]] = (),
     progress: bool = False,
@@ -114,22 +109,23 @@ def trl_trainer(
     trained model of the project is: LoRA ``peft_config`` on ``work.model``, checkpoints under
     ``output_dir/checkpoints``, one log record per step relayed to ``callbacks``, linear decay,
     no reporting integrations, the CPU unless CUDA is there, no dataloader workers, and no
-    printed log dicts without a progress bar. ``config_kwargs`` are the method's own settings
-    (beta, lengths, save strategy); ``trainer_kwargs`` its own trainer arguments (reward)."""
+    printed log dicts without a progress bar. ``cfg`` (a baseline or DPO stage config) gives
+    lr, epochs, max_steps, micro_batch_size, seed and bf16; ``config_kwargs`` are the method's
+    own settings (beta, lengths, save strategy); ``trainer_kwargs`` its own trainer arguments."""
     import torch
     from datasets import Dataset
 
     args = config_cls(
         output_dir=str(Path(output_dir) / "checkpoints"),
-        learning_rate=lr,
-        num_train_epochs=epochs,
-        max_steps=max_steps,
-        per_device_train_batch_size=micro_batch_size,
+        learning_rate=cfg.lr,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.micro_batch_size,
         gradient_accumulation_steps=accumulation,
         logging_steps=1,
         report_to=[],
-        seed=seed,
-        bf16=bf16,
+        seed=cfg.seed,
+        bf16=cfg.bf16,
         use_cpu=not torch.cuda.is_available(),
         dataloader_num_workers=0,
         disable_tqdm=not progress,
