@@ -89,7 +89,13 @@ class SharedPrefixLayer(torch.nn.Module):
                     f"batch of {hidden_states.shape[0]} rows is not {g} groups of {n}"
                 )
             hidden_states = hidden_states[:n]  # (n, T, H)
-        cut = lambda t: t[:n] if torch.is_tensor(t) and t.dim() and t.shape[0] == g * n else t  # noqa: E731
+
+        def cut(t):
+            # batch-major tensors only (mask (G n, 1, T, S), position ids (G n, T), rotary
+            # tables (G n, T, D)); a 1-D tensor (positions in the cache) is never cut
+            batch_major = torch.is_tensor(t) and t.dim() >= 2 and t.shape[0] == g * n
+            return t[:n] if batch_major else t
+
         args = tuple(cut(a) for a in args)
         kwargs = {
             k: tuple(cut(t) for t in v) if isinstance(v, tuple) else cut(v)
