@@ -240,7 +240,8 @@ class CustomizedDecoder:
         """log pi~ (log pi^(depth) on a stack) of new tokens after the keys/values in ``cache``.
 
         Row-group modes only; ``cache`` is one ``DynamicCache`` holding all groups' rows (group g
-        of a batch of B is rows g*B .. g*B + B - 1; reorder it with indices for every group).
+        of a batch of B is rows g*B .. g*B + B - 1; reorder it with indices for every group),
+        except in the shared-prefix layers (``rows.shared`` lowest), which hold group 0's B rows.
         input_ids, position_ids (B, T); attention_mask (B, past + T) -> (B, T, V), or (B, keep, V)
         for the last ``keep`` positions only.
         """
