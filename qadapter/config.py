@@ -145,6 +145,8 @@ class AdapterConfig:
     lora_alpha: int = setting(16, "LoRA scaling numerator (appendix C: 16)", lo=1, hi=10**6)
     lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
     target_modules: str = setting("all-linear", "LoRA targets", cli=False)
+    # the layers below the lowest LoRA layer are shared by base and adapter at decoding time
+    lora_layers: int = setting(0, "LoRA on the top N decoder layers only; 0: all", lo=0, hi=10**6)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -157,6 +159,7 @@ class TrainConfig:
     lora_r: int = setting(16, "LoRA rank", lo=1, hi=4096)
     lora_alpha: int = setting(16, "LoRA alpha (scaling numerator)", lo=1, hi=10**6)
     lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
+    lora_layers: int = setting(0, "LoRA on the top N decoder layers only; 0: all", lo=0, hi=10**6)
     # --- optimisation ---
     lr: float = setting(3e-4, "AdamW learning rate (decays to 0)", lo=0.0, hi=1.0, lo_open=True)
     warmup_steps: int = setting(0, "linear warm-up steps", lo=0, hi=BIG)
@@ -212,6 +215,7 @@ class TrainConfig:
             lora_r=self.lora_r,
             lora_alpha=self.lora_alpha,
             lora_dropout=self.lora_dropout,
+            lora_layers=self.lora_layers,
         )
 
     def to_dict(self) -> dict:
@@ -235,7 +239,8 @@ class TrainConfig:
         method = d.pop("method", None) or {}
         adapter = d.pop("adapter", None) or {}
         flat = {k: d.pop(k) for k in list(d) if k in {f.name for f in fields(MethodConfig)}}
-        lora = {k: adapter[k] for k in ("lora_r", "lora_alpha", "lora_dropout") if k in adapter}
+        keys = ("lora_r", "lora_alpha", "lora_dropout", "lora_layers")
+        lora = {k: adapter[k] for k in keys if k in adapter}
         if "head" in adapter:
             flat.setdefault("head", adapter["head"])
         names = {f.name for f in fields(cls)}

@@ -24,6 +24,7 @@ from typing import Sequence
 import torch
 
 from .config import MethodConfig
+from .data.tokenize import position_ids
 from .dual import build_groups
 from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
 from .meta import AdapterError, adapter_hash, check_adapter_files, check_base, verified_lineage
@@ -121,12 +122,15 @@ class Stack:
 
     @torch.no_grad()
     def hidden(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """Hidden states of every group: (B, L) ids -> (depth + 1, B, L, H)."""
+        """Hidden states of every group: (B, L) ids -> (depth + 1, B, L, H); rows may be padded
+        on either side (positions count real tokens only)."""
         g, b = self.groups.count, input_ids.shape[0]
         self.groups.n = b
         h = (
             self.lm.get_decoder()(
-                input_ids=input_ids.repeat(g, 1), attention_mask=attention_mask.repeat(g, 1)
+                input_ids=input_ids.repeat(g, 1),
+                attention_mask=attention_mask.repeat(g, 1),
+                position_ids=position_ids(attention_mask).repeat(g, 1),
             )
         ).last_hidden_state  # (g * B, L, H)
         return h.view(g, b, *h.shape[1:])

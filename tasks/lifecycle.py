@@ -18,11 +18,11 @@ killed worker), must not leave its MLflow runs RUNNING nor its Prefect flow run 
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from pathlib import Path
 
+from qadapter.lock import pid_alive
 from qadapter.secrets import redact
 from qadapter.store import client
 
@@ -79,20 +79,6 @@ def on_crashed(flow, flow_run, state) -> None:
     end_runs_of_flow_run(str(flow_run.id), "FAILED", f"Prefect flow run Crashed: {message}")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie has exited
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return True
-
-
 def _process_gone(infrastructure_pid: str | None) -> bool:
     """True when the flow run's recorded process ran on this host and no longer exists."""
     if not infrastructure_pid:
@@ -100,7 +86,7 @@ def _process_gone(infrastructure_pid: str | None) -> bool:
     host, _, pid = infrastructure_pid.rpartition(":")
     if host and host != socket.gethostname():
         return False
-    return pid.isdigit() and not _pid_alive(int(pid))
+    return pid.isdigit() and not pid_alive(int(pid))
 
 
 def crash_dead_flow_runs(pc) -> list[str]:

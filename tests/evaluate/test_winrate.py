@@ -354,6 +354,36 @@ def test_length_control_removes_a_pure_length_bias():
     assert math.isnan(length_controlled_win_rate([None], [1], [2]))
 
 
+def test_length_control_scales_lengths_over_the_parsed_items_only():
+    from qadapter.evaluate.length_control import (
+        fit_length_model,
+        length_controlled_win_rate,
+        length_features,
+    )
+
+    # parsed: d = +20 on 8 items (won 6 of them), d = -80 on 2 (lost both); mean 0, std 40 by
+    # hand, so x = tanh(0.5) and tanh(-2). Two unparsed verdicts sit on answers 1000 characters
+    # longer: counted in std(d) they would flatten every parsed item's feature.
+    prefs = [1.8] * 6 + [1.2] * 2 + [1.3] * 2 + [None] * 2
+    model_len = [120] * 8 + [20] * 2 + [1100] * 2
+    ref_len = [100] * 12
+    y = [p - 1 for p in prefs[:10]]
+    x = [math.tanh(0.5)] * 8 + [math.tanh(-2.0)] * 2
+    assert length_features(model_len[:10], ref_len[:10]) == pytest.approx(x, abs=1e-15)
+    theta, _ = fit_length_model(y, x)
+    expected = 100 / (1 + math.exp(-theta))
+    got = length_controlled_win_rate(prefs, model_len, ref_len)
+    assert got == pytest.approx(expected, abs=1e-12)
+    # the same items without the unparsed ones: the same number
+    assert length_controlled_win_rate(prefs[:10], model_len[:10], ref_len[:10]) == got
+    # what std(d) over all 12 items gave (the old behaviour): a different number
+    x_all = length_features(model_len, ref_len)[:10]
+    theta_all, _ = fit_length_model(y, x_all)
+    assert abs(100 / (1 + math.exp(-theta_all)) - got) > 3.0
+    with pytest.raises(ValueError, match="one per item"):
+        length_controlled_win_rate(prefs, model_len[:5], ref_len)
+
+
 def test_length_model_fit_is_the_regularized_optimum():
     from qadapter.evaluate.length_control import RIDGE, fit_length_model, length_features
 
