@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import socket
 import sys
-from pathlib import Path
 
 from qadapter.lock import pid_alive
 from qadapter.secrets import redact
