@@ -217,20 +217,16 @@ def behaviour(results: dict) -> dict:
     return {"metrics": named, "rows": rows}
 
 
-# the refusal classifier behind behaviour.declined / answered is trusted when it labels at
-# least this share of the judges' validation replies right (refusals as declining, answers as
-# answering)
-MIN_CLASSIFIER_ACCURACY = 0.9
-
-
-def classifier_check(data: dict) -> dict:
+def classifier_check(data: dict, thresholds=None) -> dict:
     """Validate the rule classifier on replies whose label is known: the chosen replies of the
     harmless validation pairs decline or redirect, those of the helpful validation pairs answer
     (both written apart from the customization data). ``behaviour.classifier_accuracy``, its
-    count ``_n`` per side, and ``behaviour.trusted`` (1.0 at >= MIN_CLASSIFIER_ACCURACY on each
-    side with at least 10 replies)."""
+    count ``_n`` per side, and ``behaviour.trusted`` (1.0 when each side reaches
+    ``thresholds.classifier`` on at least ``thresholds.min_cases`` replies)."""
+    from qadapter.evaluate.judges.validation import Thresholds
     from qadapter.evaluate.refusal import ANSWER, REFUSAL_LABELS, classify
 
+    t = thresholds or Thresholds()
     sides = {
         "declines": [p.chosen for p in (data.get("harmless") or {}).get("validation") or []],
         "answers": [p.chosen for p in (data.get("helpful") or {}).get("validation") or []],
@@ -242,7 +238,7 @@ def classifier_check(data: dict) -> dict:
         acc = right / len(replies) if replies else math.nan
         out[f"behaviour.classifier_{side}"] = acc
         out[f"behaviour.classifier_{side}_n"] = float(len(replies))
-        ok = ok and len(replies) >= 10 and acc >= MIN_CLASSIFIER_ACCURACY
+        ok = ok and len(replies) >= t.min_cases and (not replies or acc >= t.classifier)
     out["behaviour.trusted"] = float(ok)
     return out
 
@@ -315,7 +311,8 @@ def metrics_of(results: dict) -> dict:
         if checked:  # every check's share and count, and the trust they give
             out[f"judge.{subset}.trusted"] = float(checked["trusted"])
             for name, c in checked["checks"].items():
-                out[f"judge.{subset}.{name}"] = float(c["value"])
+                if not math.isnan(c["value"]):  # not measured: only its count (0) is logged
+                    out[f"judge.{subset}.{name}"] = float(c["value"])
                 out[f"judge.{subset}.{name}_n"] = float(c["n"])
     return out
 

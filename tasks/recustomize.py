@@ -807,7 +807,7 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         )
     behaviour = level_behaviour(base, champion_dir, results, cfg)
     if behaviour:
-        behaviour.update(judging.classifier_check(old))
+        behaviour.update(judging.classifier_check(old, cfg.judge_thresholds))
         saved["behaviour"] = saved["harmless"].with_name("behaviour.json")
         saved["behaviour"].write_text(json.dumps(behaviour.pop("rows"), indent=1) + "\n")
         log.info(

@@ -33,7 +33,11 @@ def main(argv=None) -> int:
     cfg = experiment(profile)
     data = judge_data(cfg)
     base = load_base(base_name)
-    report = {"profile": profile, "base": base_name, "classifier": classifier_check(data)}
+    report = {
+        "profile": profile,
+        "base": base_name,
+        "classifier": classifier_check(data, cfg.judge_thresholds),
+    }
     for subset in ("harmless", "helpful"):
         started = time.perf_counter()
         cases, extra = judge_material(cfg, base, subset, data[subset], log)

@@ -61,13 +61,14 @@ class Thresholds:
     degeneracy: float = 0.9  # fluent beats repeated / shuffled words
     position: float = 0.9  # same verdict with the order swapped
     length_bias: float = 0.4  # at most this |correlation| of errors with length difference
+    classifier: float = 0.9  # the refusal classifier: labelled replies read right, per side
     min_cases: int = 10  # a check measured on fewer cases is "not measured", so not passed
 
     @classmethod
     def none(cls) -> "Thresholds":
         """Bars every judge clears, for plumbing tests on random tiny models only: their judges
         are noise, and a test of the pipeline's wiring needs decisions to be reachable."""
-        return cls(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0)
+        return cls(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0)
 
 
 @dataclass(frozen=True)
