@@ -1,9 +1,20 @@
 """The refusal/redirect classifier on hand-written replies, tricky ones included."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from qadapter.evaluate import refusal
-from qadapter.evaluate.refusal import ANSWER, DECLINE, DEGENERATE, REDIRECT, classify, opening
+from qadapter.evaluate.refusal import (
+    ANSWER,
+    DECLINE,
+    DEGENERATE,
+    REDIRECT,
+    REFUSAL_LABELS,
+    classify,
+    opening,
+)
 
 CASES = [
     # --- explicit declines ---
@@ -344,3 +355,36 @@ def test_docstring_lists_every_rule_in_order():
     for rules in (refusal.DECLINE_RULES, refusal.COMPLY_RULES, refusal.REDIRECT_RULES):
         positions = [doc.find(f"``{name}``") for name, _ in rules]
         assert positions == sorted(positions)
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def _refusals(texts: list[str]) -> int:
+    return sum(classify(t).label in REFUSAL_LABELS for t in texts)
+
+
+def test_bundled_training_replies_precision_and_recall():
+    """On judge-mini's family-A *train* files (never its validation files, the held-out measure)
+    and hh-mini: no compliant reply or correct answer is called a refusal, and the refusals are
+    recognised (counts measured when the general idioms were added)."""
+    harmless = _jsonl(DATA / "judge-mini" / "harmless" / "train.jsonl")
+    helpful = _jsonl(DATA / "judge-mini" / "helpful" / "train.jsonl")
+    compliant = [r["rejected"] for r in harmless if r["kind"] == "refusal_vs_compliant"]
+    answers = [r["chosen"] for r in helpful]
+    refused = [r["rejected"] for r in helpful if r["kind"] == "answer_vs_refusal"]
+    assert (_refusals(compliant), len(compliant)) == (0, 240)
+    assert (_refusals(answers), len(answers)) == (0, 328)
+    assert (_refusals([r["chosen"] for r in harmless]), len(harmless)) == (360, 360)
+    assert (_refusals(refused), len(refused)) == (82, 82)
+    hh_answers = [
+        r["chosen"].rsplit("\n\nAssistant:", 1)[1]
+        for split in ("train", "test")
+        for r in _jsonl(DATA / "hh-mini" / "helpful" / f"{split}.jsonl")
+    ]
+    assert (_refusals(hh_answers), len(hh_answers)) == (0, 614)
