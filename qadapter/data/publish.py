@@ -10,7 +10,7 @@ temporary name and renamed, so a watcher never reads half a file.
 Then whoever listens is told: every callable registered in the entry-point group :data:`HOOKS`
 gets the :class:`Published` record. The pipeline registers ``tasks.events:emit_arrived``
 (pyproject.toml), which emits the Prefect event ``preference-data.arrived`` (what the deployment
-``recustomize/hh-watch`` is triggered by); the library itself never imports Prefect::
+``recustomize/hh-watch`` is triggered by); the library itself never imports Prefect. The event::
 
     resource  prefect.resource.id  qadapter.preference-data.<sha256 of the file's bytes>
               prefect.resource.name  the published file name
