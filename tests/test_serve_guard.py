@@ -21,10 +21,10 @@ from qadapter.meta import AdapterError
 from qadapter.models import load_base
 from qadapter.serving import catalog
 from qadapter.serving import server as server_module
-from qadapter.serving.cli import build_engine
 from qadapter.serving.guard import DEFAULT_MAX_BODY, GuardConfig
 from qadapter.serving.lookup import LookupConfig
 from qadapter.serving.server import create_app
+from qadapter.serving.startup import build_engine
 
 MSG = [{"role": "user", "content": "How do I bake bread?"}]
 N = 6
@@ -327,3 +327,69 @@ def test_models_and_errors_show_no_absolute_paths(engine, adapter, monkeypatch):
         r = client.post("/v1/chat/completions", json=body("broken/1"))
         assert r.status_code == 400 and str(adapter.parent) not in r.text, r.text
         assert ".../not-an-adapter" in r.json()["error"]["message"]
+
+
+# ---- flags, the exposure warning, the key's environment variable ----------------------------
+
+
+def serve_args(*argv):
+    import argparse
+
+    from qadapter.serving.startup import add_serve_arguments
+
+    p = argparse.ArgumentParser()
+    add_serve_arguments(p)
+    return p.parse_args(["--base", "tiny", *argv])
+
+
+@pytest.mark.parametrize(
+    "host, auth, words",
+    [
+        ("127.0.0.1", False, None),
+        ("localhost", False, None),
+        ("::1", False, None),
+        ("0.0.0.0", False, ["WITHOUT authentication", "--api-key-env"]),
+        ("192.168.1.7", False, ["WITHOUT authentication"]),
+        ("myhost.example", False, ["WITHOUT authentication"]),
+        ("0.0.0.0", True, ["beyond this machine", "TLS"]),
+    ],
+)
+def test_exposure_warning(host, auth, words):
+    from qadapter.serving.startup import exposure_warning
+
+    line = exposure_warning(host, auth)
+    if words is None:
+        assert line is None
+    else:
+        assert line.startswith("qadapter serve: warning: ") and "\n" not in line
+        assert all(w in line for w in words)
+
+
+def test_serve_flags_defaults_and_wiring(monkeypatch, capsys):
+    """--host beyond loopback warns on stderr; the key comes from the named variable and never
+    shows; the flags reach the app (uvicorn.run is replaced: nothing binds)."""
+    args = serve_args()
+    assert (args.max_body_bytes, args.read_timeout, args.max_queue) == (4194304, 30.0, 64)
+    assert args.api_key_env is None and args.registry_timeout == 5.0
+    ran = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: ran.update(app=app, **kw))
+    monkeypatch.setenv("QA_TEST_KEY", "k-Secret9")
+    argv = ["--host", "0.0.0.0", "--api-key-env", "QA_TEST_KEY", "--max-body-bytes", "100"]
+    assert server_module.serve(serve_args(*argv)) == 0
+    err = capsys.readouterr().err
+    assert "k-Secret9" not in err and "warning: listening on 0.0.0.0" in err
+    with TestClient(ran["app"]) as c:
+        r = c.post("/v1/chat/completions", json=body(), headers=AUTH)
+        assert_openai_error(r, 413, "request_too_large")
+        assert c.get("/v1/models").status_code == 401
+    assert server_module.serve(serve_args("--host", "0.0.0.0")) == 0
+    assert "WITHOUT authentication" in capsys.readouterr().err
+
+
+def test_a_missing_key_variable_is_one_error_line(monkeypatch, capsys):
+    monkeypatch.delenv("QA_MISSING_KEY", raising=False)
+    assert server_module.serve(serve_args("--api-key-env", "QA_MISSING_KEY")) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("qadapter: error: --api-key-env QA_MISSING_KEY: the environment")
+    assert server_module.serve(serve_args("--max-queue", "0")) == 2
+    assert "--max-queue" in capsys.readouterr().err

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -236,14 +237,27 @@ def serve(args) -> int:
     import uvicorn
 
     from ..errors import error_line, user_errors
-    from .startup import build_engine
+    from .startup import api_key_from_env, build_engine, exposure_warning
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
+    # MLflow's own HTTP client waits 120 s and retries 7 times by default: a slow tracking server
+    # would hold a lookup thread for minutes (the operator's settings win)
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(max(1, int(args.registry_timeout))))
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
     try:
         if not 0 <= args.port <= 65535:
             raise ValueError(f"--port {args.port}: expected 0..65535")
         if args.max_batch < 1 or args.max_tokens < 1:
             raise ValueError("--max-batch and --max-tokens must be >= 1")
+        key = api_key_from_env(args.api_key_env)
+        guard = GuardConfig(
+            max_body_bytes=args.max_body_bytes,
+            read_timeout=args.read_timeout,
+            max_queue=args.max_queue,
+            api_key=key,
+        )
+        lookup = LookupConfig(timeout=args.registry_timeout)
+        warning = exposure_warning(args.host, key is not None)
         engine = build_engine(
             args.base, args.adapter, max_batch=args.max_batch, tracking_uri=args.tracking_uri
         )
@@ -252,7 +266,9 @@ def serve(args) -> int:
         return 2
     names = ", ".join(f"{s.name} ({s.kind})" for s in engine.models.values())
     print(f"qadapter serve: {names} on http://{args.host}:{args.port}", file=sys.stderr)
-    app = create_app(engine, default_max_tokens=args.max_tokens)
+    if warning:
+        print(warning, file=sys.stderr)
+    app = create_app(engine, default_max_tokens=args.max_tokens, guard=guard, lookup=lookup)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
