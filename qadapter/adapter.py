@@ -33,6 +33,7 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from torch.utils.checkpoint import checkpoint
 
 from .config import AdapterConfig
+from .filemode import follow_umask
 from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
 from .meta import (
     ADAPTER_CONFIG,
@@ -298,6 +299,7 @@ def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
         record.update(parent=ref, parent_hash=top.hash)
     model.qnet.save_pretrained(directory, safe_serialization=True)
     write_meta(directory, record)
+    follow_umask(directory)  # PEFT's weights arrive 0600; make them 0644 under umask 022
     return directory
 
 
