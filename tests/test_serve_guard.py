@@ -393,3 +393,42 @@ def test_a_missing_key_variable_is_one_error_line(monkeypatch, capsys):
     assert line.startswith("qadapter: error: --api-key-env QA_MISSING_KEY: the environment")
     assert server_module.serve(serve_args("--max-queue", "0")) == 2
     assert "--max-queue" in capsys.readouterr().err
+
+
+def test_a_tracking_server_that_never_answers_is_unavailable_not_missing(monkeypatch, tmp_path):
+    """The real registry client against a loopback listener that accepts and never answers:
+    RegistryUnavailable (the server's 503), not "no such model" (a 404 that would be wrong)."""
+    from qadapter import registry
+
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "1")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        uri = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        t0 = time.monotonic()
+        with pytest.raises(registry.RegistryUnavailable):
+            registry.resolve_adapter("hh-qadapter/1", tracking_uri=uri)
+        assert time.monotonic() - t0 < 30
+        with pytest.raises(registry.RegistryUnavailable):
+            catalog.resolve_reference("hh-qadapter/1", uri)
+
+
+def test_an_unavailable_registry_is_a_503(engine, monkeypatch):
+    from qadapter import registry
+
+    class Down(StalledRegistry):
+        RegistryUnavailable = registry.RegistryUnavailable
+
+        def resolve_adapter(self, ref, tracking_uri=None):
+            self.calls.append(ref)
+            raise registry.RegistryUnavailable("model registry http://h: timed out")
+
+    reg = Down()
+    monkeypatch.setattr(catalog, "registry_module", lambda: reg)
+    with TestClient(create_app(engine, default_max_tokens=N)) as client:
+        r = client.post("/v1/chat/completions", json=body("down/1"))
+        assert "registry failed" in assert_openai_error(r, 503, "registry_unavailable")
+        assert client.post("/v1/chat/completions", json=body("down/1")).status_code == 503
+        assert reg.calls == ["down/1"]  # the second answer came from the negative cache
