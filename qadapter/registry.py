@@ -428,12 +428,10 @@ def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path
     install()
     try:
         return _resolve(parse_ref(str(ref)), tracking_uri, ())
-    except RegistryUnavailable:
-        raise
     except RegistryError as e:
         if str(ref).startswith(f"{SCHEME}:/"):
             raise
-        raise RegistryError(f"{ref}: no such directory; as a registry reference: {e}") from None
+        raise type(e)(f"{ref}: no such directory; as a registry reference: {e}") from None
 
 
 def _resolve(r: Ref, tracking_uri: str | None, below: tuple[str, ...]) -> Path:
