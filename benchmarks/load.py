@@ -12,7 +12,10 @@ never answers (a stalled MLflow tracking server). Two phases of ``--seconds / 2`
 * ``hostile``: the same clients, plus ``--stalled-clients`` clients asking for registry versions
   (``x<i>-<n>/1``, a new name each time) that the stalled tracking server never resolves, plus
   one client sending a ``--big-mb`` MB request again and again (413 under the default body
-  limit); these run in a separate process, so the measuring clients keep their interpreter.
+  limit; streamed in 1 MB chunks without ``Content-Length``, so the server reads up to its
+  limit each time), at most one a second; these run in a separate process, so the measuring
+  clients keep their interpreter. The lookup clients honour ``Retry-After`` (a hostile but fair
+  user); ``--unfair`` makes both kinds resend at once, a flood rather than a client.
 
 Printed per phase: the loaded adapter's requests/s, p50 and p99 latency, and errors; the hostile
 clients' status codes; and the server's resident memory (VmRSS when idle before the first phase,
@@ -130,30 +133,40 @@ def hostile_process(url: str, args: argparse.Namespace, seconds: float, out) -> 
         with httpx.Client(base_url=url, timeout=300) as h:
             while not stop.is_set():
                 n += 1
+                wait = 0.0
                 try:
                     r = h.post("/v1/chat/completions", json={**body, "model": f"x{i}-{n}/1"})
                     code = r.status_code
+                    wait = float(r.headers.get("retry-after", 0)) if not args.unfair else 0.0
                 except httpx.HTTPError as e:
                     code = type(e).__name__
                 with lock:
                     codes[f"lookup {code}"] += 1
+                stop.wait(wait)  # a fair client honours Retry-After
 
     text = "y" * (args.big_mb * 1_000_000)
     big = json.dumps({**body, "messages": [{"role": "user", "content": text}]}).encode()
 
+    def chunks():  # streamed without Content-Length: the server must read up to its limit
+        for k in range(0, len(big), 1 << 20):
+            yield big[k : k + (1 << 20)]
+
     def big_client():
         with httpx.Client(base_url=url, timeout=300) as h:
             while not stop.is_set():
+                t0 = time.monotonic()
                 try:
                     code = h.post(
                         "/v1/chat/completions",
-                        content=big,
+                        content=chunks(),
                         headers={"content-type": "application/json"},
                     ).status_code
                 except httpx.HTTPError as e:
                     code = type(e).__name__
                 with lock:
                     codes[f"big {code}"] += 1
+                if not args.unfair:  # one big request a second, not a flood
+                    stop.wait(max(0.0, 1.0 - (time.monotonic() - t0)))
 
     threads = [
         threading.Thread(target=stalled_client, args=(i,)) for i in range(args.stalled_clients)
@@ -236,6 +249,11 @@ def main() -> None:
     ap.add_argument("--stalled-clients", type=int, default=4)
     ap.add_argument("--big-mb", type=int, default=10)
     ap.add_argument("--max-body-bytes", type=int, default=None, help="the server's (default 4 MiB)")
+    ap.add_argument(
+        "--unfair",
+        action="store_true",
+        help="hostile clients ignore Retry-After and resend the big request without pause",
+    )
     args = ap.parse_args()
 
     base = load_base(args.model)
@@ -261,6 +279,7 @@ def main() -> None:
     print(
         f"model {args.model}, {args.clients} clients, {args.new_tokens} new tokens, "
         f"{args.seconds / 2:g} s per phase, {os.cpu_count()} CPUs"
+        + (", unfair hostile clients" if args.unfair else "")
     )
     print(f"{'phase':<10} {'req':>6} {'req/s':>7} {'p50 s':>7} {'p99 s':>7}  errors / hostile")
     for phase, r in results.items():
