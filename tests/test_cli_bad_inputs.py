@@ -424,6 +424,7 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
         ],
         "quarantine",
     ),
+    ("train-deep-record-only", lambda c: train_args(c, data=_deep(c)), "no usable preference"),
     ("check-deep-jsonl-strict", lambda c: ["data", "check", "--strict", _deep(c)], "quarantine"),
     ("check-deep-json-file", lambda c: ["data", "check", _deep(c, ".json")], "deep.json"),
     ("check-fifo-source", lambda c: ["data", "check", _fifo(c)], "FIFO"),
