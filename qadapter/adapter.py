@@ -34,6 +34,7 @@ from torch.utils.checkpoint import checkpoint
 
 from .config import AdapterConfig
 from .data.tokenize import position_ids
+from .filemode import follow_umask
 from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
 from .meta import (
     META_FILE,
@@ -333,6 +334,7 @@ def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
         record.update(parent=ref, parent_hash=top.hash)
     model.qnet.save_pretrained(directory, safe_serialization=True)
     write_meta(directory, record)
+    follow_umask(directory)  # PEFT's weights arrive 0600; make them 0644 under umask 022
     return directory
 
 

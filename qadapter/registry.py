@@ -58,6 +58,11 @@ class RegistryError(AdapterError):
     """A registry reference, model, version or alias that does not exist, or no store."""
 
 
+class RegistryUnavailable(RegistryError):
+    """The store failed to answer (unreachable, timed out, a server error): not a missing name,
+    so a server answers 503 (retry later), not 404."""
+
+
 @dataclass(frozen=True)
 class Ref:
     name: str
@@ -125,7 +130,7 @@ def _check_store(uri: str) -> None:
             return  # it answers (a proxy may guard /health): let MLflow's requests tell
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
-            raise RegistryError(
+            raise RegistryUnavailable(
                 f"no MLflow tracking server answers at {redact(uri)} ({reason}); start it "
                 "(make up) or set MLFLOW_TRACKING_URI to the store that holds the adapters"
             ) from None
@@ -176,7 +181,8 @@ def _mlflow_errors(what: str):
         yield
     except MlflowException as e:
         msg = str(e.message if hasattr(e, "message") else e).strip().splitlines()[0]
-        raise RegistryError(f"{what}: {redact(msg)}") from None
+        kind = RegistryError if _missing(e) else RegistryUnavailable
+        raise kind(f"{what}: {redact(msg)}") from None
 
 
 def _registered(c, name: str):
@@ -186,7 +192,8 @@ def _registered(c, name: str):
         return c.get_registered_model(name)
     except MlflowException as e:
         if not _missing(e):
-            raise RegistryError(f"model registry {redact(_store_uri(c))}: {e.message}") from None
+            where = redact(_store_uri(c))
+            raise RegistryUnavailable(f"model registry {where}: {e.message}") from None
         names = [m.name for m in c.search_registered_models(max_results=20)]
         known = ", ".join(names) if names else "none"
         raise RegistryError(
@@ -213,7 +220,7 @@ def get_version(name: str, version_or_alias: str | int, *, client=None):
         return c.get_model_version_by_alias(name, spec)
     except MlflowException as e:
         if not _missing(e):
-            raise RegistryError(f"{name}/{spec}: {redact(e.message)}") from None
+            raise RegistryUnavailable(f"{name}/{spec}: {redact(e.message)}") from None
     if spec.isdigit():
         have = ", ".join(str(v.version) for v in _versions(c, name)) or "none"
         raise RegistryError(
@@ -428,7 +435,7 @@ def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path
     except RegistryError as e:
         if str(ref).startswith(f"{SCHEME}:/"):
             raise
-        raise RegistryError(f"{ref}: no such directory; as a registry reference: {e}") from None
+        raise type(e)(f"{ref}: no such directory; as a registry reference: {e}") from None
 
 
 def _resolve(r: Ref, tracking_uri: str | None, below: tuple[str, ...]) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from qadapter.errors import QAdapterError
-from qadapter.secrets import redact
+from qadapter.secrets import mask_param, redact
 from qadapter.store import REPO, client, state_dir, tracking_uri  # noqa: F401 (the flows' names)
 
 EXPERIMENT = "qadapter-hh"
@@ -190,7 +190,10 @@ def flatten(d: dict, prefix: str = "") -> dict:
         if isinstance(v, dict):
             out.update(flatten(v, key + "."))
         else:
-            out[key] = redact(v) if isinstance(v, str) else v
+            # numbers are kept (metrics, and no credential is a float); everything else is
+            # masked by its key (qadapter.secrets.is_sensitive_name) or redacted
+            numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+            out[key] = v if numeric else mask_param(key, v)
     return out
 
 

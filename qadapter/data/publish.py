@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 from qadapter.data.parse import EXTENSIONS, extension, strip_extension
 from qadapter.data.records import DataError
 from qadapter.data.sources import check_source
+from qadapter.filemode import follow_umask
 from qadapter.secrets import redact
 
 EVENT = "preference-data.arrived"
@@ -118,6 +119,7 @@ def _copy(path: Path, directory: Path, name: str) -> tuple[str, bool]:
     os.close(fd)  # a dot-name without a data extension: listings skip it until the rename
     try:
         shutil.copyfile(path, tmp)
+        follow_umask(tmp)  # mkstemp made it 0600: readable by other workers as the umask allows
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
