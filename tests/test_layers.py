@@ -35,7 +35,12 @@ NEVER_IN_LIBRARY = ("tasks", "flows", "prefect")
 # - store: the default tracking store (state/mlflow.db) and a client on it, shared with the pipeline
 # - registry: models:/ references, aliases, downloads (qadapter models, promote, serve, eval)
 # - serving.pyfunc: an adapter as an MLflow pyfunc model (what the pipeline logs and registers)
-MLFLOW_MODULES = ("qadapter.store", "qadapter.registry", "qadapter.serving.pyfunc")
+MLFLOW_MODULES = (
+    "qadapter.store",
+    "qadapter.registry",
+    "qadapter.serving.pyfunc",
+    "qadapter.serving.pyfunc_model",  # the model-from-code file MLflow loads (no pickle)
+)
 SERVE_EXTRA, SERVING = ("fastapi", "starlette", "uvicorn"), "qadapter.serving"
 LAZY_EXTRAS = ("trl",)
 
