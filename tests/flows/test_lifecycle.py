@@ -81,13 +81,19 @@ def test_sqlite_default_experiment_keeps_local_artifacts_and_opens_in_model_trai
     assert set(view) == {"name", "createdAt", "updatedAt", "state"}
     assert isinstance(view["name"], str) and isinstance(view["createdAt"], int)
     state = json.loads(view["state"])
+    # behaviour shares first, each win rate beside its judge's trust (issue 26)
     assert state["selectedColumns"] == [
+        "metrics.`behaviour.declined`",
+        "metrics.`behaviour.answered`",
+        "metrics.`behaviour.trusted`",
+        "metrics.`winrate.harmless`",
+        "metrics.`judge.harmless.trusted`",
+        "metrics.`winrate.helpful`",
+        "metrics.`judge.helpful.trusted`",
+        "metrics.`probe.delta`",
         "metrics.`heldout.accuracy`",
         "metrics.`heldout.accuracy_init`",
         "metrics.`heldout.kl_mean`",
-        "metrics.`winrate.harmless`",
-        "metrics.`winrate.helpful`",
-        "metrics.`probe.delta`",
         "params.`train.method.alpha0`",
         "params.`profile`",
     ]
