@@ -22,6 +22,7 @@ import pytest
 from test_recipe import _mix_source
 
 from qadapter.config import profile
+from qadapter.customize import Recipe, Rejected
 from qadapter.meta import ADAPTER_WEIGHTS, read_meta
 
 PINNED = {
@@ -65,12 +66,11 @@ def _cli(toy_jsonl, tmp_path):
 def _stage(toy_jsonl, tmp_path, name="stage", tokens=4, steps=2):
     from qadapter import stages
 
-    source, mix = str(toy_jsonl[0].parent), _mix(tmp_path)
+    recipe = Recipe(
+        str(toy_jsonl[0].parent), 6, Rejected.ONPOLICY, tokens, mix=(_mix(tmp_path),), mix_pairs=3
+    )
     cfg = profile("tiny", max_steps=steps, checkpoint_every=0)
-    rec = stages.customize(
-        "tiny", source, 6, 3, cfg, tmp_path / name, onpolicy_tokens=tokens, mix_source=mix,
-        mix_pairs=3,
-    )  # fmt: skip
+    rec = stages.customize("tiny", recipe, 3, cfg, tmp_path / name)
     return tmp_path / name, rec
 
 
@@ -82,12 +82,11 @@ def _level(toy_jsonl, tmp_path):
     source = str(toy_jsonl[0].parent)
     cfg = profile("tiny", max_steps=2, checkpoint_every=0)
     pairs = stages.stage_data(source, 5, 0, 1)["train"]
-    replay = R.replay([_mix(tmp_path)], 2, cfg.seed)
+    recipe = Recipe("recustomize", None, "onpolicy", 3, mix=(_mix(tmp_path),), mix_pairs=2)
     out = tmp_path / "level" / "adapter"
     R.train_level(
-        "tiny", str(parent), "models:/m/1", pairs, None, cfg, out, onpolicy_tokens=3,
-        replay=replay, log=lambda line: None,
-    )  # fmt: skip
+        "tiny", str(parent), "models:/m/1", pairs, None, cfg, out, recipe, log=lambda line: None
+    )
     return out
 
 
