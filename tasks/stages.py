@@ -75,7 +75,7 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 "chosen_nll": method.chosen_nll,
                 "rejected": cfg.rejected,
                 "onpolicy_tokens": cfg.onpolicy_tokens,
-                "mix": list(cfg.mix),  # params are redacted when logged
+                "mix": ", ".join(cfg.mix) or None,  # a string: params are redacted when logged
                 "mix_pairs": cfg.mix_pairs,
             }
         )
