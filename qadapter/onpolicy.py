@@ -244,28 +244,23 @@ def cached_onpolicy_pairs(
         from .decode import CustomizedDecoder
 
         policy = CustomizedDecoder.from_adapter(parent, base)  # base weights shared, unchanged
-    shown = [0]  # tenths reported so far: about ten progress lines, whatever the size
-    shown_bar = progress_bar(len(train), "on-policy replies", enabled=bar, unit="reply")
+    bar = progress_bar(len(train), "on-policy replies", enabled=bar, unit="reply")
+    shown = [0, 0]  # replies counted by the bar; tenths logged (about ten lines, any size)
 
-    def report(done: int, total: int) -> None:
-        if log and (10 * done // total > shown[0] or done == total):
-            shown[0] = 10 * done // total
+    def on_batch(done: int, total: int) -> None:
+        bar.update(done - shown[0])
+        shown[0] = done
+        if log and (10 * done // total > shown[1] or done == total):
+            shown[1] = 10 * done // total
             took = time.time() - t0
             left = took / done * (total - done)
             log(f"on-policy: {done}/{total} replies ({took:.0f}s, about {left:.0f}s left)")
-
-    done_before = [0]
-
-    def on_batch(done: int, total: int) -> None:
-        shown_bar.update(done - done_before[0])
-        done_before[0] = done
-        report(done, total)
 
     pairs = onpolicy_pairs(
         base, train, None, max_new_tokens=tokens, policy=policy, on_batch=on_batch,
         batch_size=BATCH,
     )  # fmt: skip
-    shown_bar.close()
+    bar.close()
     if log:
         log(f"on-policy: {len(pairs)} pairs (chosen vs {who}'s reply) in {time.time() - t0:.0f}s")
     path.parent.mkdir(parents=True, exist_ok=True)

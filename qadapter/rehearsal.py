@@ -3,7 +3,7 @@
 A new level stacked on a champion can forget what the champion learned (docs/recustomize.md:
 a level trained on "state your uncertainty" stopped declining risky prompts). The textbook guard
 in continual learning is rehearsal: train the new level on the old training data alongside the
-new. Replaying an old *source* (``replay_sources``) is not the same thing when the old adapter was
+new. Mixing an old *source* in (a recipe's ``mix``) is not the same thing when the old adapter was
 trained with the steering recipe: its harmless pairs had pi1's own greedy replies as the rejected
 side, and the pairs of another source mixed in. This module rebuilds exactly those pairs:
 
@@ -83,7 +83,7 @@ def trained_on(meta: dict, label: str, directory: str | Path | None = None) -> T
         if not path.is_file():
             raise ConfigError(
                 f"rehearsal: {label}'s own training pairs ({own['file']}) are missing from "
-                f"{directory}; restore the adapter directory, or replay with replay_sources"
+                f"{directory}; restore the adapter directory, or mix its sources in with mix"
             )
         return TrainedOn(
             label=label,
@@ -101,25 +101,25 @@ def trained_on(meta: dict, label: str, directory: str | Path | None = None) -> T
     if not source or source == "recustomize":
         raise ConfigError(
             f"rehearsal: {label} was trained by a re-customization level that did not store its "
-            f"pairs ({OWN_PAIRS}, stored since 2026-11-27); replay old preferences with "
-            "replay_sources instead"
+            f"pairs ({OWN_PAIRS}, stored since 2026-11-27); mix old preferences in with "
+            "mix instead"
         )
     if "***" in source:
         raise ConfigError(
-            f"rehearsal: {label}'s training source is recorded redacted ({source}); replay it "
-            "with replay_sources instead"
+            f"rehearsal: {label}'s training source is recorded redacted ({source}); mix its "
+            "source in with mix instead"
         )
     onpolicy = data.get("onpolicy")
     if onpolicy and onpolicy.get("policy") != "pi1":
         raise ConfigError(
             f"rehearsal: {label} was trained on its parent's on-policy replies, which cannot be "
-            "rebuilt yet; replay old preferences with replay_sources instead"
+            "rebuilt yet; mix old preferences in with mix instead"
         )
     seed = (meta.get("train_config") or {}).get("seed")
     if seed is None or data.get("pairs") is None or not data.get("hash"):
         raise ConfigError(
             f"rehearsal: {label}'s qadapter.json lacks the seed, pair count or data hash of its "
-            "training set; replay old preferences with replay_sources instead"
+            "training set; mix old preferences in with mix instead"
         )
     return TrainedOn(
         label=label,
@@ -194,7 +194,7 @@ def rebuild(r: TrainedOn, base, *, log: Callable[[str], None] | None = None) -> 
             raise ConfigError(
                 f"rehearsal: {r.stored} is not the file {r.label} stored (content hash "
                 f"{dataset_hash(pairs)[:12]}, recorded {r.data_hash[:12]}); restore the adapter "
-                "directory, or replay with replay_sources"
+                "directory, or mix its sources in with mix"
             )
         if log:
             log(f"rehearsal: {len(pairs)} pairs {r.label} trained on, read from {OWN_PAIRS}")
@@ -203,7 +203,7 @@ def rebuild(r: TrainedOn, base, *, log: Callable[[str], None] | None = None) -> 
     def changed(what: str, got: str, want: str) -> ConfigError:
         return ConfigError(
             f"rehearsal: {what} no longer gives the pairs {r.label} was trained on (content hash "
-            f"{got[:12]}, recorded {want[:12]}); restore that data, or replay with replay_sources"
+            f"{got[:12]}, recorded {want[:12]}); restore that data, or mix its sources in with mix"
         )
 
     def load(src: str, n: int) -> list:

@@ -27,7 +27,7 @@ def mixed_sources(
     sources: Sequence[str], n: int | None, seed: int, what: str = "mix source"
 ) -> list[tuple[str, list[PreferencePair]]]:
     """``(source, pairs)`` of each source trained on alongside a stage's own pairs (customize's
-    ``mix_source``, a re-customization level's replay): ``n`` (None: all) of its seeded train
+    ``mix``, and a re-customization level's): ``n`` (None: all) of its seeded train
     split (:func:`stage_data`). A source without train pairs is a ``ConfigError``."""
     from ..config import ConfigError
     from ..secrets import redact
