@@ -176,15 +176,42 @@ async def _sse(job: Job, events: asyncio.Queue, model: str):
         job.cancel()  # the client disconnected (or we are done): free its row
 
 
+def serve(args) -> int:
+    """Build the engine for parsed ``serve`` flags (:mod:`.startup`) and run uvicorn until stopped;
+    2 with one error line when start-up fails."""
+    import uvicorn
+
+    from ..errors import error_line, user_errors
+    from .startup import build_engine
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
+    try:
+        if not 0 <= args.port <= 65535:
+            raise ValueError(f"--port {args.port}: expected 0..65535")
+        if args.max_batch < 1 or args.max_tokens < 1:
+            raise ValueError("--max-batch and --max-tokens must be >= 1")
+        engine = build_engine(
+            args.base, args.adapter, max_batch=args.max_batch, tracking_uri=args.tracking_uri
+        )
+    except user_errors() as e:
+        print(error_line(e), file=sys.stderr)
+        return 2
+    names = ", ".join(f"{s.name} ({s.kind})" for s in engine.models.values())
+    print(f"qadapter serve: {names} on http://{args.host}:{args.port}", file=sys.stderr)
+    app = create_app(engine, default_max_tokens=args.max_tokens)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
 def main(argv=None) -> int:
     """``python -m qadapter.serving.server [--base ...] [--adapter NAME=REF ...] ...``"""
     import argparse
 
-    from .cli import add_serve_arguments, cmd_serve
+    from .startup import add_serve_arguments
 
     parser = argparse.ArgumentParser(prog="qadapter serve", description=__doc__.split("\n")[0])
     add_serve_arguments(parser)
-    return cmd_serve(parser.parse_args(argv))
+    return serve(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

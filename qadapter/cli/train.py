@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from .cli import add_config_flags, config_values
+from .args import add_config_flags, config_values
 
 
 def add_train(sub) -> None:
-    from .config import MethodConfig, TrainConfig
-    from .customize import Recipe, Rejected
+    from ..config import MethodConfig, TrainConfig
+    from ..customize import Recipe, Rejected
 
     p = sub.add_parser(
         "train",
@@ -120,7 +120,7 @@ def train_config(args):
     """The TrainConfig of parsed ``train`` arguments (validated; nothing is loaded)."""
     import torch
 
-    from .config import MethodConfig, TrainConfig, profile
+    from ..config import MethodConfig, TrainConfig, profile
 
     overrides = {**config_values(args, MethodConfig), **config_values(args, TrainConfig)}
     if args.q_model and overrides.get("head") is None:
@@ -145,7 +145,7 @@ def train_config(args):
 
 def check_output_path(path: str | Path) -> None:
     """Fail early (before anything loads) when ``path`` cannot become an output directory."""
-    from .lock import LockError
+    from ..lock import LockError
 
     out = Path(path)
     if out.exists() and not out.is_dir():
@@ -175,7 +175,7 @@ def _remove_if_created(out: Path, created: bool) -> None:
 
 
 def cmd_train(args) -> int:
-    from .checkpoint import CheckpointError, complete_checkpoints
+    from ..checkpoint import CheckpointError, complete_checkpoints
 
     if args.onpolicy_tokens < 1:
         raise ValueError(f"--onpolicy-tokens must be >= 1, got {args.onpolicy_tokens}")
@@ -186,12 +186,12 @@ def cmd_train(args) -> int:
     cfg = train_config(args)
     out = Path(args.output)
     check_output_path(out)
-    from .registry import naming
+    from ..registry import naming
 
     args.parent_ref = None
     if args.parent:  # a missing or changed lineage fails before any data or model loads
-        from .meta import verified_lineage
-        from .registry import install, is_model_ref, pinned, resolve_adapter
+        from ..meta import verified_lineage
+        from ..registry import install, is_model_ref, pinned, resolve_adapter
 
         install()
         with naming(args.parent):
@@ -216,7 +216,7 @@ def cmd_train(args) -> int:
 
 def recipe_of(args):
     """The :class:`qadapter.customize.Recipe` of parsed ``train`` arguments."""
-    from .customize import Recipe
+    from ..customize import Recipe
 
     return Recipe(
         source=args.data,
@@ -231,17 +231,17 @@ def recipe_of(args):
 def _train(args, cfg, out: Path) -> int:
     import torch
 
-    from .config import PROFILE_BASES
-    from .customize import TrainData, fit
-    from .data import dataset_hash, load_splits
-    from .data.subsets import subset
-    from .distributed import is_rank_zero, local_device
-    from .evaluate.preference import evaluate_pairs
-    from .lock import output_lock
-    from .meta import update_meta
-    from .models import load_base
-    from .secrets import redact
-    from .train import TrainingError
+    from ..config import PROFILE_BASES
+    from ..customize import TrainData, fit
+    from ..data import dataset_hash, load_splits
+    from ..data.subsets import subset
+    from ..distributed import is_rank_zero, local_device
+    from ..evaluate.preference import evaluate_pairs
+    from ..lock import output_lock
+    from ..meta import update_meta
+    from ..models import load_base
+    from ..secrets import redact
+    from ..train import TrainingError
 
     recipe = recipe_of(args)
     main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes

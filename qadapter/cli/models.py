@@ -21,7 +21,7 @@ COLUMNS = (
 
 
 def add_models_parser(sub) -> None:
-    from . import registry
+    from .. import registry
 
     p = sub.add_parser(
         "promote",
@@ -64,7 +64,7 @@ def _store_flag(p) -> None:
 
 
 def cmd_promote(args) -> int:
-    from . import registry
+    from .. import registry
 
     ref = registry.parse_ref(args.ref)
     if ref.version is None:
@@ -126,7 +126,7 @@ def table(rows: list[dict]) -> str:
 def cmd_models_list(args) -> int:
     import json
 
-    from . import registry
+    from .. import registry
 
     rows = registry.list_versions(args.name, client=registry.client_for(args.tracking_uri))
     if args.json:

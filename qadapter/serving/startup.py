@@ -1,4 +1,4 @@
-"""``qadapter serve``: flags, start-up (one base, the adapters on it), and uvicorn.
+"""``qadapter serve``'s flags and start-up: one base, the adapters on it (:func:`build_engine`).
 
     qadapter serve [--base NAME] [--adapter NAME=DIR_OR_REF ...] [--host 127.0.0.1] [--port 8000]
                    [--max-batch 8] [--max-tokens 256] [--tracking-uri URI]
@@ -6,11 +6,12 @@
 Every ``--adapter`` is loaded before the server listens (a bad one is one error line and exit 2);
 registry references given there are resolved once, at start. ``--base`` defaults to the base
 recorded in the first adapter's ``qadapter.json`` (the embedded SmolLM2 without adapters).
+:func:`qadapter.serving.server.serve` runs it; ``qadapter serve`` (:mod:`qadapter.cli.serve`) and
+``python -m qadapter.serving.server`` take these flags.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..models import EMBEDDED
@@ -38,17 +39,6 @@ def add_serve_arguments(p) -> None:
     )
     p.add_argument("--tracking-uri", help="MLflow tracking URI for registry references")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-
-
-def add_serve_parser(sub) -> None:
-    p = sub.add_parser(
-        "serve",
-        help="OpenAI-compatible server for adapters on one shared base",
-        description="Serve /v1/chat/completions and /v1/models; several adapters share one "
-        "base model in memory and are chosen per request by model name.",
-    )
-    add_serve_arguments(p)
-    p.set_defaults(func=cmd_serve)
 
 
 def adapter_directory(ref: str, tracking_uri: str | None = None) -> Path:
@@ -98,30 +88,3 @@ def build_engine(
             raise ValueError(f"--adapter {name}=...: {name!r} is the base's name; pick another")
         served.append(load_adapter_served(name, directory, b, source=ref))
     return Engine(b, served, max_batch=max_batch, tracking_uri=tracking_uri)
-
-
-def cmd_serve(args) -> int:
-    import logging
-
-    import uvicorn
-
-    from ..errors import error_line, user_errors
-    from .server import create_app
-
-    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
-    try:
-        if not 0 <= args.port <= 65535:
-            raise ValueError(f"--port {args.port}: expected 0..65535")
-        if args.max_batch < 1 or args.max_tokens < 1:
-            raise ValueError("--max-batch and --max-tokens must be >= 1")
-        engine = build_engine(
-            args.base, args.adapter, max_batch=args.max_batch, tracking_uri=args.tracking_uri
-        )
-    except user_errors() as e:
-        print(error_line(e), file=sys.stderr)
-        return 2
-    names = ", ".join(f"{s.name} ({s.kind})" for s in engine.models.values())
-    print(f"qadapter serve: {names} on http://{args.host}:{args.port}", file=sys.stderr)
-    app = create_app(engine, default_max_tokens=args.max_tokens)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
-    return 0
