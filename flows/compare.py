@@ -20,18 +20,16 @@ import tempfile
 from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from tasks import compare as C  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks import table, tracking  # noqa: E402
-from tasks.common import result_options  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
-from tasks.methods import LABELS, METHODS, TRAINED, check_methods  # noqa: E402
+from tasks import compare as C
+from tasks import stages as T
+from tasks import table, tracking
+from tasks.common import result_options
+from tasks.experiment import data_hashes, experiment
+from tasks.methods import LABELS, METHODS, TRAINED, check_methods
 
 
 def pi1_column(ref_probe: dict) -> dict:

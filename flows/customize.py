@@ -27,20 +27,17 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from qadapter import registry  # noqa: E402
-from qadapter.secrets import redact  # noqa: E402
-from tasks import judging, lifecycle, report, tracking  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
+from qadapter import registry
+from qadapter.secrets import redact
+from tasks import judging, lifecycle, report, tracking
+from tasks import stages as T
+from tasks.experiment import data_hashes, experiment
 
 
 def _flow_run_url(run_id: str) -> str:

@@ -37,21 +37,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from qadapter.customize import mixed_data  # noqa: E402
-from qadapter.secrets import redact  # noqa: E402
-from tasks import lifecycle, tracking  # noqa: E402
-from tasks import recustomize as R  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks.common import result_options, retry_delays, retry_on_outside_errors, workdir  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
-from tasks.watch import StageProgress, quiet_libraries, total_steps  # noqa: E402
+from qadapter.customize import mixed_data
+from qadapter.secrets import redact
+from tasks import lifecycle, tracking
+from tasks import recustomize as R
+from tasks import stages as T
+from tasks.common import result_options, retry_delays, retry_on_outside_errors, workdir
+from tasks.experiment import data_hashes, experiment
+from tasks.watch import StageProgress, quiet_libraries, total_steps
 
 # inputs are pair lists and configs: no input-hash caching (the level's work directory resumes)
 OUTSIDE = dict(

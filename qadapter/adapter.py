@@ -35,12 +35,12 @@ from torch.utils.checkpoint import checkpoint
 from .config import AdapterConfig
 from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
 from .meta import (
-    ADAPTER_CONFIG,
-    ADAPTER_WEIGHTS,
     META_FILE,
     META_VERSION,
     AdapterError,
     adapter_hash,
+    check_adapter_files,
+    check_base,
     read_meta,
     reference_scheme,
     resolve_parent,
@@ -299,43 +299,6 @@ def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
     model.qnet.save_pretrained(directory, safe_serialization=True)
     write_meta(directory, record)
     return directory
-
-
-def check_base(meta: dict, base_hash: str, where: str) -> None:
-    if meta["base_hash"] != base_hash:
-        raise AdapterError(
-            f"{where}: adapter was trained on base {meta['base_model']!r} with content hash "
-            f"{meta['base_hash'][:12]}, but the loaded base hashes to {base_hash[:12]}; "
-            "load the same base"
-        )
-
-
-def check_adapter_files(directory: str | Path) -> None:
-    """The PEFT files of an adapter directory exist and its weights file reads completely.
-
-    Called before PEFT sees the directory: a missing file would otherwise make PEFT look the
-    folder name up as a Hugging Face hub id.
-    """
-    from safetensors import SafetensorError, safe_open
-
-    directory = Path(directory)
-    for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS):
-        if not (directory / name).is_file():
-            raise AdapterError(
-                f"{directory}: {name} is missing; the adapter directory is incomplete "
-                "(re-run training, or restore it from its MLflow run)"
-            )
-    path = directory / ADAPTER_WEIGHTS
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            for key in f.keys():
-                f.get_tensor(key)
-    except (SafetensorError, OSError, RuntimeError, ValueError) as e:
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise AdapterError(
-            f"{path}: corrupt or truncated adapter weights ({reason}); "
-            "re-run training, or restore the file from its MLflow run"
-        ) from None
 
 
 def load_adapter(

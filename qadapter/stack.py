@@ -26,7 +26,7 @@ import torch
 from .config import MethodConfig
 from .dual import build_groups
 from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
-from .meta import AdapterError, adapter_hash, verified_lineage
+from .meta import AdapterError, adapter_hash, check_adapter_files, check_base, verified_lineage
 
 
 def stacked_logprobs(
@@ -86,8 +86,6 @@ class Stack:
         Refuses (:class:`AdapterError`, one line) a missing or changed parent, a loop, another
         base, incomplete files, or an adapter trained on a separate Q model.
         """
-        from .adapter import check_adapter_files, check_base
-
         chain = verified_lineage(directory)
         levels = []
         for path, meta in chain:

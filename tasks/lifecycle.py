@@ -23,10 +23,8 @@ import socket
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python tasks/lifecycle.py`
-
-from qadapter.secrets import redact  # noqa: E402
-from tasks import tracking  # noqa: E402
+from qadapter.secrets import redact
+from qadapter.store import client
 
 OPEN = ("RUNNING", "SCHEDULED")
 # Prefect state types of a flow run that may still be doing work.
@@ -60,7 +58,7 @@ def end_runs_of_flow_run(flow_run_id: str, status: str, reason: str, c=None) -> 
     Open means RUNNING/SCHEDULED, or FAILED by the termination signal itself (the flow body's
     ``except BaseException`` sees the signal before Prefect calls the hook).
     """
-    c = c or tracking.client()
+    c = c or client()
     ended = []
     for run in _runs_of_flow_run(c, flow_run_id):
         if run.info.status in OPEN or (status == "KILLED" and _ended_by_signal(run)):
@@ -155,7 +153,7 @@ def reconcile(c=None, crash_dead: bool = False) -> dict:
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
-    c = c or tracking.client()
+    c = c or client()
     with get_client(sync_client=True) as pc:
         crashed = crash_dead_flow_runs(pc) if crash_dead else []
 

@@ -19,37 +19,15 @@ from urllib.parse import quote
 
 from qadapter.errors import QAdapterError
 from qadapter.secrets import redact
+from qadapter.store import REPO, client, state_dir, tracking_uri  # noqa: F401 (the flows' names)
 
-REPO = Path(__file__).resolve().parents[1]
 EXPERIMENT = "qadapter-hh"
 REGISTERED_MODEL = "hh-qadapter"
 log = logging.getLogger(__name__)
 
-os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
-os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-
 
 class TrackingError(QAdapterError):
     """The MLflow store cannot hold this run's artifacts as configured (checked at flow start)."""
-
-
-def state_dir() -> Path:
-    return Path(os.environ.get("QADAPTER_STATE_DIR", REPO / "state")).resolve()
-
-
-def tracking_uri() -> str:
-    uri = os.environ.get("MLFLOW_TRACKING_URI")
-    if uri:
-        return uri
-    state_dir().mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{state_dir() / 'mlflow.db'}"
-
-
-def client():
-    from mlflow import MlflowClient
-
-    return MlflowClient(tracking_uri=tracking_uri())
 
 
 def through_server(uri: str) -> bool:

@@ -41,9 +41,9 @@ def cmd_generate(args) -> int:
 def _generate(args) -> int:
     import json
 
-    from ..adapter import check_adapter_files, read_meta
     from ..config import MethodConfig
     from ..decode import CustomizedDecoder, SamplingConfig
+    from ..meta import check_adapter_files, read_meta
     from ..models import load_base
 
     cfg = SamplingConfig(

@@ -50,8 +50,14 @@ def cmd_info(args) -> int:
 def _info(args, label: str) -> int:
     import json
 
-    from ..adapter import check_adapter_files
-    from ..meta import AdapterError, adapter_hash, lineage, read_meta, verified_lineage
+    from ..meta import (
+        AdapterError,
+        adapter_hash,
+        check_adapter_files,
+        lineage,
+        read_meta,
+        verified_lineage,
+    )
     from ..registry import is_model_ref
 
     meta = read_meta(args.adapter)

@@ -48,10 +48,9 @@ from ..meta import (
     update_meta,
     verified_lineage,
 )
+from ..registry import ARTIFACT_KEY, TOP, adapter_dir_in
 from ..rehearsal import OWN_PAIRS
 
-ARTIFACT_KEY = "adapters"  # the pyfunc artifact holding the stack; copied to artifacts/adapters
-TOP = "adapter"
 # README: PEFT's card; OWN_PAIRS: a re-customization level's own pairs (for later rehearsal)
 ADAPTER_FILES = (META_FILE, ADAPTER_CONFIG, ADAPTER_WEIGHTS, "README.md", OWN_PAIRS)
 ROLES = ("system", "user", "assistant")
@@ -59,23 +58,6 @@ DEFAULT_MAX_NEW_TOKENS = 128
 # load this base instead of the one named in qadapter.json (same content hash required): for a
 # base directory that lives at another path on the serving machine
 BASE_ENV = "QADAPTER_SERVE_BASE"
-
-
-def adapter_dir_in(model_dir: str | Path) -> Path:
-    """The adapter directory (the one with ``qadapter.json``) inside a downloaded model directory.
-
-    A logged pyfunc model keeps it at ``artifacts/adapters/adapter``; a plain adapter directory
-    (versions registered before the pyfunc model existed) is returned as it is.
-    """
-    model_dir = Path(model_dir)
-    for candidate in (model_dir / "artifacts" / ARTIFACT_KEY / TOP, model_dir):
-        if (candidate / META_FILE).is_file():
-            return candidate
-    raise AdapterError(
-        f"{model_dir}: neither a qadapter pyfunc model (no artifacts/{ARTIFACT_KEY}/{TOP}/"
-        f"{META_FILE}) nor an adapter directory (no {META_FILE}); was it logged by "
-        "qadapter.serving.pyfunc.log_adapter_model?"
-    )
 
 
 def stage_stack(adapter_dir: str | Path, dest: str | Path) -> Path:
