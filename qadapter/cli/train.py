@@ -228,24 +228,16 @@ def recipe_of(args):
     )
 
 
-def _train(args, cfg, out: Path) -> int:
-    import torch
-
-    from ..config import PROFILE_BASES
-    from ..customize import TrainData, fit
+def _data(args, cfg, recipe, out: Path, main: bool, show: bool):
+    """The source's split and each ``--mix`` source's train pairs (a seeded subset of
+    ``--mix-pairs``), loaded with the command's format options before any model, with their
+    summaries and quarantine files -> ``(TrainData, held-out pairs, mixed)``."""
+    from ..customize import TrainData
     from ..data import dataset_hash, load_splits
     from ..data.subsets import subset
-    from ..distributed import is_rank_zero, local_device
-    from ..evaluate.preference import evaluate_pairs
-    from ..lock import output_lock
-    from ..meta import update_meta
-    from ..models import load_base
     from ..secrets import redact
     from ..train import TrainingError
 
-    recipe = recipe_of(args)
-    main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes
-    show = not args.quiet and main
     splits = load_splits(
         args.data,
         test_source=args.test_data,
@@ -273,7 +265,7 @@ def _train(args, cfg, out: Path) -> int:
             f"{redact(args.data)}: no training pairs left after the split "
             f"({len(splits.test)} held-out); add pairs or pass --test-data"
         )
-    mixed = []  # (source, train pairs) of each --mix, loaded before any model
+    mixed = []
     for i, source in enumerate(recipe.mix):
         extra = load_splits(
             source,
@@ -293,13 +285,32 @@ def _train(args, cfg, out: Path) -> int:
         pairs = subset(extra.train, recipe.mix_pairs, cfg.seed)
         print(f"mix: {len(pairs)} train pairs from {redact(source)}", file=sys.stderr)
         mixed.append((source, pairs))
-    test = None if args.no_eval or not splits.test or not main else splits.test
     data = TrainData(
         splits.train,
         splits.method,
         test_hash=dataset_hash(splits.test) if splits.test else None,
         quarantined=sum(x.quarantined for x in splits.summaries),
     )
+    return data, splits.test, mixed
+
+
+def _train(args, cfg, out: Path) -> int:
+    import torch
+
+    from ..config import PROFILE_BASES
+    from ..customize import fit
+    from ..distributed import is_rank_zero, local_device
+    from ..evaluate.preference import evaluate_pairs
+    from ..lock import output_lock
+    from ..meta import update_meta
+    from ..models import load_base
+    from ..secrets import redact
+
+    recipe = recipe_of(args)
+    main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes
+    show = not args.quiet and main
+    data, held_out, mixed = _data(args, cfg, recipe, out, main, show)
+    test = None if args.no_eval or not held_out or not main else held_out
 
     with output_lock(out) if main else contextlib.nullcontext():
         device = local_device()  # the rank's own GPU under a launcher
@@ -366,7 +377,7 @@ def _train(args, cfg, out: Path) -> int:
                 f"{before['accuracy']:.3f} -> "
                 f"{after['accuracy']:.3f}; margin {before['margin']:.3f} -> {after['margin']:.3f}"
             )
-            source = redact(args.test_data) if args.test_data else splits.method
+            source = redact(args.test_data) if args.test_data else data.split
             update_meta(out, heldout={"before": before, "after": after, "source": source})
     print(f"adapter written to {result.adapter_dir}")
     return 0
