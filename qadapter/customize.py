@@ -25,7 +25,6 @@ lineage names the user's data, not the recipe.
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -208,6 +207,8 @@ def finished(
     (method values are compared wherever the record keeps them), the same rejected side and reply
     length, the same mixed pairs (by content). The caller's work directory key covers the rest
     (base, parent, rehearsed lineage). Records of every shape qadapter has written are read."""
+    import json
+
     from .data import dataset_hash
     from .meta import META_FILE, read_meta, stored_train_config
 
@@ -215,7 +216,8 @@ def finished(
         return None
     m = read_meta(out)
     d = m.get("data") or {}
-    if d.get("hash") != data_hash or stored_train_config(m) != _as_json(cfg.to_dict()):
+    settings = json.loads(json.dumps(cfg.to_dict()))  # as stored: tuples are lists in JSON
+    if d.get("hash") != data_hash or stored_train_config(m) != settings:
         return None
     onpolicy = d.get("onpolicy")
     if (onpolicy is not None) != recipe.onpolicy:
@@ -232,12 +234,6 @@ def _rehearsed_entry(entry: dict) -> bool:
     from .rehearsal import LABEL
 
     return str(entry.get("source", "")).startswith(LABEL)
-
-
-def _as_json(x):
-    import json
-
-    return json.loads(json.dumps(x))
 
 
 def fit(
@@ -323,7 +319,6 @@ def fit(
     }
     if parent_ref:
         meta["parent"] = parent_ref  # else the stack top's directory (qadapter.adapter)
-    t0 = time.time()
     result = train(
         model,
         base.tokenizer,
@@ -346,7 +341,7 @@ def fit(
         pairs=result.pairs,
         truncated=result.truncated,
         metrics=result.metrics,
-        seconds=result.seconds if result.seconds else time.time() - t0,
+        seconds=result.seconds,
         reused=False,
         token_lengths=result.token_lengths,
         model=model,

@@ -209,9 +209,10 @@ def cached_onpolicy_pairs(
     replies kept in :func:`replies_cache` under :func:`reply_key`, so that a second run, a
     retried or resumed training, every rank of a launched one, a sweep point or another alpha0
     reuse them instead of generating again. ``log(msg)`` receives a start line, about ten
-    progress lines with an estimate of the time left, and an end line; ``bar``: a progress bar
-    on stderr too. ``parent``: an adapter directory; the replies are then its customized
-    policy's (its whole stack, decoded at its own alpha0), the pi1 of a level trained on it."""
+    progress lines with an estimate of the time left (unless ``bar``: a progress bar on stderr
+    with the same estimate), and an end line. ``parent``: an adapter directory; the replies are
+    then its customized policy's (its whole stack, decoded at its own alpha0), the pi1 of a level
+    trained on it."""
     import json
     import os
     import time
@@ -244,13 +245,14 @@ def cached_onpolicy_pairs(
         from .decode import CustomizedDecoder
 
         policy = CustomizedDecoder.from_adapter(parent, base)  # base weights shared, unchanged
+    bar_on = bar  # a bar shows the count and time left itself: no progress lines then
     bar = progress_bar(len(train), "on-policy replies", enabled=bar, unit="reply")
     shown = [0, 0]  # replies counted by the bar; tenths logged (about ten lines, any size)
 
     def on_batch(done: int, total: int) -> None:
         bar.update(done - shown[0])
         shown[0] = done
-        if log and (10 * done // total > shown[1] or done == total):
+        if log and not bar_on and (10 * done // total > shown[1] or done == total):
             shown[1] = 10 * done // total
             took = time.time() - t0
             left = took / done * (total - done)
