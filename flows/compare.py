@@ -61,7 +61,7 @@ def compare_experiment(profile: str, **overrides):
     The steering recipe's data side (pi1's own replies as the rejected side, helpful pairs mixed
     in) is switched off, so Q-Adapter's column differs from the baselines' by the method alone;
     its training values (alpha0, chosen NLL, ...) stay the profile's."""
-    return experiment(profile, onpolicy_tokens=0, mix_source="none", **overrides)
+    return experiment(profile, rejected="data", mix=(), **overrides)
 
 
 @flow(name="compare")

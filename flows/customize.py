@@ -4,11 +4,11 @@
     prefect deployment run customize/hh --param alpha0=2.0    # any parameter overrides the profile
     prefect deployment run customize/hh --param force=true    # recompute cached stages
     prefect deployment run customize/hh --param launcher=torchrun --param processes=2
-    prefect deployment run customize/hh --param onpolicy_tokens=0 \
-        --param mix_source=none --param chosen_nll=0  # smol without the steering recipe
+    prefect deployment run customize/hh --param rejected=data \
+        --param mix='[]' --param chosen_nll=0  # smol without the steering recipe
 
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
-profile's value (``onpolicy_tokens=0`` and ``mix_source=none`` switch those off); values are
+profile's value (``rejected=data`` and ``mix=[]`` switch the recipe's parts off); values are
 validated by the configuration dataclasses before any stage runs. The smol profile trains with
 the steering recipe (docs/experiments/smol-recipe.md, "A recipe that steers").
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
@@ -65,8 +65,9 @@ def customize(
     max_prompt_length: Optional[int] = None,
     max_steps: Optional[int] = None,
     harmless_pairs: Optional[int] = None,
+    rejected: Optional[Literal["data", "onpolicy"]] = None,
     onpolicy_tokens: Optional[int] = None,
-    mix_source: Optional[str] = None,
+    mix: Optional[list[str]] = None,
     mix_pairs: Optional[int] = None,
     chosen_nll: Optional[float] = None,
     skip_base_stage: Optional[bool] = None,
@@ -92,8 +93,9 @@ def customize(
         processes=processes,
         accelerate_config=accelerate_config,
         harmless_pairs=harmless_pairs,
+        rejected=rejected,
         onpolicy_tokens=onpolicy_tokens,
-        mix_source=mix_source,
+        mix=mix,
         mix_pairs=mix_pairs,
         chosen_nll=chosen_nll,
         alpha0=alpha0,

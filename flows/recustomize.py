@@ -42,6 +42,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from qadapter.customize import mixed_data
 from qadapter.secrets import redact
 from tasks import lifecycle, tracking
 from tasks import recustomize as R
@@ -130,13 +131,14 @@ def recustomize(
     max_steps: Optional[int] = None,
     lr: Optional[float] = None,
     max_prompt_length: Optional[int] = None,
+    rejected: Optional[Literal["data", "onpolicy"]] = None,
     onpolicy_tokens: Optional[int] = None,
     chosen_nll: Optional[float] = None,
     judge_prompts: Optional[int] = None,
     judge_calibration: Optional[bool] = None,
-    replay_sources: Optional[list[str]] = None,
-    replay_pairs: Optional[int] = None,
-    replay_lineage: bool = False,
+    mix: Optional[list[str]] = None,
+    mix_pairs: Optional[int] = None,
+    rehearse: bool = False,
     retry_rejected: bool = False,
     lock_timeout_s: float = 3600.0,
     event_sha256: Optional[str] = None,
@@ -157,7 +159,10 @@ def recustomize(
         max_steps=max_steps,
         lr=lr,
         max_prompt_length=max_prompt_length,
+        rejected=rejected,
         onpolicy_tokens=onpolicy_tokens,
+        mix=mix,
+        mix_pairs=mix_pairs,
         chosen_nll=chosen_nll,
         judge_prompts=judge_prompts,
         judge_calibration=judge_calibration,
@@ -170,38 +175,51 @@ def recustomize(
     if event_sha256:
         log.info("triggered by preference-data.arrived (sha256 %s)", event_sha256[:16])
     with run_lock(lock_timeout_s, log):
-        replay = R.replay(replay_sources or (), replay_pairs, cfg.train.seed)
+        mixed = mixed_data(level_recipe(cfg), cfg.train.seed)
         return _recustomize(
-            where,
-            cfg,
-            gates,
-            test_fraction,
-            log,
-            bool(retry_rejected),
-            replay,
-            bool(replay_lineage),
+            where, cfg, gates, test_fraction, log, bool(retry_rejected), mixed, bool(rehearse)
         )
 
 
 def level_experiment(profile: str, **overrides):
-    """The experiment a level trains with: the profile's, but on-policy replies only when
-    ``onpolicy_tokens`` is given. The profile's on-policy default is for harmlessness, where
-    pi1's own reply is the unwanted behaviour; a new preference's champion replies may already be
-    what it asks for (docs/experiments/recustomize.md). No other source is mixed in."""
-    if overrides.get("onpolicy_tokens") is None:
-        overrides["onpolicy_tokens"] = 0  # tasks.experiment.OFF
+    """The experiment a level trains with: the profile's, but the data's own rejected side unless
+    ``rejected="onpolicy"`` is asked for, and only the ``mix`` sources given. The profile's
+    on-policy default is for harmlessness, where pi1's own reply is the unwanted behaviour; a new
+    preference's champion replies may already be what it asks for
+    (docs/experiments/recustomize.md)."""
+    if overrides.get("rejected") is None:
+        overrides["rejected"] = "data"
+    if overrides.get("mix") is None:
+        overrides["mix"] = ()
     return experiment(profile, **overrides)
 
 
-def _settings(cfg, replay=(), rehearse=()) -> dict:
+def level_recipe(cfg, rehearse: bool = False):
+    """The :class:`qadapter.customize.Recipe` of a level: the new data (given in memory), its
+    rejected side, the mixed sources, and the rehearsal of the champion's lineage."""
+    from qadapter.customize import Recipe
+
+    return Recipe(
+        "recustomize",
+        rejected=cfg.rejected,
+        onpolicy_tokens=cfg.onpolicy_tokens,
+        mix=cfg.mix,
+        mix_pairs=cfg.mix_pairs,
+        rehearse=rehearse,
+    )
+
+
+def _settings(cfg, mixed=(), rehearse=()) -> dict:
     """The level's training settings: its work-directory key and its ``settings_key`` tag.
-    ``rehearse``: :class:`qadapter.rehearsal.Recipe` of the champion's lineage, named by the
-    pairs and hash their ``qadapter.json`` records (known before anything is rebuilt)."""
+    ``rehearse``: :class:`qadapter.rehearsal.TrainedOn` of the champion's lineage, named by the
+    pairs and hash their ``qadapter.json`` records (known before anything is rebuilt). The keys
+    are those levels have always had (``onpolicy_tokens``, ``replay``), so that registered
+    versions keep matching."""
     settings = cfg.train.to_dict()
-    if cfg.onpolicy_tokens is not None:  # absent otherwise: plain levels keep their keys
+    if cfg.rejected == "onpolicy":  # absent otherwise: plain levels keep their keys
         settings["onpolicy_tokens"] = cfg.onpolicy_tokens
-    if replay or rehearse:  # pairs trained on alongside the new ones (hashes, not paths)
-        settings["replay"] = R.replay_record(replay) + [r.record() for r in rehearse]
+    if mixed or rehearse:  # pairs trained on alongside the new ones (hashes, not paths)
+        settings["replay"] = R.mix_record(mixed) + [r.record() for r in rehearse]
     return settings
 
 
@@ -212,8 +230,8 @@ def _recustomize(
     test_fraction: float,
     log,
     retry_rejected: bool = False,
-    replay=(),
-    replay_lineage: bool = False,
+    mixed=(),
+    rehearse: bool = False,
 ) -> dict:
     from qadapter import registry
     from qadapter.data import dataset_hash
@@ -256,10 +274,10 @@ def _recustomize(
     train, test = R.split_new(pairs, [pair_digest(p) for p in pairs], test_fraction, cfg.train.seed)
     data_hash = dataset_hash(pairs)
     champion = R.alias_of(versions, "champion")
-    rehearse = _rehearsal(versions, champion, log) if replay_lineage else []
+    lineage, recipes = _rehearsal(versions, champion, log) if rehearse else ((), [])
     if retry_rejected:
         parent_ref = f"models:/{registry.MODEL}/{champion}" if champion else "none"
-        skey = R.settings_key(_settings(cfg, replay, rehearse))
+        skey = R.settings_key(_settings(cfg, mixed, recipes))
         ekey = R.evaluation_key(cfg)
         tried = R.rejected_version(
             versions, data_hash, parent_ref, skey, ekey, bool(cfg.judge_calibration)
@@ -287,7 +305,7 @@ def _recustomize(
         params={"profile": cfg.profile, "location": where, "gates": R.as_json(gates)},
     )
     try:
-        new = NewData(d, pairs, train, test, data_hash, tuple(replay), tuple(rehearse))
+        new = NewData(d, pairs, train, test, data_hash, tuple(mixed), tuple(recipes), lineage)
         out = _level(c, cfg, gates, versions, champion, new, parent)
         tracking.end_run(parent)
     except BaseException as e:
@@ -297,37 +315,39 @@ def _recustomize(
     return {"trained": True, "location": redact(where), **summary, **out}
 
 
-def _rehearsal(versions, champion: str | None, log) -> list:
-    """``replay_lineage``: the recipes of the champion's lineage (``qadapter.rehearsal``), each
-    adapter's own training pairs to be rebuilt and trained on alongside the new ones."""
+def _rehearsal(versions, champion: str | None, log) -> tuple[tuple, list]:
+    """``rehearse``: the registry references of the champion's lineage (top first) and what each
+    adapter was trained on (``qadapter.rehearsal``): its own training pairs are rebuilt and
+    trained on alongside the new ones."""
     from qadapter import registry
     from qadapter.rehearsal import lineage_recipes
 
     if not champion:
-        log.info("replay_lineage: no champion, so no lineage to rehearse")
-        return []
+        log.info("rehearse: no champion, so no lineage to rehearse")
+        return (), []
     ref = f"models:/{registry.MODEL}/{champion}"
     refs = R.lineage_refs(versions, champion, registry.MODEL)
     recipes = lineage_recipes(registry.resolve_adapter(ref), refs)
     log.info(
-        "replay_lineage: rehearsing %s",
+        "rehearse: %s",
         "; ".join(f"{r.total} training pairs of {r.label}" for r in recipes),
     )
-    return recipes
+    return tuple(refs), recipes
 
 
 @dataclass(frozen=True)
 class NewData:
     """What a level trains on: the new data (discovered, split, hashed) and what trains beside it
-    (old preferences' pairs replayed, the champion lineage's pairs rehearsed)."""
+    (other sources' pairs mixed in, the champion lineage's pairs rehearsed)."""
 
     discovery: R.Discovery
     pairs: list
     train: list
     test: list
     data_hash: str
-    replay: tuple = ()
-    rehearse: tuple = ()
+    mixed: tuple = ()
+    rehearse: tuple = ()  # qadapter.rehearsal.TrainedOn of each adapter of the lineage
+    lineage: tuple = ()  # their registry references, top first
 
 
 def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
@@ -338,7 +358,7 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
 
     log = get_run_logger()
     d, pairs, train, test, data_hash = new.discovery, new.pairs, new.train, new.test, new.data_hash
-    replay, rehearse = new.replay, new.rehearse
+    mixed, rehearse = new.mixed, new.rehearse
     if champion:
         parent_ref = f"models:/{registry.MODEL}/{champion}"
         champion_dir = str(registry.resolve_adapter(parent_ref))
@@ -350,18 +370,11 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
         hb = T.helpful_base.with_options(**result_options())(cfg, data_hashes(cfg), parent)
         base_name, parent_hash = hb["base_path"], hb["base_hash"]
         log.info("no champion: training on pi1 (%s)", base_name)
-    settings = _settings(cfg, replay, rehearse)
+    settings = _settings(cfg, mixed, rehearse)
     key = R.level_key(data_hash, parent_hash, settings)
     out = workdir(key)
-    if rehearse:  # rebuilt once; pi1's on-policy replies kept in the level's work directory
-        from qadapter.models import load_base
-        from qadapter.rehearsal import rebuild_all
-
-        replay = list(replay) + rebuild_all(
-            rehearse, load_base(base_name), cache_dir=out / "rehearsal", log=log.info
-        )
     t = cfg.train
-    trained_pairs = len(train) + sum(len(ps) for _, ps in replay)
+    trained_pairs = len(train) + sum(len(ps) for _, ps in mixed) + sum(r.total for r in rehearse)
     steps = total_steps(trained_pairs, t.batch_size, t.epochs, t.max_steps)
     with tracking.StageRun(parent, "recustomize", key) as run, quiet_libraries():
         run.params(
@@ -369,9 +382,10 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
                 "train": t.to_dict(),
                 "parent": parent_ref or "none",
                 "pairs": len(train),
-                "onpolicy_tokens": cfg.onpolicy_tokens,
-                "replay": R.replay_record(replay) if replay else None,
-                "replay_lineage": [r.label for r in rehearse] or None,
+                "rejected": cfg.rejected,
+                "onpolicy_tokens": cfg.onpolicy_tokens if cfg.rejected == "onpolicy" else None,
+                "mix": R.mix_record(mixed) if mixed else None,
+                "rehearse": [r.label for r in rehearse] or None,
             }
         )
         level = train_level(
@@ -382,9 +396,10 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
             dataset_hash(test) if test else None,
             t,
             out / "adapter",
+            level_recipe(cfg, rehearse=bool(rehearse)),
+            mixed=list(mixed),
+            lineage=new.lineage,
             callbacks=[run.metrics, StageProgress("train-level", steps or None)],
-            onpolicy_tokens=cfg.onpolicy_tokens,
-            replay=replay,
         )
         metrics = evaluate_level(
             base_name, champion_dir, level["adapter_dir"], train, test, cfg, out

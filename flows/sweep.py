@@ -277,8 +277,9 @@ def sweep(
     judge: Literal["reward-model", "openai"] = "reward-model",
     judge_base_url: Optional[str] = None,
     judge_model: Optional[str] = None,
+    rejected: Optional[Literal["data", "onpolicy"]] = None,
     onpolicy_tokens: Optional[int] = None,
-    mix_source: Optional[str] = None,
+    mix: Optional[list[str]] = None,
     mix_pairs: Optional[int] = None,
     chosen_nll: Optional[float] = None,
     force: bool = False,
@@ -287,8 +288,8 @@ def sweep(
     ``tasks.sweep.GRIDS``); ``decode_from``: alpha0 of the Q the decode-time sweep evaluates;
     ``max_probe_drop`` (general-probe points) and ``max_helpful_loss`` (helpful win-rate points
     below 50): the selection rule's tolerances; ``select_from``: which kind it picks from.
-    ``onpolicy_tokens``, ``mix_source``, ``mix_pairs``, ``chosen_nll``: the training recipe of
-    every point, as in ``customize``."""
+    ``rejected``, ``onpolicy_tokens``, ``mix``, ``mix_pairs``, ``chosen_nll``: the training recipe
+    of every point, as in ``customize``."""
     logger = get_run_logger()
     kinds = list(dict.fromkeys(kinds or ["train", "decode"]))
     cfg = experiment(
@@ -296,8 +297,9 @@ def sweep(
         judge=judge,
         judge_base_url=judge_base_url,
         judge_model=judge_model,
+        rejected=rejected,
         onpolicy_tokens=onpolicy_tokens,
-        mix_source=mix_source,
+        mix=mix,
         mix_pairs=mix_pairs,
         chosen_nll=chosen_nll,
     )

@@ -6,10 +6,11 @@ train in its own process, or with a launcher and a process count to train under 
     python -m qadapter.launched SPEC.json      # what the launcher starts on every rank
 
 The spec is the stage's exact arguments (the same seeded subset of the same source, the same
-``TrainConfig``, the same work directory), so every rank runs :func:`qadapter.stages.customize`,
-the code path of one process: Accelerate shards each optimizer step's examples across the ranks
-in one process's global order, so N processes give the adapter of one process (within float
-tolerance; tests/test_distributed.py) when LoRA dropout is 0; with dropout, each rank draws its
+``TrainConfig``, the same work directory), so every rank runs :func:`qadapter.stages.customize`
+(``qadapter.customize.fit``), the code path of one process: Accelerate shards each optimizer
+step's examples across the ranks in one process's global order, so N processes give the
+adapter of one process (within float tolerance; tests/test_distributed.py) when LoRA dropout is
+0; with dropout, each rank draws its
 own masks, so the adapter is the same in distribution but not in its digits. The pipeline's cache
 key leaves the launcher out on purpose: a stage trained under 2 processes serves a 1-process
 request (and the other way round). Only rank 0 writes the stage record (``record.json`` in
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .config import TrainConfig
+from .customize import Recipe
 from .distributed import DistributedError, is_rank_zero
 from .launch import LAUNCHERS, command
 
@@ -41,8 +43,7 @@ LOG = "launch.log"
 
 def customize(
     base_path: str,
-    source: str,
-    n_train: int | None,
+    recipe: Recipe,
     n_test: int | None,
     cfg: TrainConfig,
     workdir: str | Path,
@@ -53,16 +54,13 @@ def customize(
     callbacks: Sequence[Callable] = (),
     parent: str | None = None,
     timeout: float | None = None,
-    onpolicy_tokens: int | None = None,
-    mix_source: str | None = None,
-    mix_pairs: int | None = None,
     log: Callable[[str], None] | None = None,
 ) -> dict:
     """:func:`qadapter.stages.customize` in this process (``launcher="none"``) or under
     ``launcher`` with ``processes`` ranks; returns the same record either way."""
     from . import stages
+    from .customize import finished, mixed_data, source_data
 
-    recipe = {"onpolicy_tokens": onpolicy_tokens, "mix_source": mix_source, "mix_pairs": mix_pairs}
     if launcher not in LAUNCHERS:
         raise DistributedError(f"launcher {launcher!r}: choose one of {', '.join(LAUNCHERS)}")
     if launcher == "none":
@@ -72,44 +70,34 @@ def customize(
                 "accelerate_config unset; pick launcher torchrun, accelerate or deepspeed"
             )
         return stages.customize(
-            base_path,
-            source,
-            n_train,
-            n_test,
-            cfg,
-            workdir,
-            callbacks=callbacks,
-            parent=parent,
-            log=log,
-            **recipe,
+            base_path, recipe, n_test, cfg, workdir, callbacks=callbacks, parent=parent, log=log
         )
-    data = stages.stage_data(source, n_train, n_test, cfg.seed)
-    done = stages.finished_customize(workdir, data, cfg, onpolicy_tokens)
-    if done is not None:  # finished by an earlier try: no ranks to start
-        return done
+    data, _ = source_data(recipe, cfg.seed, n_test)
+    from .data import dataset_hash
+
+    if finished(workdir, dataset_hash(data.pairs), cfg, recipe, mixed_data(recipe, cfg.seed)):
+        # finished by an earlier try: no ranks to start (the ranks' own fit returns its record)
+        return stages.customize(base_path, recipe, n_test, cfg, workdir, parent=parent)
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     spec = {
         "base_path": str(base_path),
-        "source": source,
-        "n_train": n_train,
+        "recipe": recipe.to_dict(),
         "n_test": n_test,
         "cfg": cfg.to_dict(),
         "workdir": str(work),
         "parent": parent,
-        "recipe": recipe,
     }
-    if onpolicy_tokens is not None:  # generate pi1's replies once, here; the ranks reuse them
-        stages.onpolicy_cache(base_path, source, n_train, cfg, work, onpolicy_tokens, log=log)
+    stages.pregenerate(base_path, recipe, cfg.seed, log=log)  # once, here; the ranks reuse them
     (work / SPEC).write_text(json.dumps(spec, indent=1))
     (work / RECORD).unlink(missing_ok=True)
     argv, extra = command(
         launcher, processes, accelerate_config, [str(work / SPEC)], program=("-m", __name__)
     )
-    with open(work / LOG, "a") as log:
+    with open(work / LOG, "a") as out:
         done = subprocess.run(
             argv,
-            stdout=log,
+            stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, **extra},
             timeout=timeout,
@@ -140,13 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     spec = json.loads(spec_path.read_text())
     record = stages.customize(
         spec["base_path"],
-        spec["source"],
-        spec["n_train"],
+        Recipe.from_dict(spec["recipe"]),
         spec["n_test"],
         TrainConfig.from_dict(spec["cfg"]),
         spec["workdir"],
         parent=spec["parent"],
-        **spec.get("recipe", {}),
     )
     if is_rank_zero():
         meta = read_meta(record["adapter_dir"])

@@ -131,29 +131,16 @@ def update_meta(directory: str | Path, **fields) -> dict:
     return record
 
 
-_ANY = object()
+def stored_train_config(meta: dict) -> dict:
+    """The ``TrainConfig.to_dict()`` an adapter was trained with, as stored (JSON). Records
+    written since the method's values are kept once (at the top level) store ``train_config``
+    without ``method``; older ones repeated it there. Both read the same."""
+    from dataclasses import fields
 
-
-def finished(
-    directory: str | Path, data_hash: str, train_config: dict | None = None, onpolicy=_ANY
-) -> dict | None:
-    """The ``qadapter.json`` of an adapter that training already finished in ``directory`` on
-    pairs with ``data_hash``, else None. Training writes the file last (atomically) and removes
-    its checkpoints when it ends, so a stage retried after that would otherwise train again from
-    step 0. ``train_config`` (a ``TrainConfig.to_dict()``) and ``onpolicy`` (the on-policy reply
-    length, None for none) must match too when given; the work directory's key covers the rest.
-    Used by the customize stage and by a re-customization level."""
-    if not (Path(directory) / META_FILE).is_file():
-        return None
-    m = read_meta(directory)
-    d = m.get("data") or {}
-    if d.get("hash") != data_hash:
-        return None
-    if train_config is not None and m.get("train_config") != json.loads(json.dumps(train_config)):
-        return None  # compared as stored (tuples are lists in JSON)
-    if onpolicy is not _ANY and (d.get("onpolicy") or {}).get("tokens") != onpolicy:
-        return None
-    return m
+    tc = dict(meta.get("train_config") or {})
+    if tc and "method" not in tc:
+        tc["method"] = {f.name: meta.get(f.name) for f in fields(MethodConfig)}
+    return tc
 
 
 # ---- lineage -----------------------------------------------------------------------------------

@@ -176,42 +176,68 @@ def _count(name: str, generated: int, kept: int, stats: dict | None) -> None:
         stats.update(generated=generated, kept=kept, skipped=skipped)
 
 
-def _cache_file(cache_dir, base_hash: str, train_hash: str, tokens: int, policy_hash: str):
-    from hashlib import sha256
+BATCH = 8  # prompts per generate call (part of the reply cache's key: padding changes digits)
+
+
+def replies_cache():
+    """Where pi1's on-policy replies are kept: ``$QADAPTER_REPLY_CACHE``, else ``replies/`` in
+    the model cache (``qadapter.models.cache_dir``), shared by every driver and run."""
+    import os
     from pathlib import Path
 
-    key = f"{base_hash}|{train_hash}|{tokens}|greedy|{policy_hash}"
-    return Path(cache_dir) / f"onpolicy-{sha256(key.encode()).hexdigest()[:16]}.json"
+    from .models import cache_dir
+
+    return Path(os.environ.get("QADAPTER_REPLY_CACHE") or cache_dir() / "replies")
+
+
+def reply_key(base_hash: str, prompts: Sequence, tokens: int, policy_hash: str) -> str:
+    """The cache key of a set of greedy replies: pi1's content hash, the prompts (in order), the
+    generation settings (new tokens, greedy, batch size) and the replying policy ("pi1", or the
+    parent adapter's content hash, which covers its whole stack)."""
+    import json
+    from hashlib import sha256
+
+    settings = {"max_new_tokens": tokens, "greedy": True, "batch_size": BATCH}
+    blob = json.dumps([base_hash, policy_hash, settings, list(prompts)], sort_keys=True)
+    return sha256(blob.encode()).hexdigest()[:24]
 
 
 def cached_onpolicy_pairs(
-    base, train: Sequence[PreferencePair], tokens: int, cache_dir=None, log=None, parent=None
+    base, train: Sequence[PreferencePair], tokens: int, log=None, parent=None, bar: bool = False
 ) -> list[PreferencePair]:
-    """:func:`onpolicy_pairs` on every pair of ``train`` (greedy, ``tokens`` new tokens), stored
-    in ``cache_dir`` (keyed by pi1's content hash, the train split's hash, ``tokens`` and the
-    parent's adapter hash) so that a resumed or retried training, and every rank of a launched
-    one, reuse the same pairs instead of regenerating them. ``log(msg)`` receives a start and an
-    end line. ``parent``: an adapter directory; the replies are then its customized policy's (its
-    whole stack, decoded at its own alpha0), the pi1 of a level trained on top of it."""
+    """:func:`onpolicy_pairs` on every pair of ``train`` (greedy, ``tokens`` new tokens), the
+    replies kept in :func:`replies_cache` under :func:`reply_key`, so that a second run, a
+    retried or resumed training, every rank of a launched one, a sweep point or another alpha0
+    reuse them instead of generating again. ``log(msg)`` receives a start line, about ten
+    progress lines with an estimate of the time left (unless ``bar``: a progress bar on stderr
+    with the same estimate), and an end line. ``parent``: an adapter directory; the replies are
+    then its customized policy's (its whole stack, decoded at its own alpha0), the pi1 of a level
+    trained on it."""
     import json
     import os
     import time
 
-    from .data import dataset_hash
     from .meta import adapter_hash
+    from .progress import progress as progress_bar
 
-    path = None
-    if cache_dir is not None:
-        policy_hash = adapter_hash(parent) if parent is not None else "pi1"
-        path = _cache_file(cache_dir, base.content_hash, dataset_hash(train), tokens, policy_hash)
-        if path.exists():
-            rows = json.loads(path.read_text())
-            pairs = [PreferencePair.from_row(r) for r in rows]
-            if log:
-                log(f"on-policy: {len(pairs)} pairs reused from {path.name}")
-            return pairs
-    t0 = time.time()
     who = "pi1" if parent is None else "the parent's customized policy"
+    origin = f"onpolicy({'pi1' if parent is None else 'parent'}, greedy)"
+    policy_hash = adapter_hash(parent) if parent is not None else "pi1"
+    key = reply_key(base.content_hash, [p.prompt for p in train], tokens, policy_hash)
+    path = replies_cache() / f"replies-{key}.json"
+
+    def pairs_of(replies: list[str]) -> list[PreferencePair]:
+        return [
+            PreferencePair(p.prompt, p.chosen, r, origin=f"{origin}:{p.origin}")
+            for p, r in zip(train, replies, strict=True)
+        ]
+
+    if path.exists():
+        pairs = pairs_of(json.loads(path.read_text())["replies"])
+        if log:
+            log(f"on-policy: {len(pairs)} replies of {who} reused from the cache ({path.name})")
+        return pairs
+    t0 = time.time()
     if log:
         log(f"on-policy: {who}'s greedy replies ({tokens} new tokens) to {len(train)} prompts")
     policy = None
@@ -219,68 +245,29 @@ def cached_onpolicy_pairs(
         from .decode import CustomizedDecoder
 
         policy = CustomizedDecoder.from_adapter(parent, base)  # base weights shared, unchanged
-    shown = [0]  # tenths reported so far: about ten progress lines, whatever the size
+    bar_on = bar  # a bar shows the count and time left itself: no progress lines then
+    bar = progress_bar(len(train), "on-policy replies", enabled=bar, unit="reply")
+    shown = [0, 0]  # replies counted by the bar; tenths logged (about ten lines, any size)
 
-    def progress(done: int, total: int) -> None:
-        if log and (10 * done // total > shown[0] or done == total):
-            shown[0] = 10 * done // total
-            log(f"on-policy: {done}/{total} replies ({time.time() - t0:.0f}s)")
+    def on_batch(done: int, total: int) -> None:
+        bar.update(done - shown[0])
+        shown[0] = done
+        if log and not bar_on and (10 * done // total > shown[1] or done == total):
+            shown[1] = 10 * done // total
+            took = time.time() - t0
+            left = took / done * (total - done)
+            log(f"on-policy: {done}/{total} replies ({took:.0f}s, about {left:.0f}s left)")
 
     pairs = onpolicy_pairs(
-        base, train, None, max_new_tokens=tokens, policy=policy, on_batch=progress
-    )
+        base, train, None, max_new_tokens=tokens, policy=policy, on_batch=on_batch,
+        batch_size=BATCH,
+    )  # fmt: skip
+    bar.close()
     if log:
         log(f"on-policy: {len(pairs)} pairs (chosen vs {who}'s reply) in {time.time() - t0:.0f}s")
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([p.to_row() for p in pairs]))
-        tmp.replace(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    record = {"tokens": tokens, "policy": policy_hash, "replies": [p.rejected for p in pairs]}
+    tmp.write_text(json.dumps(record))
+    tmp.replace(path)
     return pairs
-
-
-def training_recipe(
-    base,
-    train: Sequence[PreferencePair],
-    mixed: Sequence[tuple[str, Sequence[PreferencePair]]] = (),
-    onpolicy_tokens: int | None = None,
-    *,
-    cache_dir=None,
-    log=None,
-    parent=None,
-) -> tuple[list[PreferencePair], dict]:
-    """The pairs a customization trains on and their record for ``qadapter.json``'s ``data``.
-
-    ``train`` (its rejected side replaced by pi1's greedy replies when ``onpolicy_tokens`` is set:
-    :func:`cached_onpolicy_pairs`) followed by each ``(source, pairs)`` of ``mixed`` unchanged.
-    With ``parent`` (an adapter directory) the replies are the parent stack's customized
-    policy's: a new level's pi1 is that policy. The record: ``onpolicy`` ({tokens, pairs, hash,
-    and ``policy`` = "pi1" or "parent"}), ``mix`` ([{source, pairs, hash}], sources
-    redacted) and ``trained_hash`` (the hash of everything trained on); empty for plain training,
-    so a plain adapter's record is what it always was. The caller keeps ``data.hash`` = the hash of
-    ``train`` itself: re-customization lineage names the user's data, not the recipe.
-    """
-    from .data import dataset_hash
-    from .secrets import redact
-
-    if onpolicy_tokens is not None and onpolicy_tokens < 1:
-        raise ValueError(f"on-policy tokens must be >= 1, got {onpolicy_tokens}")
-    recipe: dict = {}
-    pairs = list(train)
-    if onpolicy_tokens is not None:
-        pairs = cached_onpolicy_pairs(base, train, onpolicy_tokens, cache_dir, log, parent)
-        recipe["onpolicy"] = {
-            "policy": "pi1" if parent is None else "parent",
-            "tokens": onpolicy_tokens,
-            "pairs": len(pairs),
-            "hash": dataset_hash(pairs),
-        }
-    if mixed:
-        recipe["mix"] = [
-            {"source": redact(src), "pairs": len(ps), "hash": dataset_hash(ps)} for src, ps in mixed
-        ]
-        for _, ps in mixed:
-            pairs += list(ps)
-    if recipe:
-        recipe["trained_hash"] = dataset_hash(pairs)
-    return pairs, recipe

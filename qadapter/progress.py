@@ -3,7 +3,7 @@
 ``progress(total, desc, enabled)`` returns an object with ``update(n)``, ``set_postfix(**kw)``
 and ``close()``. On a TTY it is a tqdm bar; otherwise it prints ``desc: i/total (p%) k=v`` at most
 every ``QADAPTER_PROGRESS_SECONDS`` (default 30) and once at the end, so a non-interactive log
-shows that work goes on. Disabled (``--quiet``): a no-op.
+shows that work goes on, and about how long is left. Disabled (``--quiet``): a no-op.
 """
 
 from __future__ import annotations
@@ -36,13 +36,22 @@ class LineProgress:
         )
         self.stream = stream or sys.stderr
         self.postfix: dict = {}
-        self.last = time.monotonic()
+        self.start, self.initial = time.monotonic(), initial
+        self.last = self.start
         self.closed = False
 
     def _line(self) -> str:
         pct = f" ({100 * self.n / self.total:.0f}%)" if self.total else ""
         extra = "".join(f" {k}={v}" for k, v in self.postfix.items())
-        return f"{self.desc}: {self.n}/{self.total}{pct}{extra}"
+        return f"{self.desc}: {self.n}/{self.total}{pct}{self._eta()}{extra}"
+
+    def _eta(self) -> str:
+        """``, about Ns left`` at the rate so far (nothing before the first unit or at the end)."""
+        done = self.n - self.initial
+        if not self.total or done <= 0 or self.n >= self.total:
+            return ""
+        left = (time.monotonic() - self.start) / done * (self.total - self.n)
+        return f", about {left:.0f}s left"
 
     def update(self, n: int = 1) -> None:
         self.n += n

@@ -3,15 +3,16 @@
 A new level stacked on a champion can forget what the champion learned (docs/recustomize.md:
 a level trained on "state your uncertainty" stopped declining risky prompts). The textbook guard
 in continual learning is rehearsal: train the new level on the old training data alongside the
-new. Replaying an old *source* (``replay_sources``) is not the same thing when the old adapter was
+new. Mixing an old *source* in (a recipe's ``mix``) is not the same thing when the old adapter was
 trained with the steering recipe: its harmless pairs had pi1's own greedy replies as the rejected
 side, and the pairs of another source mixed in. This module rebuilds exactly those pairs:
 
-- the source's seeded train subset (``qadapter.stages.stage_data`` with the recorded size and
+- the source's seeded train subset (``qadapter.data.subsets.stage_data`` with the recorded size and
   seed), checked against the recorded ``data.hash``;
-- each mixed-in source's subset (``qadapter.stages.mixed_sources``), checked against its hash;
+- each mixed-in source's subset (``qadapter.data.subsets.mixed_sources``), checked against its hash;
 - with ``data.onpolicy.policy == "pi1"``, pi1's greedy replies of the recorded length as the
-  rejected side (``qadapter.onpolicy.training_recipe``, the code that built them the first time).
+  rejected side (``qadapter.onpolicy.cached_onpolicy_pairs``, the code that built them the first
+  time; cached).
 
 A re-customization level's pairs come from watched files, which its ``qadapter.json`` cannot
 name, and its on-policy replies from its parent's stack. So a level stores its own pairs, as it
@@ -39,7 +40,7 @@ LABEL = "rehearsal of "  # how a level's data.mix names an ancestor's rehearsed 
 
 
 @dataclass(frozen=True)
-class Recipe:
+class TrainedOn:
     """What one adapter's ``qadapter.json`` says it was trained on."""
 
     label: str  # how lines and records name the adapter (its registry reference, or directory)
@@ -71,8 +72,8 @@ class Rebuilt:
     verified: bool  # every rebuilt part has its recorded hash (False: regenerated replies differ)
 
 
-def recipe(meta: dict, label: str, directory: str | Path | None = None) -> Recipe:
-    """The :class:`Recipe` of a ``qadapter.json`` (``meta``, read from ``directory``);
+def trained_on(meta: dict, label: str, directory: str | Path | None = None) -> TrainedOn:
+    """The :class:`TrainedOn` of a ``qadapter.json`` (``meta``, read from ``directory``);
     ``ConfigError`` if its training pairs can be neither rebuilt nor read."""
     data = meta.get("data") or {}
     source = data.get("source")
@@ -82,9 +83,9 @@ def recipe(meta: dict, label: str, directory: str | Path | None = None) -> Recip
         if not path.is_file():
             raise ConfigError(
                 f"rehearsal: {label}'s own training pairs ({own['file']}) are missing from "
-                f"{directory}; restore the adapter directory, or replay with replay_sources"
+                f"{directory}; restore the adapter directory, or mix its sources in with mix"
             )
-        return Recipe(
+        return TrainedOn(
             label=label,
             base_model=meta["base_model"],
             source=str(path),
@@ -100,27 +101,27 @@ def recipe(meta: dict, label: str, directory: str | Path | None = None) -> Recip
     if not source or source == "recustomize":
         raise ConfigError(
             f"rehearsal: {label} was trained by a re-customization level that did not store its "
-            f"pairs ({OWN_PAIRS}, stored since 2026-11-27); replay old preferences with "
-            "replay_sources instead"
+            f"pairs ({OWN_PAIRS}, stored since 2026-11-27); mix old preferences in with "
+            "mix instead"
         )
     if "***" in source:
         raise ConfigError(
-            f"rehearsal: {label}'s training source is recorded redacted ({source}); replay it "
-            "with replay_sources instead"
+            f"rehearsal: {label}'s training source is recorded redacted ({source}); mix its "
+            "source in with mix instead"
         )
     onpolicy = data.get("onpolicy")
     if onpolicy and onpolicy.get("policy") != "pi1":
         raise ConfigError(
             f"rehearsal: {label} was trained on its parent's on-policy replies, which cannot be "
-            "rebuilt yet; replay old preferences with replay_sources instead"
+            "rebuilt yet; mix old preferences in with mix instead"
         )
     seed = (meta.get("train_config") or {}).get("seed")
     if seed is None or data.get("pairs") is None or not data.get("hash"):
         raise ConfigError(
             f"rehearsal: {label}'s qadapter.json lacks the seed, pair count or data hash of its "
-            "training set; replay old preferences with replay_sources instead"
+            "training set; mix old preferences in with mix instead"
         )
-    return Recipe(
+    return TrainedOn(
         label=label,
         base_model=meta["base_model"],
         source=source,
@@ -134,8 +135,8 @@ def recipe(meta: dict, label: str, directory: str | Path | None = None) -> Recip
     )
 
 
-def lineage_recipes(adapter_dir: str | Path, refs: Sequence[str] = ()) -> list[Recipe]:
-    """The :class:`Recipe` of every adapter of the stack ending at ``adapter_dir``, root first
+def lineage_recipes(adapter_dir: str | Path, refs: Sequence[str] = ()) -> list[TrainedOn]:
+    """The :class:`TrainedOn` of every adapter of the stack ending at ``adapter_dir``, root first
     (the lineage is verified: ``qadapter.meta.verified_lineage``). ``refs`` name the adapters top
     first (e.g. ``models:/m/5``, then its parent ``models:/m/1``): a registered stack's bundled
     ``parent`` fields are relative directories. Unnamed ones get the child's ``parent`` field, or
@@ -147,7 +148,7 @@ def lineage_recipes(adapter_dir: str | Path, refs: Sequence[str] = ()) -> list[R
     named = ([refs] if isinstance(refs, str) else list(refs))[: len(chain)][::-1]  # root first
     labels = [None] * (len(chain) - len(named)) + named
     return [
-        recipe(meta, str(label or parent or path), path)
+        trained_on(meta, str(label or parent or path), path)
         for (path, meta), label, parent in zip(chain, labels, fallback)
     ]
 
@@ -180,14 +181,12 @@ def read_own(path: str | Path) -> list:
     return [PreferencePair.from_row(json.loads(line)) for line in lines if line.strip()]
 
 
-def rebuild(
-    r: Recipe, base, *, cache_dir=None, log: Callable[[str], None] | None = None
-) -> Rebuilt:
+def rebuild(r: TrainedOn, base, *, log: Callable[[str], None] | None = None) -> Rebuilt:
     """The pairs ``r`` was trained on, in training order (own pairs, then each mixed source).
     ``base``: pi1 (a :class:`qadapter.models.Base`, the one ``r.base_model`` names)."""
     from .data import DataError, dataset_hash
-    from .onpolicy import training_recipe
-    from .stages import stage_data
+    from .data.subsets import stage_data
+    from .onpolicy import cached_onpolicy_pairs
 
     if r.stored is not None:
         pairs = read_own(r.stored)
@@ -195,7 +194,7 @@ def rebuild(
             raise ConfigError(
                 f"rehearsal: {r.stored} is not the file {r.label} stored (content hash "
                 f"{dataset_hash(pairs)[:12]}, recorded {r.data_hash[:12]}); restore the adapter "
-                "directory, or replay with replay_sources"
+                "directory, or mix its sources in with mix"
             )
         if log:
             log(f"rehearsal: {len(pairs)} pairs {r.label} trained on, read from {OWN_PAIRS}")
@@ -204,7 +203,7 @@ def rebuild(
     def changed(what: str, got: str, want: str) -> ConfigError:
         return ConfigError(
             f"rehearsal: {what} no longer gives the pairs {r.label} was trained on (content hash "
-            f"{got[:12]}, recorded {want[:12]}); restore that data, or replay with replay_sources"
+            f"{got[:12]}, recorded {want[:12]}); restore that data, or mix its sources in with mix"
         )
 
     def load(src: str, n: int) -> list:
@@ -222,25 +221,26 @@ def rebuild(
     for (src, ps), (_, _, want) in zip(mixed, r.mix):
         if (got := dataset_hash(ps)) != want:
             raise changed(src, got, want)
-    pairs, rec = training_recipe(
-        base, train, mixed, r.onpolicy_tokens, cache_dir=cache_dir, log=log
-    )
-    verified = r.onpolicy_hash is None or rec["onpolicy"]["hash"] == r.onpolicy_hash
+    pairs = list(train)
+    if r.onpolicy_tokens is not None:  # pi1's replies, as customize.fit built them (cached)
+        pairs = cached_onpolicy_pairs(base, train, r.onpolicy_tokens, log=log)
+    replies = dataset_hash(pairs)
+    for _, ps in mixed:
+        pairs += ps
+    verified = r.onpolicy_hash is None or replies == r.onpolicy_hash
     if not verified and log:
         log(
             f"rehearsal: pi1's regenerated replies for {r.label} differ from the ones it was "
-            f"trained on (hash {rec['onpolicy']['hash'][:12]}, recorded {r.onpolicy_hash[:12]}); "
+            f"trained on (hash {replies[:12]}, recorded {r.onpolicy_hash[:12]}); "
             "rehearsing the regenerated ones"
         )
     return Rebuilt(r.label, pairs, verified)
 
 
-def rebuild_all(
-    recipes: Sequence[Recipe], base, *, cache_dir=None, log=None
-) -> list[tuple[str, list]]:
+def rebuild_all(recipes: Sequence[TrainedOn], base, *, log=None) -> list[tuple[str, list]]:
     """``(label, pairs)`` of each recipe, the form of a level's ``replay``."""
     out = []
     for r in recipes:
-        b = rebuild(r, base, cache_dir=cache_dir, log=log)
+        b = rebuild(r, base, log=log)
         out.append((LABEL + b.label, b.pairs))
     return out

@@ -13,59 +13,17 @@ checkpoints.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Callable, Sequence
 
 from .config import TrainConfig
-from .data import PreferencePair, dataset_hash, load_splits
-from .data.hashing import pair_digest
+from .customize import Recipe
+from .data.subsets import mixed_sources, stage_data, subset
 from .dpo import DPOStageConfig
 
+__all__ = ["align", "customize", "evaluate", "generations", "mixed_sources", "stage_data", "subset"]
+
 Callback = Callable[[dict], None]
-
-
-def subset(pairs: Sequence[PreferencePair], n: int | None, seed: int) -> list[PreferencePair]:
-    """A seeded subset independent of file order: the n pairs with the smallest salted digest."""
-    if n is None or n >= len(pairs):
-        return list(pairs)
-    salt = f"{seed}:".encode()
-    return sorted(pairs, key=lambda p: hashlib.sha256(salt + pair_digest(p).encode()).hexdigest())[
-        :n
-    ]
-
-
-def mixed_sources(
-    sources: Sequence[str], n: int | None, seed: int, what: str = "mix source"
-) -> list[tuple[str, list[PreferencePair]]]:
-    """``(source, pairs)`` of each source trained on alongside a stage's own pairs (customize's
-    ``mix_source``, a re-customization level's replay): ``n`` (None: all) of its seeded train
-    split (:func:`stage_data`). A source without train pairs is a ``ConfigError``."""
-    from .config import ConfigError
-    from .secrets import redact
-
-    out = []
-    for src in sources:
-        pairs = stage_data(src, n, 0, seed)["train"]
-        if not pairs:
-            raise ConfigError(f"{what} {redact(src)}: no train pairs; check the source")
-        out.append((src, list(pairs)))
-    return out
-
-
-def stage_data(source: str, n_train: int | None, n_test: int | None, seed: int) -> dict:
-    """Train and held-out pairs of a source (its own test split, else a seeded hash split)."""
-    splits = load_splits(source, seed=seed)
-    train = subset(splits.train, n_train, seed)
-    test = subset(splits.test, n_test, seed)
-    return {
-        "train": train,
-        "test": test,
-        "train_hash": dataset_hash(train),
-        "test_hash": dataset_hash(test) if test else None,
-        "split": splits.method,
-        "quarantined": sum(s.quarantined for s in splits.summaries),
-    }
 
 
 def align(
@@ -111,131 +69,42 @@ def unaligned(base_name: str) -> dict:
 
 def customize(
     base_path: str,
-    source: str,
-    n_train: int | None,
+    recipe: Recipe,
     n_test: int | None,
     cfg: TrainConfig,
     workdir: str | Path,
     *,
     callbacks: Sequence[Callback] = (),
     parent: str | None = None,
-    onpolicy_tokens: int | None = None,
-    mix_source: str | None = None,
-    mix_pairs: int | None = None,
     log: Callable[[str], None] | None = None,
 ) -> dict:
-    """Q-Adapter on the train pairs of ``source`` on top of ``base_path`` -> adapter directory.
+    """Q-Adapter on top of ``base_path`` on the pairs of ``recipe`` (``qadapter.customize``)
+    -> the stage record (adapter directory, hashes, metrics).
 
-    Resumes from the work directory's checkpoints when re-run (a retried stage).
-    ``parent``: the adapter this one was customized after (lineage, for stacking).
-    The steering recipe (``qadapter.onpolicy.training_recipe``, docs/experiments/steering.md):
-    ``onpolicy_tokens`` replaces each train pair's rejected side by pi1's greedy reply of that
-    many tokens (kept in ``workdir``, so a retried stage and every launched rank reuse them);
-    ``mix_source`` appends ``mix_pairs`` (None: all) train pairs of another source unchanged.
-    ``log(line)`` receives the on-policy generation's progress.
-    """
-    from .adapter import QAdapter
-    from .models import load_base
-    from .onpolicy import training_recipe
-    from .secrets import redact
-    from .train import train
+    The source's seeded subset and ``n_test`` held-out pairs (whose hash is recorded). A retried
+    stage returns the adapter it finished, or resumes from the work directory's checkpoints.
+    ``parent``: an adapter directory to stack on. ``log(line)`` receives the on-policy
+    generation's progress."""
+    from .customize import fit, source_data
 
-    data = stage_data(source, n_train, n_test, cfg.seed)
-    done = finished_customize(workdir, data, cfg, onpolicy_tokens)
-    if done is not None:
-        return done
-    mixed = mixed_sources([mix_source] if mix_source is not None else [], mix_pairs, cfg.seed)
-    base = load_base(base_path)
-    pairs, recipe = training_recipe(
-        base, data["train"], mixed, onpolicy_tokens, cache_dir=Path(workdir) / "onpolicy", log=log
-    )
-    model = QAdapter(base.model, cfg.adapter, seed=cfg.seed)
-    meta = {
-        "base_model": base.name,
-        "base_hash": base.content_hash,
-        "q_model": None,
-        "parent": parent,
-        "data": {
-            "source": redact(source),
-            "hash": data["train_hash"],
-            "pairs": len(data["train"]),
-            "split": data["split"],
-            "test_hash": data["test_hash"],
-            **recipe,
-        },
-    }
-    result = train(
-        model,
-        base.tokenizer,
-        pairs,
-        cfg,
-        workdir,
-        meta=meta,
-        resume="auto",
-        callbacks=callbacks,
-        progress=False,
-    )
-    return {
-        "adapter_dir": str(result.output_dir),
-        "data_hash": data["train_hash"],
-        "test_hash": data["test_hash"],
-        "recipe": recipe,
-        "steps": result.steps,
-        "pairs": result.pairs,
-        "truncated": result.truncated,
-        "metrics": result.metrics,
-        "seconds": result.seconds,
-        "reused": False,
-    }
+    data, _ = source_data(recipe, cfg.seed, n_test)
+    fitted = fit(
+        recipe, cfg, workdir, base=base_path, data=data, parent=parent, callbacks=callbacks,
+        log=log,
+    )  # fmt: skip
+    return fitted.record()
 
 
-def finished_customize(
-    workdir: str | Path, data: dict, cfg: TrainConfig, onpolicy_tokens: int | None
-) -> dict | None:
-    """The record of an adapter :func:`customize` already finished in ``workdir``, else None.
-
-    Training removes its checkpoints when it ends, so without this a stage retried after its
-    training finished (say, the upload to MLflow failed) would train again from step 0. The
-    adapter is reused only when ``qadapter.json`` (written last, atomically) records the same
-    train pairs, the same training settings and the same on-policy reply length; the work
-    directory's key covers the rest (base, mixed source).
-    """
-    from .meta import finished
-
-    m = finished(workdir, data["train_hash"], cfg.to_dict(), onpolicy_tokens)
-    if m is None:
-        return None
-    d = m["data"]
-    recipe = {k: d[k] for k in ("onpolicy", "mix", "trained_hash") if k in d}
-    return {
-        "adapter_dir": str(Path(workdir)),
-        "data_hash": data["train_hash"],
-        "test_hash": data["test_hash"],
-        "recipe": recipe,
-        "steps": m.get("steps"),
-        "pairs": m.get("pairs"),
-        "truncated": m.get("truncated_pairs", 0),
-        "metrics": m.get("final_metrics", {}),
-        "seconds": 0.0,
-        "reused": True,
-    }
-
-
-def onpolicy_cache(
-    base_path: str,
-    source: str,
-    n_train: int | None,
-    cfg: TrainConfig,
-    workdir,
-    tokens: int,
-    log: Callable[[str], None] | None = None,
-) -> None:
-    """Generate (or find) the on-policy pairs :func:`customize` will use, in ``workdir``."""
+def pregenerate(base_path: str, recipe: Recipe, seed: int, log=None) -> None:
+    """Generate (or find in the cache) the on-policy replies :func:`customize` will train on, so
+    that the ranks of a launched stage all read them instead of generating."""
+    from .customize import source_data
     from .models import load_base
     from .onpolicy import cached_onpolicy_pairs
 
-    train = stage_data(source, n_train, 0, cfg.seed)["train"]
-    cached_onpolicy_pairs(load_base(base_path), train, tokens, Path(workdir) / "onpolicy", log=log)
+    if recipe.onpolicy:
+        train = source_data(recipe, seed)[0].pairs
+        cached_onpolicy_pairs(load_base(base_path), train, recipe.onpolicy_tokens, log=log)
 
 
 def evaluate(

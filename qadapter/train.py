@@ -300,7 +300,8 @@ def train(
         lengths = token_lengths(data)
         record = {
             **{k: v for k, v in asdict(cfg.method).items() if k != "head"},  # head: the model's
-            "train_config": cfg.to_dict(),
+            # the method's values once, at the top level (qadapter.meta.stored_train_config)
+            "train_config": {k: v for k, v in cfg.to_dict().items() if k != "method"},
             "steps": step,
             "pairs": len(data),
             "truncated_pairs": truncated,

@@ -35,14 +35,15 @@ class Experiment:
     helpful_pairs: int | None = setting(None, "helpful pairs for the DPO stage", lo=1, hi=BIG)
     harmless_pairs: int | None = setting(None, "harmless pairs for Q-Adapter", lo=1, hi=BIG)
     eval_pairs: int | None = setting(None, "held-out pairs evaluated", lo=1, hi=BIG)
-    # the steering recipe (docs/experiments/steering.md section 7): the harmless pairs' rejected
-    # side becomes pi1's greedy reply of this many tokens (None: the bundled rejected side), and
-    # mix_pairs (None: all) train pairs of mix_source are trained on alongside, unchanged
-    onpolicy_tokens: int | None = setting(
-        None, "on-policy rejected replies (tokens); None = off", lo=1, hi=BIG
+    # the training recipe (qadapter.customize.Recipe, docs/experiments/steering.md section 7):
+    # the harmless pairs' rejected side ("data": the bundled one; "onpolicy": pi1's greedy reply
+    # of onpolicy_tokens tokens), and mix_pairs (None: all) train pairs of each mix source
+    rejected: str = setting(
+        "data", "rejected side of the harmless pairs", choices=("data", "onpolicy")
     )
-    mix_source: str | None = setting(None, "a source mixed into the qadapter stage's pairs")
-    mix_pairs: int | None = setting(None, "train pairs taken from mix_source", lo=1, hi=BIG)
+    onpolicy_tokens: int = setting(32, "new tokens of pi1's on-policy replies", lo=1, hi=BIG)
+    mix: tuple[str, ...] = ()  # sources mixed into the qadapter stage's pairs, unchanged
+    mix_pairs: int | None = setting(None, "train pairs taken from each mix source", lo=1, hi=BIG)
     kl_pairs: int = setting(16, "held-out pairs for the KL drift (full-vocab passes)", lo=1, hi=BIG)
     generation_prompts: int = setting(8, "held-out prompts answered side by side", lo=1, hi=BIG)
     max_new_tokens: int = setting(96, "new tokens per generated response", lo=1, hi=BIG)
@@ -98,10 +99,10 @@ class Experiment:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        optional = (
-            "judge_base_url", "judge_model", "accelerate_config", "mix_source", "judge_source"
-        )  # fmt: skip
+        optional = ("judge_base_url", "judge_model", "accelerate_config", "judge_source")
         check_fields(self, skip=frozenset(optional))
+        object.__setattr__(self, "mix", tuple(self.mix))
+        self.recipe()  # the recipe's own checks (sources, sizes)
         for name in optional:
             value = getattr(self, name)
             if value is not None and not (isinstance(value, str) and value.strip()):
@@ -114,6 +115,19 @@ class Experiment:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def recipe(self):
+        """The qadapter stage's :class:`qadapter.customize.Recipe`."""
+        from qadapter.customize import Recipe
+
+        return Recipe(
+            source=self.harmless_source,
+            pairs=self.harmless_pairs,
+            rejected=self.rejected,
+            onpolicy_tokens=self.onpolicy_tokens,
+            mix=self.mix,
+            mix_pairs=self.mix_pairs,
+        )
 
 
 def _hh(name: str) -> str:
@@ -169,10 +183,11 @@ EXPERIMENTS: dict[str, Experiment] = {
         # the steering recipe (qadapter/config.py, docs/experiments/steering.md): pi1's own
         # 32-token greedy replies as the rejected side, 160 helpful pairs mixed in; measured
         # with this flow on 2026-11-27: 75.8% +- 7.5 of risky prompts declined, 88.2% +- 5.5 of
-        # helpful ones answered (held-out study prompts). onpolicy_tokens=0 and
-        # mix_source="none" on a run give the plain method (OFF).
+        # helpful ones answered (held-out study prompts). rejected="data" and mix=[] on a run
+        # give the plain method.
+        rejected="onpolicy",
         onpolicy_tokens=32,
-        mix_source=_hh("helpful"),
+        mix=(_hh("helpful"),),
         mix_pairs=160,
     ),
     "paper": Experiment(
@@ -194,16 +209,11 @@ EXPERIMENTS: dict[str, Experiment] = {
 }
 
 
-# Override values that switch the steering recipe's parts off (a flow parameter left at None
-# keeps the profile's value, so "off" needs a value of its own): onpolicy_tokens=0 trains on the
-# source's own rejected answers, mix_source="none" mixes nothing in.
-OFF = {"onpolicy_tokens": (0,), "mix_source": ("none", "")}
-
-
 def experiment(name: str, **overrides) -> Experiment:
     """A profile with non-None overrides; training fields (alpha0, ...) go into ``train``.
 
-    ``onpolicy_tokens=0`` and ``mix_source="none"`` switch those parts of the recipe off (``OFF``).
+    The recipe's parts are switched off by value, never by a sentinel: ``rejected="data"`` trains
+    on the source's own rejected answers, ``mix=[]`` mixes nothing in.
     """
     if name not in EXPERIMENTS:
         raise ConfigError(
@@ -212,9 +222,6 @@ def experiment(name: str, **overrides) -> Experiment:
     cfg = EXPERIMENTS[name]
     own = {f.name for f in fields(Experiment)}
     mine = {k: v for k, v in overrides.items() if k in own and v is not None}
-    for k, off in OFF.items():  # None means "the profile's"; these values switch a part off
-        if k in mine and mine[k] in off:
-            mine[k] = None
     rest = {k: v for k, v in overrides.items() if k not in own and v is not None}
     return replace(cfg, train=cfg.train.with_overrides(**rest), **mine)
 
@@ -266,8 +273,8 @@ def data_hashes(cfg: Experiment) -> dict:
     harmless = stage_data(cfg.harmless_source, cfg.harmless_pairs, cfg.eval_pairs, cfg.train.seed)
     judged = judge_data(cfg)
     mix = (
-        {"mix": stage_data(cfg.mix_source, cfg.mix_pairs, 0, cfg.train.seed)["train_hash"]}
-        if cfg.mix_source
+        {"mix": [stage_data(s, cfg.mix_pairs, 0, cfg.train.seed)["train_hash"] for s in cfg.mix]}
+        if cfg.mix
         else {}  # absent, not None: plain runs keep the cache keys they always had
     )
     return {

@@ -379,27 +379,12 @@ def level_key(data_hash: str, parent_hash: str, train_cfg: dict) -> str:
     return "recustomize-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def replay(sources, n: int | None, seed: int) -> list[tuple[str, list]]:
-    """``(source, train pairs)`` of each old preference a level replays: ``n`` (None: all) of
-    the source's train split (``qadapter.stages.stage_data``, the seeded split the customize
-    flow uses). Replaying the old preferences' pairs next to the new ones is the standard guard
-    against forgetting in continual learning; the level's Q then has to keep, for example,
-    declining risky prompts while it learns to state uncertainty (docs/recustomize.md)."""
-    from qadapter.config import ConfigError
-    from qadapter.stages import mixed_sources
-
-    for src in sources:
-        if not isinstance(src, str) or not src.strip():
-            raise ConfigError(f"replay_sources: {src!r} is not a data source; give paths or URIs")
-    return mixed_sources(sources, n, seed, "replay source")
-
-
-def replay_record(replay) -> list[dict]:
-    """What identifies a replay in a level's settings: each source's pairs and hash (a source's
-    path may differ between machines; its content may not)."""
+def mix_record(mixed) -> list[dict]:
+    """What identifies a level's mixed-in sources in its settings: each source's pairs and hash
+    (a source's path may differ between machines; its content may not)."""
     from qadapter.data import dataset_hash
 
-    return [{"pairs": len(ps), "hash": dataset_hash(ps)} for _, ps in replay]
+    return [{"pairs": len(ps), "hash": dataset_hash(ps)} for _, ps in mixed]
 
 
 def evaluation_key(cfg) -> str:
@@ -448,99 +433,30 @@ def train_level(
     test_hash: str | None,
     cfg,
     out: Path,
+    recipe,
     *,
+    mixed=None,
+    lineage=(),
     callbacks=(),
-    onpolicy_tokens: int | None = None,
-    replay=(),
     log=None,
 ) -> dict:
-    """Train one Q-Adapter on ``pairs`` over the stack ending at ``parent_dir`` (or the base).
-
-    ``onpolicy_tokens``: the steering recipe's on-policy pairs, the rejected side of each pair
-    replaced by the greedy reply (that many tokens) of the policy this level is stacked on: the
-    champion stack, or pi1 (``qadapter.onpolicy.training_recipe``; kept next to ``out``); its
-    progress goes to ``log(line)``, by default the run logger.
-
-    ``replay``: ``(source, pairs)`` of old preferences trained on after the new pairs, unchanged
-    (:func:`replay`; recorded as the recipe's ``mix`` in ``qadapter.json``; ``data.hash`` stays
-    the new pairs' hash, the lineage's identity of the data).
-
+    """One level: ``qadapter.customize.fit`` on ``pairs`` (the new data's train split) over the
+    stack ending at ``parent_dir`` (or the base), its rejected side, mixed sources and rehearsal
+    as ``recipe`` says (on-policy replies are the parent stack's). ``mixed``: the mixed sources'
+    pairs when already loaded; ``lineage``: the parent lineage's registry references, top first
+    (rehearsal labels). The level stores its own pairs (watched data cannot be rebuilt).
     ``parent_ref`` (``models:/NAME/VERSION``) is what ``qadapter.json`` records as the parent.
     ``out`` is keyed by data, parent and settings (:func:`level_key`): a finished adapter there
-    is reused (training removes its checkpoints when it ends), an unfinished one resumes from its
-    checkpoints.
-    """
-    from qadapter.adapter import QAdapter
-    from qadapter.data import dataset_hash
-    from qadapter.meta import finished
-    from qadapter.models import load_base
-    from qadapter.onpolicy import training_recipe
-    from qadapter.rehearsal import write_own
-    from qadapter.stack import Stack
-    from qadapter.train import train
+    is reused, an unfinished one resumes from its checkpoints."""
+    from qadapter.customize import TrainData, fit
 
-    m = finished(out, dataset_hash(pairs), cfg.to_dict())
-    if m is not None:
-        return {
-            "adapter_dir": str(out),
-            "base_hash": m["base_hash"],
-            "steps": m.get("steps"),
-            "pairs": m.get("pairs"),
-            "metrics": m.get("final_metrics", {}),
-            "seconds": 0.0,
-            "reused": True,
-        }
-    base = load_base(base_name)
-    trained, recipe = training_recipe(  # before the Q network wraps the base
-        base,
-        pairs,
-        replay,
-        onpolicy_tokens,
-        cache_dir=Path(out).parent / "onpolicy",
-        parent=parent_dir,
+    data = TrainData(pairs, "recustomize hash split", test_hash)
+    fitted = fit(
+        recipe, cfg, out, base=base_name, data=data, mixed=mixed, parent=parent_dir,
+        parent_ref=parent_ref, lineage=lineage, store_pairs=True, callbacks=callbacks,
         log=log or run_logger().info,
-    )
-    # the level's own pairs as trained on (on-policy replies in place), for a later level's
-    # rehearsal (qadapter.rehearsal): replayed pairs follow them and are not its own
-    own = write_own(out, trained[: len(pairs)])
-    parent = Stack.load(parent_dir, base.model, base.content_hash) if parent_dir else None
-    model = QAdapter(base.model, cfg.adapter, seed=cfg.seed, parent=parent)
-    meta = {
-        "base_model": base.name,
-        "base_hash": base.content_hash,
-        "q_model": None,
-        "data": {
-            "source": "recustomize",
-            "hash": dataset_hash(pairs),
-            "pairs": len(pairs),
-            "split": "recustomize hash split",
-            "test_hash": test_hash,
-            **recipe,
-            "own": own,
-        },
-    }
-    if parent_ref:
-        meta["parent"] = parent_ref
-    result = train(
-        model,
-        base.tokenizer,
-        trained,
-        cfg,
-        out,
-        meta=meta,
-        resume="auto",
-        callbacks=callbacks,
-        progress=False,
-    )
-    return {
-        "adapter_dir": str(result.output_dir),
-        "base_hash": base.content_hash,
-        "steps": result.steps,
-        "pairs": result.pairs,
-        "metrics": result.metrics,
-        "seconds": result.seconds,
-        "reused": False,
-    }
+    )  # fmt: skip
+    return fitted.record()
 
 
 def replies(base, adapter_dir: str | None, prompts: list, max_new_tokens: int) -> list[str]:

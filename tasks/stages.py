@@ -73,21 +73,21 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 "base_hash": base["base_hash"],
                 "pairs": cfg.harmless_pairs,
                 "chosen_nll": method.chosen_nll,
+                "rejected": cfg.rejected,
                 "onpolicy_tokens": cfg.onpolicy_tokens,
-                "mix_source": cfg.mix_source,  # params are redacted when logged
+                "mix": ", ".join(cfg.mix) or None,  # a string: params are redacted when logged
                 "mix_pairs": cfg.mix_pairs,
             }
         )
         t = cfg.train
         pairs = cfg.harmless_pairs
-        if cfg.mix_source:  # an estimate for the progress bar: unknown when "all" is mixed in
-            pairs = pairs + cfg.mix_pairs if pairs and cfg.mix_pairs else None
+        if cfg.mix:  # an estimate for the progress bar: unknown when "all" is mixed in
+            pairs = pairs + len(cfg.mix) * cfg.mix_pairs if pairs and cfg.mix_pairs else None
         steps = total_steps(pairs, t.batch_size, t.epochs, t.max_steps)
         with quiet_libraries():
             record = launched.customize(
                 base["base_path"],
-                cfg.harmless_source,
-                cfg.harmless_pairs,
+                cfg.recipe(),
                 cfg.eval_pairs,
                 cfg.train,
                 workdir(key),
@@ -95,9 +95,6 @@ def qadapter(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) ->
                 processes=cfg.processes,
                 accelerate_config=cfg.accelerate_config,
                 callbacks=[run.metrics, StageProgress("qadapter", steps or None)],
-                onpolicy_tokens=cfg.onpolicy_tokens,
-                mix_source=cfg.mix_source,
-                mix_pairs=cfg.mix_pairs,
                 log=run_logger().info,
             )
             if cfg.launcher != "none":  # the ranks' step metrics stayed in the ranks

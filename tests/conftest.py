@@ -173,3 +173,11 @@ def talkative_tiny(monkeypatch):
 
     monkeypatch.setattr(models, "load_base", load)
     return load
+
+
+@pytest.fixture(autouse=True)
+def _reply_cache(tmp_path_factory, monkeypatch):
+    """pi1's on-policy replies are cached across runs (``qadapter.onpolicy.replies_cache``);
+    every test starts with an empty cache of its own (a talkative tiny base and a plain one share
+    a content hash), and the processes it starts inherit it."""
+    monkeypatch.setenv("QADAPTER_REPLY_CACHE", str(tmp_path_factory.mktemp("replies")))

@@ -152,3 +152,29 @@ def test_bad_onpolicy_tokens_and_empty_mix_are_one_line(toy_jsonl, tmp_path, cap
     assert _train(data, tmp_path / "b", "--mix", str(empty)) == 2
     assert str(empty) in _one_line_error(capsys)
     assert not (tmp_path / "b").exists()
+    assert _train(data, tmp_path / "c", "--mix", str(data), "--mix-pairs", "0") == 2
+    assert "--mix-pairs must be >= 1, got 0" in _one_line_error(capsys)
+    assert _train(data, tmp_path / "d", "--rehearse") == 2
+    assert "--rehearse rehearses the --parent lineage" in _one_line_error(capsys)
+
+
+def test_mix_pairs_and_rehearse_use_the_recipe_names(toy_jsonl, tmp_path, talkative_tiny):
+    """``--mix-pairs N``: a seeded subset of each mixed source (the pipeline's ``mix_pairs``);
+    ``--rehearse`` on a parent: the parent's own training pairs, rebuilt from its record."""
+    from qadapter.data.subsets import subset
+
+    data, mix = toy_jsonl[0].parent, _mix_source(tmp_path)
+    parent = tmp_path / "parent"
+    assert _train(data, parent, "--rejected", "onpolicy", "--onpolicy-tokens", "3") == 0
+    out = tmp_path / "level"
+    argv = ["--parent", str(parent), "--rehearse", "--mix", str(mix), "--mix-pairs", "2"]
+    assert _train(data, out, *argv) == 0
+    meta = json.loads((out / "qadapter.json").read_text())
+    mixed = subset(load_splits(str(mix), seed=0).train, 2, 0)
+    rehearsed = json.loads((parent / "qadapter.json").read_text())["data"]["trained_hash"]
+    assert meta["data"]["rejected"] == "data"
+    assert meta["data"]["mix"] == [
+        {"source": str(mix), "pairs": 2, "hash": dataset_hash(mixed)},
+        {"source": f"rehearsal of {parent}", "pairs": 9, "hash": rehearsed},
+    ]
+    assert meta["pairs"] == 9 + 2 + 9

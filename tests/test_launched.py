@@ -12,6 +12,7 @@ from torch.testing import assert_close
 
 from qadapter import launched
 from qadapter.config import profile
+from qadapter.customize import Recipe
 from qadapter.data import DataError
 from qadapter.distributed import DistributedError
 from qadapter.meta import read_meta
@@ -23,8 +24,11 @@ def _cfg():
     return profile("tiny", epochs=1, batch_size=4, micro_batch_size=2, lora_dropout=0.0)
 
 
+RECIPE = Recipe(HARMLESS, 8)
+
+
 def _stage(workdir, **launch):
-    return launched.customize("tiny", HARMLESS, 8, 4, _cfg(), workdir, **launch)
+    return launched.customize("tiny", RECIPE, 4, _cfg(), workdir, **launch)
 
 
 def test_launcher_none_refuses_several_processes(tmp_path):
@@ -40,8 +44,7 @@ def test_torchrun_two_processes_equal_one(tmp_path, monkeypatch):
     one = _stage(tmp_path / "one")
     two = launched.customize(
         "tiny",
-        HARMLESS,
-        8,
+        RECIPE,
         4,
         _cfg(),
         tmp_path / "two",
@@ -73,9 +76,8 @@ def test_torchrun_two_processes_equal_one(tmp_path, monkeypatch):
 
 def test_a_missing_source_is_refused_before_any_rank_starts(tmp_path):
     with pytest.raises(DataError, match="source not found"):
-        launched.customize(
-            "tiny", str(tmp_path / "missing"), 8, 4, _cfg(), tmp_path / "w", launcher="torchrun"
-        )
+        missing = Recipe(str(tmp_path / "missing"), 8)
+        launched.customize("tiny", missing, 4, _cfg(), tmp_path / "w", launcher="torchrun")
     assert not (tmp_path / "w" / launched.LOG).exists()  # no launcher ran
 
 
@@ -92,6 +94,6 @@ def test_a_failed_launch_names_the_error(tmp_path, monkeypatch):
     monkeypatch.setattr(launched, "command", failing)
     with pytest.raises(DistributedError, match=r"exited with .*launch\.log"):
         launched.customize(
-            "tiny", HARMLESS, 8, 4, _cfg(), tmp_path / "w", launcher="torchrun", timeout=600
+            "tiny", RECIPE, 4, _cfg(), tmp_path / "w", launcher="torchrun", timeout=600
         )
     assert "simulated failure" in (tmp_path / "w" / launched.LOG).read_text()

@@ -2,23 +2,27 @@
 
 import io
 
+import qadapter.progress
 from qadapter import cli
 from qadapter.progress import LineProgress, progress
 
 
-def test_line_progress_prints_periodic_lines_and_a_final_one():
+def test_line_progress_prints_periodic_lines_and_a_final_one(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(qadapter.progress.time, "monotonic", lambda: now[0])
     out = io.StringIO()
     bar = LineProgress(4, "phase", every_s=0.0, stream=out)
     for _ in range(4):
+        now[0] += 10.0  # 10 s a unit
         bar.update(1)
     bar.set_postfix(loss="0.5")
     bar.close()
     bar.close()  # idempotent
     lines = out.getvalue().splitlines()
-    assert lines[:4] == [
-        "phase: 1/4 (25%)",
-        "phase: 2/4 (50%)",
-        "phase: 3/4 (75%)",
+    assert lines[:4] == [  # the time left at the rate so far: 10 s a unit
+        "phase: 1/4 (25%), about 30s left",
+        "phase: 2/4 (50%), about 20s left",
+        "phase: 3/4 (75%), about 10s left",
         "phase: 4/4 (100%)",
     ]
     assert lines[4:] == ["phase: 4/4 (100%) loss=0.5"]

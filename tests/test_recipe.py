@@ -8,13 +8,16 @@ Expected pairs are rebuilt from pi1's greedy reply recomputed one full forward p
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+from dataclasses import replace
 
 import pytest
 from test_onpolicy import greedy_loop
 
 from qadapter import launched, models, onpolicy, stages
 from qadapter.config import ConfigError, profile
+from qadapter.customize import Recipe, Rejected
 from qadapter.data import dataset_hash
 from qadapter.data.pairs import PreferencePair
 from qadapter.meta import read_meta
@@ -52,12 +55,13 @@ def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
 ):
     source, mix = str(toy_jsonl[0].parent), _mix_source(tmp_path)
     cfg = profile("tiny", max_steps=1, checkpoint_every=0)
-    recipe = dict(onpolicy_tokens=4, mix_source=mix, mix_pairs=3)
+    recipe = Recipe(source, 6, Rejected.ONPOLICY, 4, mix=(mix,), mix_pairs=3)
     lines = []
-    rec = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run", **recipe, log=lines.append)
-    # the generation reports its progress (in the flow: the stage's run logger)
+    rec = stages.customize("tiny", recipe, 3, cfg, tmp_path / "run", log=lines.append)
+    # the generation reports its progress with an estimate of the time left (in the flow: the
+    # stage's run logger)
     assert lines[0] == "on-policy: pi1's greedy replies (4 new tokens) to 6 prompts"
-    assert "on-policy: 6/6 replies" in " | ".join(lines)
+    assert re.search(r"on-policy: 6/6 replies \(\d+s, about 0s left\)", " | ".join(lines))
     assert lines[-1].startswith("on-policy: 6 pairs (chosen vs pi1's reply) in ")
 
     expected = _expected(source, 6, 4, cfg)
@@ -80,17 +84,18 @@ def test_customize_stage_trains_on_the_recipe_and_a_retry_reuses_the_replies(
     assert data["hash"] == rec["data_hash"] == stages.stage_data(source, 6, 0, 0)["train_hash"]
     assert rec["pairs"] == 9 and rec["recipe"]["trained_hash"] == data["trained_hash"]
 
-    # a stage retried before its training finished (no qadapter.json yet) trains again on the
-    # stored replies: no generation at all
+    # a stage retried before its training finished (no qadapter.json yet), or another work
+    # directory (another alpha0, a sweep point), trains again on the cached replies: no generation
     (tmp_path / "run" / "qadapter.json").unlink()
     _forbid_generation(monkeypatch)
     lines.clear()
-    again = stages.customize(
-        "tiny", source, 6, 3, cfg, tmp_path / "run", **recipe, log=lines.append
-    )
+    again = stages.customize("tiny", recipe, 3, cfg, tmp_path / "run", log=lines.append)
     assert again["recipe"] == rec["recipe"] and not again["reused"]
-    [cache] = (tmp_path / "run" / "onpolicy").glob("onpolicy-*.json")
-    assert lines == [f"on-policy: 6 pairs reused from {cache.name}"]
+    [cache] = onpolicy.replies_cache().glob("replies-*.json")
+    assert lines == [f"on-policy: 6 replies of pi1 reused from the cache ({cache.name})"]
+    other = cfg.with_overrides(alpha0=0.5)
+    point = stages.customize("tiny", recipe, 3, other, tmp_path / "alpha0=0.5")
+    assert point["recipe"]["onpolicy"] == rec["recipe"]["onpolicy"] and not point["reused"]
 
 
 def test_a_stage_retried_after_training_reuses_the_finished_adapter(
@@ -102,7 +107,8 @@ def test_a_stage_retried_after_training_reuses_the_finished_adapter(
 
     source = str(toy_jsonl[0].parent)
     cfg = profile("tiny", max_steps=2, checkpoint_every=0)
-    rec = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run")
+    recipe = Recipe(source, 6)
+    rec = stages.customize("tiny", recipe, 3, cfg, tmp_path / "run")
     weights = (tmp_path / "run" / "adapter_model.safetensors").read_bytes()
     assert not rec["reused"] and rec["steps"] == 2
 
@@ -112,8 +118,8 @@ def test_a_stage_retried_after_training_reuses_the_finished_adapter(
     with monkeypatch.context() as m:
         m.setattr(qadapter.train, "train", boom)
         m.setattr(launched.subprocess, "run", boom)  # no ranks started either
-        again = stages.customize("tiny", source, 6, 3, cfg, tmp_path / "run")
-        ranks = launched.customize("tiny", source, 6, 3, cfg, tmp_path / "run", launcher="torchrun")
+        again = stages.customize("tiny", recipe, 3, cfg, tmp_path / "run")
+        ranks = launched.customize("tiny", recipe, 3, cfg, tmp_path / "run", launcher="torchrun")
     for r in (again, ranks):
         assert r["reused"] and r["adapter_dir"] == rec["adapter_dir"]
         for k in ("data_hash", "test_hash", "steps", "pairs", "truncated", "metrics", "recipe"):
@@ -121,34 +127,33 @@ def test_a_stage_retried_after_training_reuses_the_finished_adapter(
     assert (tmp_path / "run" / "adapter_model.safetensors").read_bytes() == weights
 
     # other settings or other pairs in the same directory are not the finished adapter
-    other = stages.customize(
-        "tiny", source, 6, 3, cfg.with_overrides(max_steps=1), tmp_path / "run"
-    )
+    other = stages.customize("tiny", recipe, 3, cfg.with_overrides(max_steps=1), tmp_path / "run")
     assert not other["reused"] and other["steps"] == 1
     fewer = stages.customize(
-        "tiny", source, 4, 3, cfg.with_overrides(max_steps=1), tmp_path / "run"
+        "tiny", Recipe(source, 4), 3, cfg.with_overrides(max_steps=1), tmp_path / "run"
     )
     assert not fewer["reused"] and fewer["pairs"] == 4
 
 
 def test_plain_customize_stage_records_no_recipe(toy_jsonl, tmp_path):
     cfg = profile("tiny", max_steps=1, checkpoint_every=0)
-    rec = stages.customize("tiny", str(toy_jsonl[0].parent), 4, 3, cfg, tmp_path / "run")
+    rec = stages.customize("tiny", Recipe(str(toy_jsonl[0].parent), 4), 3, cfg, tmp_path / "run")
     data = read_meta(rec["adapter_dir"])["data"]
     assert rec["recipe"] == {} and not {"onpolicy", "mix", "trained_hash"} & set(data)
-    assert not (tmp_path / "run" / "onpolicy").exists()
+    assert data["rejected"] == "data"  # "off" is said
+    assert not list(onpolicy.replies_cache().glob("*"))
 
 
 def test_cache_is_keyed_by_reply_length(toy_pairs, tmp_path, talkative_tiny):
     base = models.load_base("tiny")
-    four = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 4, tmp_path)
-    six = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 6, tmp_path)
-    assert len(list(tmp_path.glob("onpolicy-*.json"))) == 2
+    four = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 4)
+    six = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 6)
+    assert len(list(onpolicy.replies_cache().glob("replies-*.json"))) == 2
     assert [p.rejected for p in four] == [greedy_loop(base, list(p.prompt), 4) for p in four]
     assert [p.rejected for p in six] == [greedy_loop(base, list(p.prompt), 6) for p in six]
     assert all(p.rejected for p in six)  # non-empty replies (``conftest.talk``)
     assert [p.rejected for p in four] != [p.rejected for p in six]
-    reused = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 4, tmp_path)
+    reused = onpolicy.cached_onpolicy_pairs(base, toy_pairs[:3], 4)
     assert [(p.key(), p.origin) for p in reused] == [(p.key(), p.origin) for p in four]
 
 
@@ -164,16 +169,15 @@ def test_launched_stage_generates_once_and_ranks_reuse(
     def fake_launch(argv, **kwargs):
         spec = argv[-1]
         assert json.loads(open(spec).read())["recipe"]["onpolicy_tokens"] == 4
-        assert list((tmp_path / "w" / "onpolicy").glob("onpolicy-*.json"))  # already there
+        assert list(onpolicy.replies_cache().glob("replies-*.json"))  # already there
         _forbid_generation(monkeypatch)
         monkeypatch.setenv("WORLD_SIZE", "1")
         assert launched.main([spec]) == 0
         return subprocess.CompletedProcess(argv, 0)
 
     monkeypatch.setattr(launched.subprocess, "run", fake_launch)
-    rec = launched.customize(
-        "tiny", source, 6, 3, cfg, tmp_path / "w", launcher="torchrun", onpolicy_tokens=4
-    )
+    recipe = Recipe(source, 6, Rejected.ONPOLICY, 4)
+    rec = launched.customize("tiny", recipe, 3, cfg, tmp_path / "w", launcher="torchrun")
     monkeypatch.setattr(launched.subprocess, "run", real_run)
     assert rec["recipe"]["onpolicy"]["hash"] == dataset_hash(_expected(source, 6, 4, cfg))
     assert rec["pairs"] == 6
@@ -181,38 +185,53 @@ def test_launched_stage_generates_once_and_ranks_reuse(
 
 def test_experiment_settings_and_cache_keys():
     plain = experiment("tiny")
-    assert plain.onpolicy_tokens is None and plain.mix_source is None
+    assert (plain.rejected, plain.mix) == ("data", ())
+    assert plain.recipe() == Recipe(plain.harmless_source, plain.harmless_pairs)
     assert "mix" not in data_hashes(plain)  # plain runs keep their cache keys
     cfg = experiment(
-        "tiny", onpolicy_tokens=8, mix_source=plain.helpful_source, mix_pairs=4, chosen_nll=0.5
+        "tiny",
+        rejected="onpolicy",
+        onpolicy_tokens=8,
+        mix=[plain.helpful_source],
+        mix_pairs=4,
+        chosen_nll=0.5,
     )
-    assert cfg.train.method.chosen_nll == 0.5 and cfg.onpolicy_tokens == 8
+    assert cfg.train.method.chosen_nll == 0.5
+    r = cfg.recipe()
+    assert (r.rejected, r.onpolicy_tokens, r.mix, r.mix_pairs) == (
+        Rejected.ONPOLICY,
+        8,
+        (plain.helpful_source,),
+        4,
+    )
     hashes = data_hashes(cfg)
-    assert hashes["mix"] == stages.stage_data(plain.helpful_source, 4, 0, 0)["train_hash"]
-    assert hashes["mix"] != data_hashes(experiment("tiny", mix_source=plain.helpful_source))["mix"]
+    assert hashes["mix"] == [stages.stage_data(plain.helpful_source, 4, 0, 0)["train_hash"]]
+    assert hashes["mix"] != data_hashes(experiment("tiny", mix=[plain.helpful_source]))["mix"]
     with pytest.raises(ConfigError, match="onpolicy_tokens"):
         experiment("tiny", onpolicy_tokens=-1)
-    with pytest.raises(ConfigError, match="mix_source"):
-        experiment("tiny", mix_source="  ")
+    with pytest.raises(ConfigError, match="not a data source"):
+        experiment("tiny", mix=["  "])
+    with pytest.raises(ConfigError, match="rejected"):
+        experiment("tiny", rejected="none")
 
 
 def test_smol_trains_with_the_recipe_and_each_part_switches_off():
     from qadapter.config import profile as train_profile
 
     smol = experiment("smol")
-    assert (smol.onpolicy_tokens, smol.mix_pairs) == (32, 160)
-    assert smol.mix_source.endswith("data/hh-mini/helpful")
+    assert (smol.rejected, smol.onpolicy_tokens, smol.mix_pairs) == ("onpolicy", 32, 160)
+    assert len(smol.mix) == 1 and smol.mix[0].endswith("data/hh-mini/helpful")
     m = smol.train.method
     assert (m.alpha0, m.alpha_tilde, m.chosen_nll) == (0.1, 0.1, 1.0)
     assert (smol.train.lr, smol.train.epochs, smol.train.max_length) == (1e-3, 2, 80)
     assert train_profile("paper").method.alpha0 == 1.0  # Table 3 stays in the paper profile
     assert train_profile("paper").method.chosen_nll == 0.0
-    # None keeps the profile's value; 0 / "none" switch a part off (a flow parameter's only way)
-    assert experiment("smol", onpolicy_tokens=None).onpolicy_tokens == 32
-    plain = experiment("smol", onpolicy_tokens=0, mix_source="none", chosen_nll=0.0)
-    assert plain.onpolicy_tokens is None and plain.mix_source is None
+    # None keeps the profile's value; "data" and [] switch a part off, by name
+    assert experiment("smol", rejected=None, mix=None) == smol
+    plain = experiment("smol", rejected="data", mix=[], chosen_nll=0.0)
+    assert (plain.rejected, plain.mix) == ("data", ())
+    assert plain.recipe() == Recipe(smol.harmless_source, 160, onpolicy_tokens=32, mix_pairs=160)
     assert plain.train.method.chosen_nll == 0.0
-    assert experiment("smol", mix_source="").mix_source is None
     assert "mix" in data_hashes(smol) and "mix" not in data_hashes(plain)
 
 
@@ -230,9 +249,9 @@ def test_recustomize_level_trains_against_the_champion_stacks_replies(
     (parent,) = make_stack(tmp_path, 1)
     pairs = toy_pairs[:6]
     cfg = profile("tiny", max_steps=1, checkpoint_every=0)
-    level = R.train_level(
-        "tiny", str(parent), None, pairs, None, cfg, tmp_path / "lvl" / "adapter", onpolicy_tokens=5
-    )
+    recipe = Recipe("recustomize", rejected="onpolicy", onpolicy_tokens=5)
+    out = tmp_path / "lvl" / "adapter"
+    level = R.train_level("tiny", str(parent), None, pairs, None, cfg, out, recipe)
     base = models.load_base("tiny")
     expected = [
         PreferencePair(p.prompt, p.chosen, stack_greedy_loop(base, parent, list(p.prompt), 5))
@@ -246,7 +265,7 @@ def test_recustomize_level_trains_against_the_champion_stacks_replies(
         "pairs": 6,
         "hash": dataset_hash(expected),
     }
-    assert list((tmp_path / "lvl" / "onpolicy").glob("onpolicy-*.json"))
+    assert list(onpolicy.replies_cache().glob("replies-*.json"))
 
     # A retried level (the flow failed after training) reuses the finished adapter: no training.
     import qadapter.train as qtrain
@@ -257,9 +276,7 @@ def test_recustomize_level_trains_against_the_champion_stacks_replies(
     orig = qtrain.train
     qtrain.train = _no_training
     try:
-        again = R.train_level(
-            "tiny", str(parent), None, pairs, None, cfg, tmp_path / "lvl" / "adapter"
-        )
+        again = R.train_level("tiny", str(parent), None, pairs, None, cfg, out, recipe)
     finally:
         qtrain.train = orig
     assert again["reused"] and again["adapter_dir"] == level["adapter_dir"]
@@ -267,28 +284,53 @@ def test_recustomize_level_trains_against_the_champion_stacks_replies(
 
 
 def test_finished_adapter_needs_the_same_pairs_settings_and_replies(toy_pairs, tmp_path):
-    """``qadapter.meta.finished``: the one check behind both retries (customize stage, level)."""
-    from qadapter.meta import finished, write_meta
+    """``qadapter.customize.finished``: the one check behind every retry (CLI, stage, level)."""
+    from qadapter.customize import finished
+    from qadapter.meta import write_meta
 
-    cfg = profile("tiny", max_steps=1).to_dict()
+    cfg = profile("tiny", max_steps=1)
     h = dataset_hash(toy_pairs[:4])
-    assert finished(tmp_path, h) is None  # nothing there yet
+    mix = [("m", toy_pairs[4:6])]
+    on = Recipe("s", rejected="onpolicy", onpolicy_tokens=5, mix=("m",))
+    assert finished(tmp_path, h, cfg, on, mix) is None  # nothing there yet
+    method = {k: v for k, v in cfg.method.__dict__.items()}
     write_meta(
         tmp_path,
         {
-            "alpha0": 1.0,
-            "alpha_tilde": 1.0,
-            "gamma": 1.0,
-            "head": "residual",
+            **method,
             "base_model": "tiny",
             "base_hash": "b" * 64,
-            "train_config": cfg,
-            "data": {"hash": h, "onpolicy": {"tokens": 5}},
+            "train_config": {k: v for k, v in cfg.to_dict().items() if k != "method"},
+            "data": {
+                "hash": h,
+                "onpolicy": {"tokens": 5},
+                "mix": [
+                    {"source": "m", "pairs": 2, "hash": dataset_hash(toy_pairs[4:6])},
+                    {"source": "rehearsal of models:/m/1", "pairs": 3, "hash": "x"},
+                ],
+            },
         },
     )
-    assert finished(tmp_path, h)["data"]["hash"] == h
-    assert finished(tmp_path, h, cfg, 5)["train_config"] == json.loads(json.dumps(cfg))
-    assert finished(tmp_path, dataset_hash(toy_pairs[:3])) is None  # other pairs
-    assert finished(tmp_path, h, profile("tiny", max_steps=2).to_dict()) is None  # other settings
-    assert finished(tmp_path, h, cfg, None) is None  # trained on-policy, asked without
-    assert finished(tmp_path, h, cfg, 6) is None  # other reply length
+    assert finished(tmp_path, h, cfg, on, mix)["data"]["hash"] == h
+    assert finished(tmp_path, dataset_hash(toy_pairs[:3]), cfg, on, mix) is None  # other pairs
+    assert finished(tmp_path, h, profile("tiny", max_steps=2), on, mix) is None  # other settings
+    assert finished(tmp_path, h, cfg.with_overrides(alpha0=0.5), on, mix) is None  # other method
+    assert finished(tmp_path, h, cfg, Recipe("s", mix=("m",)), mix) is None  # asked without
+    assert finished(tmp_path, h, cfg, replace(on, onpolicy_tokens=6), mix) is None  # length
+    assert finished(tmp_path, h, cfg, on, [("m", toy_pairs[4:7])]) is None  # other mixed pairs
+    assert finished(tmp_path, h, cfg, on, []) is None  # nothing mixed in
+
+
+def test_recipe_says_off_by_name_and_round_trips():
+    r = Recipe("src", 8, "onpolicy", 16, mix=["a", "b"], mix_pairs=4, rehearse=True)
+    assert r.rejected is Rejected.ONPOLICY and r.mix == ("a", "b")
+    assert Recipe.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+    assert Recipe("src").rejected is Rejected.DATA and not Recipe("src").onpolicy
+    for bad, match in (
+        (dict(rejected="none"), "rejected must be one of data, onpolicy"),
+        (dict(onpolicy_tokens=0), "onpolicy_tokens must be an integer"),
+        (dict(pairs=True), "pairs must be an integer"),
+        (dict(mix=("",)), "not a data source"),
+    ):
+        with pytest.raises(ConfigError, match=match):
+            Recipe("src", **bad)

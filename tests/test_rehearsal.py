@@ -13,6 +13,7 @@ from test_recipe import _mix_source
 
 from qadapter import models, onpolicy, rehearsal, stages
 from qadapter.config import ConfigError, profile
+from qadapter.customize import Recipe, Rejected
 from qadapter.data import dataset_hash
 from qadapter.data.pairs import PreferencePair
 from qadapter.meta import read_meta
@@ -24,14 +25,17 @@ def customized(toy_jsonl, tmp_path, talkative_tiny):
     rejected side, 3 pairs of another source mixed in."""
     source, mix = str(toy_jsonl[0].parent), _mix_source(tmp_path)
     cfg = profile("tiny", max_steps=1, checkpoint_every=0)
-    rec = stages.customize(
-        "tiny", source, 6, 3, cfg, tmp_path / "run", onpolicy_tokens=4, mix_source=mix, mix_pairs=3
-    )
+    recipe = Recipe(source, 6, Rejected.ONPOLICY, 4, mix=(mix,), mix_pairs=3)
+    rec = stages.customize("tiny", recipe, 3, cfg, tmp_path / "run")
     return rec["adapter_dir"], source, mix, cfg
 
 
-def test_rebuild_gives_exactly_the_pairs_the_adapter_was_trained_on(customized, monkeypatch):
+def test_rebuild_gives_exactly_the_pairs_the_adapter_was_trained_on(
+    customized, monkeypatch, tmp_path
+):
     adapter, source, mix, cfg = customized
+    # another machine: pi1's replies are not in its cache and are generated again
+    monkeypatch.setenv("QADAPTER_REPLY_CACHE", str(tmp_path / "elsewhere"))
     [r] = rehearsal.lineage_recipes(adapter, "models:/m/1")
     assert (r.label, r.source, r.pairs, r.seed, r.onpolicy_tokens) == (
         "models:/m/1",
@@ -65,6 +69,7 @@ def test_rebuild_gives_exactly_the_pairs_the_adapter_was_trained_on(customized, 
         return [PreferencePair(p.prompt, p.chosen, "something else") for p in train]
 
     monkeypatch.setattr(onpolicy, "onpolicy_pairs", other)
+    monkeypatch.setenv("QADAPTER_REPLY_CACHE", str(tmp_path / "yet another"))
     lines.clear()
     off = rehearsal.rebuild(r, models.load_base("tiny"), log=lines.append)
     assert not off.verified and [p.rejected for p in off.pairs[:6]] == ["something else"] * 6
@@ -96,18 +101,18 @@ def test_adapters_whose_pairs_cannot_be_rebuilt_are_named():
         "train_config": {"seed": 3},
         "data": {"source": "/d", "pairs": 2, "hash": "h"},
     }
-    r = rehearsal.recipe(good, "x")
+    r = rehearsal.trained_on(good, "x")
     assert (r.seed, r.trained_hash, r.mix, r.onpolicy_tokens, r.total) == (3, "h", (), None, 2)
     level = {**good, "data": {**good["data"], "source": "recustomize"}}
     with pytest.raises(ConfigError, match="x was trained by a re-customization level"):
-        rehearsal.recipe(level, "x")
+        rehearsal.trained_on(level, "x")
     parent = {**good, "data": {**good["data"], "onpolicy": {"policy": "parent", "tokens": 4}}}
     with pytest.raises(ConfigError, match="its parent's on-policy replies"):
-        rehearsal.recipe(parent, "x")
+        rehearsal.trained_on(parent, "x")
     with pytest.raises(ConfigError, match="lacks the seed"):
-        rehearsal.recipe({**good, "train_config": {}}, "x")
+        rehearsal.trained_on({**good, "train_config": {}}, "x")
     with pytest.raises(ConfigError, match="recorded redacted"):
-        rehearsal.recipe({**good, "data": {**good["data"], "source": "s3://***@b/k"}}, "x")
+        rehearsal.trained_on({**good, "data": {**good["data"], "source": "s3://***@b/k"}}, "x")
 
 
 # talk() unties the tiny model's output layer on purpose; PEFT says so when the stack is merged
@@ -120,9 +125,8 @@ def test_a_level_stores_its_own_pairs_and_a_later_level_rehearses_them(customize
 
     adapter, source, _, cfg = customized
     pairs = stages.stage_data(source, 4, 0, 0)["train"]
-    level = R.train_level(
-        "tiny", adapter, None, pairs, None, cfg, tmp_path / "lvl", onpolicy_tokens=3
-    )
+    recipe = Recipe("recustomize", rejected=Rejected.ONPOLICY, onpolicy_tokens=3)
+    level = R.train_level("tiny", adapter, None, pairs, None, cfg, tmp_path / "lvl", recipe)
     data = read_meta(level["adapter_dir"])["data"]
     assert data["own"]["file"] == rehearsal.OWN_PAIRS and data["own"]["pairs"] == 4
     # its own pairs are the on-policy ones it trained on (the parent stack's replies)

@@ -25,6 +25,16 @@ def _mixed_in(m: dict) -> str:
     return f"; {m.get('pairs')} pairs of {source} mixed in"
 
 
+def _rejected(data: dict) -> str:
+    """``qadapter info``'s "rejected" line: the recipe's rejected side, in its own names (records
+    written before ``data.rejected`` existed say it by having ``data.onpolicy`` or not)."""
+    onpolicy = data.get("onpolicy")
+    if onpolicy is None:
+        return data.get("rejected", "data")
+    who = "pi1" if onpolicy.get("policy") == "pi1" else "the parent stack"
+    return f"onpolicy  ({who}'s greedy replies, onpolicy_tokens={onpolicy.get('tokens')})"
+
+
 def cmd_info(args) -> int:
     """Configuration and lineage; a stacked adapter's chain is verified level by level (its
     parents' content hashes), and a broken chain ends in one error line after what could be read.
@@ -75,6 +85,7 @@ def _info(args, label: str) -> int:
         f"eq. 9        gamma={meta['gamma']}  beta={meta.get('beta')}",
         f"data         {data.get('source')}  ({data.get('pairs')} pairs, "
         f"hash {str(data.get('hash'))[:16]})",
+        f"rejected     {_rejected(data)}",
         f"trained      {meta.get('steps')} steps on {meta.get('pairs')} pairs"
         + (
             f" (resumed from step {meta['resumed_from_step']})"

@@ -18,6 +18,7 @@ from .args import add_config_flags, config_values
 
 def add_train(sub) -> None:
     from ..config import MethodConfig, TrainConfig
+    from ..customize import Recipe, Rejected
 
     p = sub.add_parser(
         "train",
@@ -57,26 +58,50 @@ def add_train(sub) -> None:
     p.add_argument("--format", default="auto", help="data format: auto, hh, trl, dsp")
     p.add_argument("--target-domain", help="DSP only: the preferred domain")
     p.add_argument("--strict", action="store_true", help="fail if any record is quarantined")
-    p.add_argument(
-        "--onpolicy",
-        action="store_true",
-        help="replace the rejected answer of every --data train pair with pi1's own greedy reply "
-        "to its prompt (with --parent: the parent stack's customized reply); one round of "
+    recipe = p.add_argument_group(
+        "training pairs (qadapter.customize.Recipe; the same names as the pipeline's)"
+    )
+    recipe.add_argument(
+        "--rejected",
+        choices=[r.value for r in Rejected],
+        default=Rejected.DATA.value,
+        help="rejected side of every --data train pair: data (its own, default) or onpolicy "
+        "(pi1's own greedy reply to its prompt; with --parent the parent stack's): one round of "
         "on-policy preference optimisation, the steering recipe of docs/experiments/steering.md",
     )
-    p.add_argument(
+    recipe.add_argument(
+        "--onpolicy",
+        dest="rejected",
+        action="store_const",
+        const=Rejected.ONPOLICY.value,
+        help="deprecated: the same as --rejected onpolicy",
+    )
+    recipe.add_argument(
         "--onpolicy-tokens",
         type=int,
-        default=32,
-        help="new tokens of pi1's on-policy replies (default 32: behaviour is decided early)",
+        default=Recipe.onpolicy_tokens,
+        help="new tokens of the on-policy replies (default %(default)s: behaviour is decided "
+        "early); cached in the model cache, so a second run does not generate them again",
     )
-    p.add_argument(
+    recipe.add_argument(
         "--mix",
         action="append",
         default=[],
         metavar="SOURCE",
         help="add the train split of another preference source unchanged (repeatable), e.g. "
         "data/hh-mini/helpful so that helpful prompts keep their answers",
+    )
+    recipe.add_argument(
+        "--mix-pairs",
+        type=int,
+        metavar="N",
+        help="a seeded subset of N train pairs of each --mix source (default: all)",
+    )
+    recipe.add_argument(
+        "--rehearse",
+        action="store_true",
+        help="with --parent: also train on the parent lineage's own training pairs "
+        "(qadapter.rehearsal), so the new level keeps what they learned",
     )
     add_config_flags(p, MethodConfig)
     add_config_flags(p, TrainConfig)
@@ -154,6 +179,10 @@ def cmd_train(args) -> int:
 
     if args.onpolicy_tokens < 1:
         raise ValueError(f"--onpolicy-tokens must be >= 1, got {args.onpolicy_tokens}")
+    if args.mix_pairs is not None and args.mix_pairs < 1:
+        raise ValueError(f"--mix-pairs must be >= 1, got {args.mix_pairs}")
+    if args.rehearse and not args.parent:
+        raise ValueError("--rehearse rehearses the --parent lineage; pass --parent or drop it")
     cfg = train_config(args)
     out = Path(args.output)
     check_output_path(out)
@@ -185,23 +214,30 @@ def cmd_train(args) -> int:
         raise
 
 
-def _train(args, cfg, out: Path) -> int:
-    import torch
+def recipe_of(args):
+    """The :class:`qadapter.customize.Recipe` of parsed ``train`` arguments."""
+    from ..customize import Recipe
 
-    from ..adapter import QAdapter
-    from ..config import PROFILE_BASES
+    return Recipe(
+        source=args.data,
+        rejected=args.rejected,
+        onpolicy_tokens=args.onpolicy_tokens,
+        mix=tuple(args.mix),
+        mix_pairs=args.mix_pairs,
+        rehearse=args.rehearse,
+    )
+
+
+def _data(args, cfg, recipe, out: Path, main: bool, show: bool):
+    """The source's split and each ``--mix`` source's train pairs (a seeded subset of
+    ``--mix-pairs``), loaded with the command's format options before any model, with their
+    summaries and quarantine files -> ``(TrainData, held-out pairs, mixed)``."""
+    from ..customize import TrainData
     from ..data import dataset_hash, load_splits
-    from ..distributed import is_rank_zero, local_device
-    from ..evaluate.preference import evaluate_pairs
-    from ..lock import output_lock
-    from ..meta import update_meta
-    from ..models import load_base
+    from ..data.subsets import subset
     from ..secrets import redact
-    from ..stack import Stack
-    from ..train import TrainingError, train
+    from ..train import TrainingError
 
-    main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes
-    show = not args.quiet and main
     splits = load_splits(
         args.data,
         test_source=args.test_data,
@@ -229,8 +265,8 @@ def _train(args, cfg, out: Path) -> int:
             f"{redact(args.data)}: no training pairs left after the split "
             f"({len(splits.test)} held-out); add pairs or pass --test-data"
         )
-    mixed = []  # (source, train pairs) of each --mix, loaded before any model
-    for i, source in enumerate(args.mix):
+    mixed = []
+    for i, source in enumerate(recipe.mix):
         extra = load_splits(
             source,
             seed=cfg.seed,
@@ -246,9 +282,35 @@ def _train(args, cfg, out: Path) -> int:
                 f"--mix {redact(source)}: no training pairs left after its split; "
                 "check the source or drop it"
             )
-        print(f"mix: {len(extra.train)} train pairs from {redact(source)}", file=sys.stderr)
-        mixed.append((source, extra.train))
-    test = None if args.no_eval or not splits.test or not main else splits.test
+        pairs = subset(extra.train, recipe.mix_pairs, cfg.seed)
+        print(f"mix: {len(pairs)} train pairs from {redact(source)}", file=sys.stderr)
+        mixed.append((source, pairs))
+    data = TrainData(
+        splits.train,
+        splits.method,
+        test_hash=dataset_hash(splits.test) if splits.test else None,
+        quarantined=sum(x.quarantined for x in splits.summaries),
+    )
+    return data, splits.test, mixed
+
+
+def _train(args, cfg, out: Path) -> int:
+    import torch
+
+    from ..config import PROFILE_BASES
+    from ..customize import fit
+    from ..distributed import is_rank_zero, local_device
+    from ..evaluate.preference import evaluate_pairs
+    from ..lock import output_lock
+    from ..meta import update_meta
+    from ..models import load_base
+    from ..secrets import redact
+
+    recipe = recipe_of(args)
+    main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes
+    show = not args.quiet and main
+    data, held_out, mixed = _data(args, cfg, recipe, out, main, show)
+    test = None if args.no_eval or not held_out or not main else held_out
 
     with output_lock(out) if main else contextlib.nullcontext():
         device = local_device()  # the rank's own GPU under a launcher
@@ -260,49 +322,34 @@ def _train(args, cfg, out: Path) -> int:
             load_in_8bit=cfg.load_in_8bit,
         )
         q_base = load_base(args.q_model, device=device, dtype=dtype) if args.q_model else None
-        parent = Stack.load(args.parent, base.model, base.content_hash) if args.parent else None
-        pairs, recipe = training_pairs(base, splits.train, mixed, args, out)
-        model = QAdapter(
-            base.model,
-            cfg.adapter,
-            q_model=q_base.model if q_base else None,
-            seed=cfg.seed,
-            parent=parent,
-        )
-        before = (
-            evaluate_pairs(
-                model, base.tokenizer, test, cfg, progress=show, desc="held-out accuracy (before)"
-            )
-            if test
-            else None
-        )
-        meta = {
-            "base_model": base.name,
-            "base_hash": base.content_hash,
-            "q_model": q_base.name if q_base else None,
-            "q_model_hash": q_base.content_hash if q_base else None,
-            "data": {
-                "source": redact(args.data),
-                "hash": dataset_hash(splits.train),
-                "pairs": len(splits.train),
-                "split": splits.method,
-                "quarantined": sum(x.quarantined for x in splits.summaries),
-                "test_hash": dataset_hash(splits.test) if splits.test else None,
-                **recipe,
-            },
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        if args.parent_ref:
-            meta["parent"] = args.parent_ref
-        result = train(
-            model,
-            base.tokenizer,
-            pairs,
+        before = {}
+
+        def evaluate_untrained(model) -> None:
+            if test:
+                desc = "held-out accuracy (before)"
+                before.update(
+                    evaluate_pairs(model, base.tokenizer, test, cfg, progress=show, desc=desc)
+                )
+
+        result = fit(
+            recipe,
             cfg,
             out,
-            meta=meta,
+            base=base,
+            data=data,
+            mixed=mixed,
+            parent=args.parent,  # a directory by now
+            parent_ref=args.parent_ref,
+            q_model=q_base,
+            reuse=False,  # a command run again trains again (--resume continues one)
             resume=args.resume,
             progress=show,
+            log=lambda msg: print(msg, file=sys.stderr),
+            before_training=evaluate_untrained,
+            extra_meta={
+                "q_model_hash": q_base.content_hash if q_base else None,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            },
         )
         if not main:  # rank 0 reports for the run
             return 0
@@ -318,31 +365,19 @@ def _train(args, cfg, out: Path) -> int:
         )
         if test:
             after = evaluate_pairs(
-                model, base.tokenizer, test, cfg, progress=show, desc="held-out accuracy (after)"
+                result.model,
+                base.tokenizer,
+                test,
+                cfg,
+                progress=show,
+                desc="held-out accuracy (after)",
             )
             print(
                 f"held-out preference accuracy ({after['pairs']} pairs): "
                 f"{before['accuracy']:.3f} -> "
                 f"{after['accuracy']:.3f}; margin {before['margin']:.3f} -> {after['margin']:.3f}"
             )
-            source = redact(args.test_data) if args.test_data else splits.method
+            source = redact(args.test_data) if args.test_data else data.split
             update_meta(out, heldout={"before": before, "after": after, "source": source})
-    print(f"adapter written to {result.output_dir}")
+    print(f"adapter written to {result.adapter_dir}")
     return 0
-
-
-def training_pairs(base, train: list, mixed: list, args, out) -> tuple[list, dict]:
-    """:func:`qadapter.onpolicy.training_recipe` for the CLI's arguments. On-policy replies are
-    kept in the output directory, so ``--resume`` reuses them instead of generating again; with
-    ``--parent`` they are the parent stack's greedy replies (the new level's pi1)."""
-    from ..onpolicy import training_recipe
-
-    return training_recipe(
-        base,
-        train,
-        mixed,
-        args.onpolicy_tokens if args.onpolicy else None,
-        cache_dir=out,
-        parent=args.parent,  # a directory by now; on a stack the rejected side is its policy's
-        log=lambda msg: print(msg, file=sys.stderr),
-    )

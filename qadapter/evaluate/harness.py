@@ -46,9 +46,10 @@ from lm_eval.models.utils import (
 from lm_eval.utils import get_rolling_token_windows, make_disjoint_window
 from tqdm import tqdm
 
+from .. import models
 from ..data.tokenize import left_pad
 from ..decode import SamplingConfig
-from ..models import Base, load_base
+from ..models import Base
 from .scoring import Policy, eos_ids, score_rows, score_shared_contexts
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,9 @@ class QAdapterLM(LM):
         loaded = (
             base
             if isinstance(base, Base)
-            else load_base(str(base), device=device or "cpu", dtype=getattr(torch, str(dtype)))
+            else models.load_base(
+                str(base), device=device or "cpu", dtype=getattr(torch, str(dtype))
+            )
         )
         adapter = None if adapter in (None, "", "none", "None") else adapter
         from ..registry import install, naming, resolve_adapter

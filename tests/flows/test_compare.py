@@ -165,7 +165,7 @@ def test_compare_trains_every_method_on_the_same_pairs():
     from tasks.experiment import data_hashes, experiment
 
     cfg = compare_experiment("smol")
-    assert cfg.onpolicy_tokens is None and cfg.mix_source is None
+    assert (cfg.rejected, cfg.mix) == ("data", ())
     assert "mix" not in data_hashes(cfg)
     assert cfg.train == experiment("smol").train  # the method's training values stay
-    assert experiment("smol").onpolicy_tokens == 32  # (what customize uses)
+    assert experiment("smol").rejected == "onpolicy"  # (what customize uses)

@@ -308,7 +308,7 @@ def test_flow_without_usable_data_fails_before_any_run_starts(flow_env, tmp_path
 
 
 def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, talkative_tiny):
-    """``onpolicy_tokens`` / ``mix_source`` / ``mix_pairs`` / ``chosen_nll`` reach the qadapter
+    """``rejected``, ``onpolicy_tokens``, ``mix``, ``mix_pairs``, ``chosen_nll`` reach the qadapter
     stage: the adapter's record names the recipe, the child run its parameters and the NLL."""
     from flows.customize import customize
     from qadapter.data import dataset_hash
@@ -319,8 +319,9 @@ def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, t
     out = customize(
         profile="tiny",
         skip_base_stage=True,
+        rejected="onpolicy",
         onpolicy_tokens=4,
-        mix_source=helpful,
+        mix=[helpful],
         mix_pairs=4,
         chosen_nll=0.5,
         lr=2e-3,
@@ -340,7 +341,8 @@ def test_flow_trains_the_steering_recipe_and_records_it(flow_env, monkeypatch, t
     _, runs = runs_by_stage(c, out["parent_run"])
     qa = runs["qadapter"]
     assert qa.data.params["chosen_nll"] == "0.5" and qa.data.params["onpolicy_tokens"] == "4"
-    assert qa.data.params["mix_source"] == helpful and qa.data.params["mix_pairs"] == "4"
+    assert qa.data.params["rejected"] == "onpolicy"
+    assert qa.data.params["mix"] == helpful and qa.data.params["mix_pairs"] == "4"
     assert qa.data.metrics["final.chosen_nll"] > 0
     ann = json.loads(open(c.download_artifacts(out["parent_run"], "judge/annotations.json")).read())
     assert sorted(a["subset"] for a in ann) == ["harmless"] * 3 + ["helpful"] * 3

@@ -274,10 +274,12 @@ def test_a_level_uses_onpolicy_replies_only_when_asked():
     from flows.recustomize import level_experiment
 
     plain = level_experiment("smol")
-    assert plain.onpolicy_tokens is None  # the smol experiment's 32 is for harmlessness
-    assert plain.train == level_experiment("smol", onpolicy_tokens=None).train
+    # the smol experiment's on-policy replies and helpful mix are for harmlessness
+    assert (plain.rejected, plain.mix) == ("data", ())
+    assert plain.train == level_experiment("smol", rejected=None).train
     assert plain.train.method.chosen_nll == 1.0  # the profile's training values stay
-    assert level_experiment("smol", onpolicy_tokens=16).onpolicy_tokens == 16
+    asked = level_experiment("smol", rejected="onpolicy", onpolicy_tokens=16)
+    assert (asked.rejected, asked.onpolicy_tokens) == ("onpolicy", 16)
     assert level_experiment("tiny", alpha0=0.5).train.method.alpha0 == 0.5
 
 
@@ -374,7 +376,7 @@ def register_champion(tracking_uri: str, work: Path) -> str:
 
     cfg = profile("tiny", max_steps=1)
     base = load_base("tiny")
-    source = str(REPO / "data" / "hh-mini" / "harmless")  # recorded: replay_lineage rebuilds it
+    source = str(REPO / "data" / "hh-mini" / "harmless")  # recorded: rehearse rebuilds it
     pairs = stage_data(source, 4, 0, cfg.seed)["train"]
     model = QAdapter(base.model, cfg.adapter, seed=0)
     meta = {
@@ -573,10 +575,10 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(
     assert last.tags[STATUS] == "candidate" and float(last.tags["alpha0"]) == 0.5
     assert aliases(c) == {"champion": champion, "candidate": "4"}
 
-    # 7. replay_lineage: the level also trains on the champion's own training pairs, rebuilt
+    # 7. rehearse: the level also trains on the champion's own training pairs, rebuilt
     # from its qadapter.json (here: 4 seeded hh-mini harmless pairs, no recipe)
     pref_file(watch / "third.jsonl", 24, 8)
-    out = F.recustomize(location=str(watch), profile="tiny", replay_lineage=True, **TINY_GATES)
+    out = F.recustomize(location=str(watch), profile="tiny", rehearse=True, **TINY_GATES)
     last = versions(c)[-1]
     assert out["trained"] and out["version"] == str(last.version) == "5"
     level_meta = read_meta(resolve_adapter("models:/hh-qadapter/5", tracking_uri=uri))
@@ -592,9 +594,7 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(
     third = load_preferences(str(watch / "third.jsonl")).pairs
     assert last.tags["data_hash"] == dataset_hash(third) and 0 < level["pairs"] < len(third)
     assert level_meta["pairs"] == level["pairs"] + 4  # what training saw
-    assert c.get_run(last.run_id).data.params["replay_lineage"] == (
-        f"['models:/hh-qadapter/{champion}']"
-    )
+    assert c.get_run(last.run_id).data.params["rehearse"] == (f"['models:/hh-qadapter/{champion}']")
     # the level stored its own pairs, and the registered model carries them
     assert level["own"] == {
         "file": "trained_pairs.jsonl",
@@ -606,7 +606,7 @@ def test_flow_stacks_on_champion_resumes_and_does_nothing_twice(
     # back from its registered model)
     c.set_registered_model_alias("hh-qadapter", "champion", "5")
     pref_file(watch / "fourth.jsonl", 32, 8)
-    out = F.recustomize(location=str(watch), profile="tiny", replay_lineage=True, **TINY_GATES)
+    out = F.recustomize(location=str(watch), profile="tiny", rehearse=True, **TINY_GATES)
     assert out["trained"] and out["version"] == "6" and out["parent"] == "models:/hh-qadapter/5"
     six = read_meta(resolve_adapter("models:/hh-qadapter/6", tracking_uri=uri))
     assert six["data"]["mix"] == [
@@ -749,7 +749,7 @@ def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
         from tasks.experiment import experiment
 
         assert experiment(watch["parameters"]["profile"]).judge_prompts == 64
-        assert watch["parameters"]["replay_lineage"] is True  # levels rehearse the lineage
+        assert watch["parameters"]["rehearse"] is True  # levels rehearse the lineage
         triggers = {
             a["actions"][0]["deployment_id"]: a["trigger"]
             for a in api(stack, "automations/filter", {})
@@ -894,8 +894,8 @@ def test_head_to_head_reports_what_the_judge_gives_the_datas_chosen_replies(monk
     assert R.chosen_replies([pairs[1].prompt, pairs[0].prompt], pairs) == ["chosen 1", "chosen 0"]
 
 
-def test_a_level_replays_old_preferences_when_asked(tmp_path, capsys):
-    """``replay``: the old preferences' train pairs trained on after the new ones; the level's
+def test_a_level_mixes_old_preferences_in_when_asked(tmp_path, capsys):
+    """``mix``: the old preferences' train pairs trained on after the new ones; the level's
     settings (and so its work directory and ``settings_key``) name them by content hash, and
     ``qadapter.json`` records them as the recipe's ``mix`` while ``data.hash`` stays the new
     pairs' hash."""
@@ -905,26 +905,27 @@ def test_a_level_replays_old_preferences_when_asked(tmp_path, capsys):
     from qadapter.data import dataset_hash, load_preferences
     from qadapter.meta import read_meta
     from tasks import recustomize as R
-    from tasks.experiment import experiment
 
     sys.path.insert(0, str(REPO))
-    from flows.recustomize import _settings
+    from flows.recustomize import _settings, level_experiment, level_recipe
+    from qadapter.customize import mixed_data
 
     old = REPO / "data" / "hh-mini" / "harmless"
-    rep = R.replay([str(old)], 3, 0)
+    cfg = level_experiment("tiny", mix=[str(old)], mix_pairs=3)
+    recipe = level_recipe(cfg)
+    rep = mixed_data(recipe, 0)
     assert [(src, len(ps)) for src, ps in rep] == [(str(old), 3)]
-    assert R.replay([str(old)], 3, 0) == rep  # seeded: the same pairs each time
-    assert R.replay_record(rep) == [{"pairs": 3, "hash": dataset_hash(rep[0][1])}]
-    cfg = experiment("tiny")
+    assert mixed_data(recipe, 0) == rep  # seeded: the same pairs each time
+    assert R.mix_record(rep) == [{"pairs": 3, "hash": dataset_hash(rep[0][1])}]
     assert "replay" not in _settings(cfg)  # plain levels keep their keys
-    assert _settings(cfg, rep)["replay"] == R.replay_record(rep)
+    assert _settings(cfg, rep)["replay"] == R.mix_record(rep)
     assert R.settings_key(_settings(cfg, rep)) != R.settings_key(_settings(cfg))
-    with pytest.raises(ConfigError, match="replay_sources"):
-        R.replay([""], 3, 0)
+    with pytest.raises(ConfigError, match="not a data source"):
+        level_experiment("tiny", mix=[""])
 
     new = load_preferences(str(pref_file(tmp_path / "new.jsonl", 0, 4))).pairs
     train = replace(cfg.train, max_steps=1)
-    out = R.train_level("tiny", None, None, new, None, train, tmp_path / "a", replay=rep)
+    out = R.train_level("tiny", None, None, new, None, train, tmp_path / "a", recipe)
     data = read_meta(out["adapter_dir"])["data"]
     assert data["hash"] == dataset_hash(new) and data["pairs"] == len(new)
     assert [m["pairs"] for m in data["mix"]] == [3]
