@@ -36,11 +36,13 @@ def reward_cache() -> Path:
 
 
 def reply_cache() -> Path:
-    """pi1's greedy replies, kept with the models (``$QADAPTER_CACHE/pi1-replies``) by base
-    content hash, prompts and settings: every run, adapter and alpha0 reuses them."""
-    from qadapter.models import cache_dir
+    """pi1's greedy replies to judged and validation prompts, in the one reply cache
+    (:func:`qadapter.onpolicy.replies_cache`, beside the on-policy replies, under their own
+    key: length-batched) by base content hash, prompts and settings: every run, adapter and
+    alpha0 reuses them."""
+    from qadapter.onpolicy import replies_cache
 
-    return cache_dir() / "pi1-replies"
+    return replies_cache()
 
 
 def judge_kwargs(cfg, subset_data: dict, extra_train: list | None = None) -> dict:
