@@ -178,3 +178,41 @@ def test_mix_pairs_and_rehearse_use_the_recipe_names(toy_jsonl, tmp_path, talkat
         {"source": f"rehearsal of {parent}", "pairs": 9, "hash": rehearsed},
     ]
     assert meta["pairs"] == 9 + 2 + 9
+
+
+def test_train_ends_with_what_changed_and_quiet_skips_it(toy_jsonl, tmp_path, capsys, monkeypatch):
+    """The end-of-run table is the library's summary of pi1's and the adapter's replies to the
+    held-out prompts of --data and of the --mix source; pi1's replies come from the reply cache
+    on a second run; --quiet and --summary-prompts 0 print none."""
+    from qadapter.data import load_splits as splits
+    from qadapter.evaluate import responses
+    from qadapter.evaluate.behaviour import heldout_prompts
+    from qadapter.evaluate.summary import behaviour_summary, render
+    from qadapter.models import load_base
+    from qadapter.onpolicy import replies_cache
+
+    monkeypatch.setenv("QADAPTER_REPLY_CACHE", str(tmp_path / "replies"))
+    data, mix, out = toy_jsonl[0].parent, _mix_source(tmp_path), tmp_path / "sum"
+    argv = ["train", "--profile", "tiny", "--data", str(data), "-o", str(out), "--max-steps", "2",
+            "--mix", str(mix), "--summary-prompts", "3"]  # fmt: skip
+    assert cli.main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "What changed (greedy replies on held-out prompts, rule classifier):" in printed
+    base = load_base("tiny")
+    risky = heldout_prompts(splits(str(data), seed=0).test, 3, seed=0)
+    benign = heldout_prompts(splits(str(mix), seed=0).test, 3, seed=0)
+    calls = []
+    real = responses.base_generate
+    monkeypatch.setattr(
+        responses, "base_generate", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    again = behaviour_summary(base, out, risky, benign, reference_cache=replies_cache())
+    assert calls == []  # pi1's replies were cached by the command
+    table = render(again, str(out)).split("\n")
+    for line in table[2:4]:  # the two shares, exactly as the library computes them
+        assert line in printed.split("\n")
+    assert f"qadapter generate {out} -p" in printed
+    assert cli.main([*argv, "--quiet"]) == 0
+    assert "What changed" not in capsys.readouterr().out
+    assert cli.main([*argv, "--summary-prompts", "0"]) == 0
+    assert "What changed" not in capsys.readouterr().out

@@ -112,7 +112,16 @@ def add_train(sub) -> None:
         "--bf16", action="store_true", help="bf16 compute (CUDA; same as --precision bf16)"
     )
     p.add_argument("--load-in-8bit", action="store_true", help="8-bit base via bitsandbytes (CUDA)")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument(
+        "--summary-prompts",
+        type=int,
+        default=32,
+        metavar="N",
+        help="end with what changed: pi1's and the adapter's greedy replies to N held-out prompts "
+        "of --data (declined where pi1 complies) and of the first --mix source (still answered); "
+        "0: no summary (default 32)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress output and no summary")
     p.set_defaults(func=cmd_train)
 
 
@@ -379,5 +388,29 @@ def _train(args, cfg, out: Path) -> int:
             )
             source = redact(args.test_data) if args.test_data else data.split
             update_meta(out, heldout={"before": before, "after": after, "source": source})
+        if held_out and args.summary_prompts > 0 and not args.quiet:
+            accs = (before.get("accuracy"), after["accuracy"]) if test else (None, None)
+            print(end_of_run(args, base, result.adapter_dir, held_out, *accs))
     print(f"adapter written to {result.adapter_dir}")
     return 0
+
+
+def end_of_run(args, base, adapter_dir, held_out, before=None, after=None) -> str:
+    """The answer to "does the model now behave differently?" (qadapter.evaluate.summary):
+    held-out prompts of --data and of the first --mix source, pi1's replies from the reply
+    cache."""
+    from ..data import load_splits
+    from ..evaluate.behaviour import heldout_prompts
+    from ..evaluate.summary import behaviour_summary, render
+    from ..onpolicy import replies_cache
+
+    n = args.summary_prompts
+    risky = heldout_prompts(held_out, n, seed=0)
+    benign = []
+    if args.mix:
+        benign = heldout_prompts(load_splits(args.mix[0], seed=0).test, n, seed=0)
+    print(f"summary: pi1's and the adapter's replies to {len(risky) + len(benign)} held-out "
+          "prompts", file=sys.stderr)  # fmt: skip
+    got = behaviour_summary(base, adapter_dir, risky, benign, reference_cache=replies_cache(),
+                            progress=sys.stderr.isatty())  # fmt: skip
+    return render(got, str(adapter_dir), accuracy=after, base_accuracy=before)
