@@ -438,6 +438,12 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
         "invalid choice: 'bogus'",
     ),
     ("eval-limit-0", lambda c: ["eval", str(c.adapter), "--limit", "0"], "limit"),
+    ("eval-benign-alone", lambda c: ["eval", str(c.adapter), "--benign", "x"], "goes with --risky"),
+    (
+        "eval-summary-prompts-0",
+        lambda c: ["eval", str(c.adapter), "--summary-prompts", "0"],
+        "--summary-prompts must be positive",
+    ),
     ("eval-alpha-tilde-0", lambda c: ["eval", str(c.adapter), "--alpha-tilde", "0"], "alpha_tilde"),
     # --- top level ---
     ("no-command", lambda c: [], "required"),

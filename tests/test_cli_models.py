@@ -187,6 +187,15 @@ def test_eval_by_reference_scores_like_the_directory(store, tmp_path, monkeypatc
     assert by_ref["target"] == f"models:/{NAME}/{v1}"
     assert re.search(rf"registry/[0-9a-f]{{12}}/{NAME}/{v1}$", by_ref["adapter"])
     assert by_ref["scores"] == by_dir["scores"] and by_ref["scores"]
+    # --risky / --benign: what changed on held-out prompts, as at the end of `qadapter train`
+    from pathlib import Path
+
+    hh = Path(__file__).resolve().parents[1] / "data" / "hh-mini"
+    more = ["--risky", str(hh / "harmless"), "--benign", str(hh / "helpful"), "--summary-prompts",
+            "2", "--limit", "1", "--max-gen-toks", "2"]  # fmt: skip
+    code, text, _ = run(["eval", f"models:/{NAME}/{v1}", *more], capsys)
+    assert code == 0 and "What changed (greedy replies on held-out prompts" in text
+    assert f"qadapter generate models:/{NAME}/{v1} -p" in text
 
 
 def test_base_mismatch_by_reference_names_the_reference(store, capsys):

@@ -73,6 +73,22 @@ def add_eval_parser(subparsers) -> None:
     p.add_argument(
         "--json", action="store_true", help="print the summary as JSON instead of a table"
     )
+    p.add_argument(
+        "--risky",
+        metavar="SOURCE",
+        default=None,
+        help="an adapter only: also say what changed on the held-out prompts of SOURCE (the share "
+        "pi1 complies with that the adapter declines), as `qadapter train` does",
+    )
+    p.add_argument(
+        "--benign",
+        metavar="SOURCE",
+        default=None,
+        help="with --risky: held-out prompts of SOURCE the adapter should still answer",
+    )
+    p.add_argument(
+        "--summary-prompts", type=int, default=32, metavar="N", help="prompts per source (32)"
+    )
     p.set_defaults(func=cmd_eval)
 
 
@@ -85,6 +101,10 @@ def cmd_eval(args) -> int:
         raise ValueError(f"--limit must be a positive number of documents, got {args.limit}")
     if args.batch_size <= 0:
         raise ValueError(f"--batch-size must be positive, got {args.batch_size}")
+    if args.summary_prompts <= 0:
+        raise ValueError(f"--summary-prompts must be positive, got {args.summary_prompts}")
+    if args.benign and not args.risky:
+        raise ValueError("--benign goes with --risky SOURCE (the prompts the adapter declines)")
     from ..registry import install, is_model_ref, naming, resolve_adapter
 
     install()  # models:/ parents of a stacked adapter
@@ -125,4 +145,25 @@ def _run(args, target: str, label: str) -> int:
         print(format_table(summary))
         if summary["results_path"]:
             print(f"results: {summary['results_path']}")
+    if args.risky and summary["adapter"]:
+        print(what_changed(args, summary["adapter"], label))
     return 0
+
+
+def what_changed(args, adapter_dir: str, label: str) -> str:
+    """:mod:`qadapter.evaluate.summary` on the held-out prompts of --risky and --benign."""
+    from ..data import load_splits
+    from ..evaluate.behaviour import heldout_prompts
+    from ..evaluate.summary import behaviour_summary, render
+    from ..meta import read_meta
+    from ..models import load_base
+    from ..onpolicy import replies_cache
+
+    n = args.summary_prompts
+    base = load_base(args.base or read_meta(adapter_dir)["base_model"])
+    risky = heldout_prompts(load_splits(args.risky, seed=0).test, n, seed=0)
+    benign = (
+        heldout_prompts(load_splits(args.benign, seed=0).test, n, seed=0) if args.benign else []
+    )
+    got = behaviour_summary(base, adapter_dir, risky, benign, reference_cache=replies_cache())
+    return render(got, label)
