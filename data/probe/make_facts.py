@@ -239,7 +239,8 @@ def generate(rng: random.Random) -> list[tuple[str, str, str, str, list[str]]]:
     )
 
 
-def main():
+def build() -> tuple[list[dict], list[str]]:
+    """The rows of facts.jsonl, and the generated questions dropped as already in mc.jsonl."""
     rng = random.Random(SEED)
     mc = [json.loads(line)["question"] for line in open(HERE / "mc.jsonl", encoding="utf-8")]
     mc_text = " ".join(q.lower() for q in mc)
@@ -255,20 +256,29 @@ def main():
         items.append((subject, question, correct, wrong))
     positions = [i % 4 for i in range(len(items))]
     rng.shuffle(positions)
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
-        for n, ((subject, question, correct, wrong), pos) in enumerate(zip(items, positions), 1):
-            wrong = list(wrong)
-            rng.shuffle(wrong)
-            row = {
+    rows = []
+    for n, ((subject, question, correct, wrong), pos) in enumerate(zip(items, positions), 1):
+        wrong = list(wrong)
+        rng.shuffle(wrong)
+        rows.append(
+            {
                 "id": f"facts-{n:04d}",
                 "question": question,
                 "choices": wrong[:pos] + [correct] + wrong[pos:],
                 "answer": pos,
                 "subject": subject,
             }
+        )
+    return rows, dropped
+
+
+def main():
+    rows, dropped = build()
+    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+        for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    counts = [positions.count(i) for i in range(4)]
-    print(f"{OUT.name}: {len(items)} questions; answer positions {counts}; ", end="")
+    counts = [sum(r["answer"] == i for r in rows) for i in range(4)]
+    print(f"{OUT.name}: {len(rows)} questions; answer positions {counts}; ", end="")
     print(f"{len(dropped)} dropped (topic already in mc.jsonl)")
 
 
