@@ -2,7 +2,7 @@
 known to forget (the positive control), with the time each takes.
 
     python benchmarks/probe_control.py [--base smollm2-135m-instruct] [--items N]
-        [--scales 0.01,0.03] [--flatten 2.0] [--out results.json]
+        [--scales 0.01,0.03] [--flatten 2.0] [--out results.json] [--cache-dir DIR]
 
 Scores the probe's multiple-choice items (``qadapter.evaluate.margins``) under
 
@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--flatten", default="2.0", help="alpha_tilde values with Q = 0")
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--out", default=None, help="write every result as JSON here")
+    ap.add_argument("--cache-dir", default=None, help="keep pi1's scores here (default: fresh)")
     args = ap.parse_args()
 
     base = load_base(args.base)
@@ -80,12 +81,14 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        pi1 = cached_item_scores(QAdapterLM(base=base), items, base.content_hash, Path(tmp))
+        cache = Path(args.cache_dir or tmp)
+        pi1 = cached_item_scores(QAdapterLM(base=base), items, base.content_hash, cache)
         pi1_s = time.perf_counter() - t
         t = time.perf_counter()
-        again = cached_item_scores(QAdapterLM(base=base), items, base.content_hash, Path(tmp))
+        again = cached_item_scores(QAdapterLM(base=base), items, base.content_hash, cache)
         results.append(("pi1 (read back from the cache)", margin_metrics(pi1, again), pi1_s))
-        print(f"pi1 computed in {pi1_s:.1f} s; read back in {time.perf_counter() - t:.2f} s")
+        how = "read from the cache" if pi1["cached"] else "computed"
+        print(f"pi1 {how} in {pi1_s:.1f} s; read back in {time.perf_counter() - t:.2f} s")
         policies = [(f"lora std {s:g}", s, 1.0) for s in floats(args.scales)]
         policies += [(f"flatten alpha_tilde {a:g}", 0.0, a) for a in floats(args.flatten)]
         for name, std, alpha_tilde in policies:
