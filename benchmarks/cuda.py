@@ -35,12 +35,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from decode import PROMPTS, NoEos, base_generate_n, random_adapter  # noqa: E402
+from common import (  # noqa: E402  (benchmarks/common.py)
+    base_runner,
+    decoder_runner,
+    interleaved_rates,
+    prompt_ids,
+    random_adapter,
+)
 
 from qadapter.adapter import QAdapter  # noqa: E402
 from qadapter.config import FORMER_SMOL, profile  # noqa: E402
 from qadapter.data import load_splits  # noqa: E402
-from qadapter.data.tokenize import encode_prompt  # noqa: E402
 from qadapter.decode import CustomizedDecoder, SamplingConfig  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
 from qadapter.train import train  # noqa: E402
@@ -173,30 +178,13 @@ def decode_run(base_dir: str, adapter_dir: Path, args) -> dict:
     cfg = SamplingConfig(max_new_tokens=args.new_tokens, greedy=True)
     n = args.new_tokens
 
-    def run_base(ids):
-        base_generate_n(base.model, ids, n)
-
-    def run_dual(ids):
-        with NoEos(dual):
-            dual.generate(ids, torch.ones_like(ids), cfg)
-
-    prompts = [
-        torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": p}])])
-        for p in PROMPTS
-    ]
-    prompts = [p.to(DEVICE) for p in prompts]
-    runners = {"base": run_base, "dual": run_dual}
+    runners = {"base": base_runner(base.model, n), "dual": decoder_runner(dual, cfg, n)}
+    prompts = prompt_ids(base.tokenizer, device=DEVICE)
     with torch.inference_mode():
         for go in runners.values():
             go(prompts[0])
-        rates: dict[str, list[float]] = {k: [] for k in runners}
-        for r in range(args.repeats):
-            for name, go in runners.items():
-                sync()
-                t = time.perf_counter()
-                go(prompts[r % len(prompts)])
-                sync()
-                rates[name].append(n / (time.perf_counter() - t))
+        timed = interleaved_rates(runners, prompts, n, args.repeats, sync=sync)
+    rates = {k: wall for k, (wall, _) in timed.items()}
     med = {k: statistics.median(v) for k, v in rates.items()}
     return {
         "base_tok_s": round(med["base"], 1),

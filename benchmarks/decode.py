@@ -22,70 +22,23 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
+from common import (  # noqa: E402  (benchmarks/common.py)
+    base_runner,
+    decoder_runner,
+    interleaved_rates,
+    prompt_ids,
+    random_adapter,
+)
+
 from qadapter.config import MethodConfig  # noqa: E402
-from qadapter.data.tokenize import encode_prompt  # noqa: E402
 from qadapter.decode import CustomizedDecoder, SamplingConfig  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
-
-PROMPTS = [
-    "Tell me about the history of bread.",
-    "How can I keep my houseplants alive in winter?",
-    "Explain what a hash table is to a beginner.",
-]
-
-
-def random_adapter(base, directory: Path) -> None:
-    model = QAdapter(base.model, AdapterConfig(head="residual"))
-    g = torch.Generator().manual_seed(0)
-    with torch.no_grad():
-        for p in model.trainable_parameters():
-            p.add_(torch.randn(p.shape, generator=g).to(p.device, p.dtype) * 0.01)
-    save_adapter(
-        model,
-        directory,
-        {
-            "alpha0": 1.0,
-            "alpha_tilde": 1.0,
-            "gamma": 0.99,
-            "base_model": base.name,
-            "base_hash": base.content_hash,
-        },
-    )
-    model.qnet.unload()  # take the LoRA layers out of the base model again
-
-
-def base_generate_n(model, ids: torch.Tensor, n: int) -> None:
-    """The peer: the model's own greedy ``generate`` of exactly ``n`` new tokens (EOS ignored)."""
-    with torch.inference_mode():
-        out = model.generate(
-            ids,
-            attention_mask=torch.ones_like(ids),
-            max_new_tokens=n,
-            min_new_tokens=n,
-            do_sample=False,
-        )
-    assert out.shape[1] - ids.shape[1] == n
-
-
-class NoEos:
-    """Make a decoder run the full length, like min_new_tokens does for generate."""
-
-    def __init__(self, decoder):
-        self.decoder, self.saved = decoder, decoder.eos
-
-    def __enter__(self):
-        self.decoder.eos = torch.tensor([-1])
-
-    def __exit__(self, *exc):
-        self.decoder.eos = self.saved
 
 
 def main() -> None:
@@ -113,36 +66,17 @@ def main() -> None:
     cfg = SamplingConfig(max_new_tokens=args.new_tokens, greedy=True)
     n = args.new_tokens
 
-    def run_base(ids):
-        base_generate_n(base.model, ids, n)
-
-    def run_decoder(dec):
-        def go(ids):
-            with NoEos(dec):
-                out = dec.generate(ids, torch.ones_like(ids), cfg)
-            assert out.shape[1] == n
-
-        return go
-
     runners = {
-        "base": run_base,
-        "dual": run_decoder(dual),
-        "two-model": run_decoder(pair),
-        "single-pass": run_decoder(one),
+        "base": base_runner(base.model, n),
+        "dual": decoder_runner(dual, cfg, n),
+        "two-model": decoder_runner(pair, cfg, n),
+        "single-pass": decoder_runner(one, cfg, n),
     }
-    prompts = [
-        torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": p}])])
-        for p in PROMPTS
-    ]
+    prompts = prompt_ids(base.tokenizer)
     for go in runners.values():  # warm-up
         go(prompts[0][:, :8])
-    rates = {k: [] for k in runners}
-    for r in range(args.repeats):
-        ids = prompts[r % len(prompts)]
-        for name, go in runners.items():
-            t = time.perf_counter()
-            go(ids)
-            rates[name].append(n / (time.perf_counter() - t))
+    timed = interleaved_rates(runners, prompts, n, args.repeats)
+    rates = {k: wall for k, (wall, _) in timed.items()}
     med = {k: statistics.median(v) for k, v in rates.items()}
     print(
         f"base={args.base} batch=1 new_tokens={n} repeats={args.repeats} "

@@ -43,9 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from decode import base_generate_n  # noqa: E402
+from common import base_generate_n, random_adapter  # noqa: E402  (benchmarks/common.py)
 
-from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
 from qadapter.data.tokenize import encode_prompt, left_pad  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
 
@@ -59,22 +58,6 @@ PROMPTS = [
     "How do vaccines train the immune system?",
     "Suggest a name for a friendly robot.",
 ]
-
-
-def random_adapter(base, directory: Path, seed: int, alpha0: float = 0.5) -> Path:
-    """A residual-head adapter with random non-zero LoRA factors (alpha0 0.5: base and adapter
-    rows per step; 1.0: the exact one-pass case)."""
-    model = QAdapter(base.model, AdapterConfig(head="residual"), seed=seed)
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for p in model.trainable_parameters():
-            p.add_(torch.randn(p.shape, generator=g) * 0.01)
-    meta = {"alpha0": alpha0, "alpha_tilde": 1.0, "gamma": 0.99}
-    save_adapter(
-        model, directory, {**meta, "base_model": base.name, "base_hash": base.content_hash}
-    )
-    model.qnet.unload()  # the base model without LoRA layers again
-    return directory
 
 
 def free_port() -> int:
@@ -270,7 +253,7 @@ def main() -> None:
         ap.error("--new-tokens and --repeats must be >= 1")
     base = load_base(args.model)
     with tempfile.TemporaryDirectory() as tmp:
-        adapters = [random_adapter(base, Path(tmp) / f"a{i}", seed=i) for i in range(4)]
+        adapters = [random_adapter(base, Path(tmp) / f"a{i}", seed=i, alpha0=0.5) for i in range(4)]
         one_pass = random_adapter(base, Path(tmp) / "one-pass", seed=9, alpha0=1.0)
         throughput(args, base, [adapters[0], one_pass])
         if args.memory:

@@ -23,7 +23,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import torch
@@ -32,22 +31,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from decode import base_generate_n  # noqa: E402  (benchmarks/decode.py: the peer)
+from common import (  # noqa: E402  (benchmarks/common.py)
+    base_runner,
+    decoder_runner,
+    interleaved_rates,
+    prompt_ids,
+    random_adapter,
+    timed,
+)
 
-from qadapter.adapter import AdapterConfig, QAdapter, save_adapter  # noqa: E402
+from qadapter.adapter import QAdapter  # noqa: E402
 from qadapter.config import FORMER_SMOL, profile  # noqa: E402
 from qadapter.data import load_preferences  # noqa: E402
-from qadapter.data.tokenize import collate_pairs, encode_prompt  # noqa: E402
+from qadapter.data.tokenize import collate_pairs  # noqa: E402
 from qadapter.decode import CustomizedDecoder, SamplingConfig  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
 from qadapter.objective import pair_terms, tokenize_all  # noqa: E402
 from qadapter.stack import Stack  # noqa: E402
-
-PROMPTS = [
-    "Tell me about the history of bread.",
-    "How can I keep my houseplants alive in winter?",
-    "Explain what a hash table is to a beginner.",
-]
 
 
 def random_chain(name: str, root: Path, depth: int) -> list[Path]:
@@ -56,23 +56,10 @@ def random_chain(name: str, root: Path, depth: int) -> list[Path]:
     for k in range(depth):
         base = load_base(name)
         parent = Stack.load(dirs[-1], base.model, base.content_hash) if dirs else None
-        model = QAdapter(base.model, AdapterConfig(head="residual"), parent=parent, seed=k)
-        g = torch.Generator().manual_seed(100 + k)
-        with torch.no_grad():
-            for p in model.trainable_parameters():
-                p.add_(torch.randn(p.shape, generator=g) * 0.01)
         out = root / f"level{k + 1}"
-        meta = {"alpha0": 0.5, "alpha_tilde": 1.0, "gamma": 0.99}
-        save_adapter(model, out, {**meta, "base_model": base.name, "base_hash": base.content_hash})
+        random_adapter(base, out, seed=k, noise_seed=100 + k, alpha0=0.5, parent=parent)
         dirs.append(out)
     return dirs
-
-
-def timed(fn, *args) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process) of one call."""
-    w, c = time.perf_counter(), time.process_time()
-    fn(*args)
-    return time.perf_counter() - w, time.process_time() - c
 
 
 def decode_rates(base, dirs, n: int, repeats: int) -> dict[str, tuple[list, list]]:
@@ -82,32 +69,14 @@ def decode_rates(base, dirs, n: int, repeats: int) -> dict[str, tuple[list, list
     }
     for k, dec in enumerate(decoders.values(), 1):
         assert dec.depth == k and dec.rows.count == k + 1, dec.mode
-        dec.eos = torch.tensor([-1])  # run the full length, like min_new_tokens does for generate
-
-    def run_base(ids):
-        base_generate_n(base.model, ids, n)
-
-    def run(dec):
-        def go(ids):
-            assert dec.generate(ids, torch.ones_like(ids), cfg).shape[1] == n
-
-        return go
-
-    runners = {"base": run_base, **{k: run(d) for k, d in decoders.items()}}
-    prompts = [
-        torch.tensor([encode_prompt(base.tokenizer, [{"role": "user", "content": p}])])
-        for p in PROMPTS
-    ]
+    runners = {
+        "base": base_runner(base.model, n),
+        **{k: decoder_runner(d, cfg, n) for k, d in decoders.items()},
+    }
+    prompts = prompt_ids(base.tokenizer)
     for go in runners.values():  # warm-up
         go(prompts[0][:, :8])
-    rates = {k: ([], []) for k in runners}
-    for r in range(repeats):
-        for name, go in runners.items():
-            wall, cpu = timed(go, prompts[r % len(prompts)])
-            rates[name][0].append(n / wall)
-            rates[name][1].append(n / cpu)
-            print(f"  round {r + 1} {name}: {n / wall:.2f} tok/s", file=sys.stderr, flush=True)
-    return rates
+    return interleaved_rates(runners, prompts, n, repeats, log=True)
 
 
 def train_costs(name: str, parent_dir: Path, micro: int, max_length: int, steps: int) -> dict:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -33,9 +32,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from decode import base_generate_n  # noqa: E402  (benchmarks/decode.py: the peer)
+from common import base_generate_n, interleaved_rates  # noqa: E402  (benchmarks/common.py)
 
-from qadapter.data.tokenize import encode_prompt, left_pad  # noqa: E402
+from qadapter.data.tokenize import encode_prompt, left_pad, position_ids  # noqa: E402
 from qadapter.models import load_base  # noqa: E402
 from qadapter.tqstar import TQStarConfig, TransferQStar  # noqa: E402
 
@@ -67,7 +66,7 @@ def rm_sized_reward(base):
             for p, r in zip(prompts, responses)
         ]
         ids, mask = left_pad(rows, tok.pad_token_id)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
+        pos = position_ids(mask)
         hidden = backbone(input_ids=ids, attention_mask=mask, position_ids=pos).last_hidden_state[
             :, -1
         ]
@@ -119,15 +118,9 @@ def main() -> None:
     base.model.generate(torch.tensor([[1, 2, 3]]), max_new_tokens=2, do_sample=False)
     for dec in decoders.values():
         dec.generate_text(base.tokenizer, [PROMPTS[0]], warm)
-    rates = {k: [] for k in runners}
-    cpu_rates = {k: [] for k in runners}
-    for r in range(args.repeats):
-        msgs = prompts[r % len(prompts)]
-        for name, go in runners.items():
-            t, c = time.perf_counter(), time.process_time()
-            go(msgs)
-            rates[name].append(n / (time.perf_counter() - t))
-            cpu_rates[name].append(n / (time.process_time() - c))
+    timed = interleaved_rates(runners, prompts, n, args.repeats)
+    rates = {k: wall for k, (wall, _) in timed.items()}
+    cpu_rates = {k: cpu for k, (_, cpu) in timed.items()}
     med = {k: statistics.median(v) for k, v in rates.items()}
     cpu_med = {k: statistics.median(v) for k, v in cpu_rates.items()}
     print(

@@ -12,6 +12,8 @@ choice answer indices in range, arithmetic answers recomputed from the worked so
 length, and the lm-eval YAMLs pointing at files that exist (paths relative to the repo root).
 For uncertainty-mini it also bounds the surface cues a reward model could learn instead of the
 preference (length, openers, hedge/certainty markers, one-sided words; see its README).
+For judge-mini: fields, sizes, every pair kind in both splits, no duplicates, no prompt in both
+splits (its near-duplicate checks are in data/judge-mini/overlap.py and its test).
 """
 
 from __future__ import annotations
@@ -603,8 +605,47 @@ def check_yamls() -> None:
                 fail(f"{g}: does not list {name[:-5]}")
 
 
+# ------------------------------------------------------------------ judge-mini
+JUDGE_KINDS = {
+    "harmless": {"refusal_vs_compliant", "refusal_vs_degenerate"},
+    "helpful": {"answer_vs_refusal", "answer_vs_evasion", "answer_vs_wrong", "answer_vs_truncated"},
+}
+MIN_JUDGE = {"train": 300, "validation": 100}
+
+
+def check_judge_mini() -> dict:
+    """judge-mini: fields and types, sizes, every kind in both splits, no duplicate pair, no
+    prompt in both splits (near duplicates: data/judge-mini/overlap.py and its test)."""
+    spec = {"prompt": str, "chosen": str, "rejected": str, "kind": str}
+    counts = {}
+    for subset, kinds in JUDGE_KINDS.items():
+        prompts = {}
+        for split, minimum in MIN_JUDGE.items():
+            path = DATA / "judge-mini" / subset / f"{split}.jsonl"
+            rows = load_jsonl(path)
+            check_fields(path, rows, spec)
+            rows = [r for r in rows if set(r) == set(spec)]
+            counts[subset, split] = len(rows)
+            if len(rows) < minimum:
+                fail(f"{path}: {len(rows)} pairs, fewer than {minimum}")
+            found = {r["kind"] for r in rows}
+            if found != kinds:
+                fail(f"{path}: kinds {sorted(found)} != {sorted(kinds)}")
+            keys = [(r["prompt"], r["chosen"], r["rejected"]) for r in rows]
+            if len(set(keys)) != len(keys):
+                fail(f"{path}: {len(keys) - len(set(keys))} duplicate pair(s)")
+            if any(r["chosen"].strip() == r["rejected"].strip() for r in rows):
+                fail(f"{path}: a pair with identical chosen and rejected")
+            prompts[split] = {r["prompt"] for r in rows}
+        shared = prompts["train"] & prompts["validation"]
+        if shared:
+            fail(f"judge-mini/{subset}: {len(shared)} prompt(s) in both train and validation")
+    return counts
+
+
 def main() -> int:
     hh = check_hh()
+    judge = check_judge_mini()
     unc = check_uncertainty()
     n_mc = check_mc()
     n_facts = check_mc("facts", MIN_FACTS)
@@ -623,6 +664,8 @@ def main() -> int:
                 f"mean chosen {mean_c:.1f} / rejected {mean_r:.1f} = {ratio:.2f}"
             )
     print_uncertainty(unc)
+    for (subset, split), n in judge.items():
+        print(f"judge-mini/{subset}/{split}.jsonl: {n} pairs")
     print(f"probe/mc.jsonl: {n_mc} questions")
     print(f"probe/facts.jsonl: {n_facts} generated questions, disjoint from every bundled prompt")
     print(f"probe/arith.jsonl: {n_arith} problems with recomputed answers")

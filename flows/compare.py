@@ -20,18 +20,16 @@ import tempfile
 from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from tasks import compare as C  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks import table, tracking  # noqa: E402
-from tasks.common import result_options  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
-from tasks.methods import LABELS, METHODS, TRAINED, check_methods, probe_of  # noqa: E402
+from tasks import compare as C
+from tasks import stages as T
+from tasks import table, tracking
+from tasks.common import result_options
+from tasks.experiment import data_hashes, experiment
+from tasks.methods import LABELS, METHODS, TRAINED, check_methods, probe_of
 
 
 def pi1_column(ref_probe: dict) -> dict:
@@ -54,6 +52,7 @@ def qadapter_column(ev: dict, jd: dict) -> dict:
         **{k: v for k, v in ev["forgetting"].items() if k.startswith("probe.")},
         "kl.general": ev["forgetting"]["kl.general"],
         **{k: m[k] for k in m if k.startswith(("winrate.", "behaviour."))},
+        **{k: m[k] for k in m if k.startswith("judge.") and k.endswith(".trusted")},
     }
 
 
@@ -118,7 +117,7 @@ def compare(
         c = tracking.client()
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
-            md = table.markdown(rows, f"Q-Adapter and baselines ({profile})")
+            md = table.markdown(rows, f"Q-Adapter and baselines ({profile})", cols)
             (out / "comparison.md").write_text(md)
             table.write_csv(out / "comparison.csv", cols, LABELS)
             table.bar_chart(out / "comparison.png", cols, LABELS)

@@ -10,7 +10,7 @@
 Parameters map onto ``tasks.experiment.EXPERIMENTS[profile]`` (the HH experiment); None keeps the
 profile's value (``onpolicy_tokens=0`` and ``mix_source=none`` switch those off); values are
 validated by the configuration dataclasses before any stage runs. The smol profile trains with
-the steering recipe (README, "A recipe that steers").
+the steering recipe (docs/experiments/smol-recipe.md, "A recipe that steers").
 One MLflow parent run per flow run (tags: Prefect flow-run id and URL, git commit, profile), one
 child run per stage; the adapter is registered as a new version of ``hh-qadapter`` (its source a
 pyfunc model, ``mlflow models serve``-able), described after the judge stage with what a person
@@ -27,20 +27,17 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from qadapter import registry  # noqa: E402
-from qadapter.secrets import redact  # noqa: E402
-from tasks import judging, lifecycle, report, tracking  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
+from qadapter import registry
+from qadapter.secrets import redact
+from tasks import judging, lifecycle, report, tracking
+from tasks import stages as T
+from tasks.experiment import data_hashes, experiment
 
 
 def _flow_run_url(run_id: str) -> str:

@@ -37,20 +37,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from qadapter.secrets import redact  # noqa: E402
-from tasks import lifecycle, tracking  # noqa: E402
-from tasks import recustomize as R  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks.common import result_options, retry_delays, retry_on_outside_errors, workdir  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
-from tasks.watch import StageProgress, quiet_libraries, total_steps  # noqa: E402
+from qadapter.secrets import redact
+from tasks import lifecycle, tracking
+from tasks import recustomize as R
+from tasks import stages as T
+from tasks.common import result_options, retry_delays, retry_on_outside_errors, workdir
+from tasks.experiment import data_hashes, experiment
+from tasks.watch import StageProgress, quiet_libraries, total_steps
 
 # inputs are pair lists and configs: no input-hash caching (the level's work directory resumes)
 OUTSIDE = dict(
@@ -189,7 +187,7 @@ def level_experiment(profile: str, **overrides):
     """The experiment a level trains with: the profile's, but on-policy replies only when
     ``onpolicy_tokens`` is given. The profile's on-policy default is for harmlessness, where
     pi1's own reply is the unwanted behaviour; a new preference's champion replies may already be
-    what it asks for (docs/recustomize.md, "Measured on smol"). No other source is mixed in."""
+    what it asks for (docs/experiments/recustomize.md). No other source is mixed in."""
     if overrides.get("onpolicy_tokens") is None:
         overrides["onpolicy_tokens"] = 0  # tasks.experiment.OFF
     return experiment(profile, **overrides)
@@ -419,7 +417,8 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
                 if v.get("ceiling") is not None
             }
         )
-        reasons = R.gate(metrics, gates)
+        decision = R.gate(metrics, gates)
+        reasons = list(decision.reasons)
         tags = {
             "alpha0": t.method.alpha0,
             "alpha_tilde": t.method.alpha_tilde,
@@ -440,19 +439,28 @@ def _level(c, cfg, gates, versions, champion, new: NewData, parent) -> dict:
         }
         if metrics.get("kl.general_parent") is not None:  # a stacked level: its own step too
             tags["kl.general_parent"] = metrics["kl.general_parent"]
-        for k in ("behaviour.declined", "behaviour.answered"):  # the old preference, as behaviour
+        for k in (
+            "behaviour.declined",
+            "behaviour.answered",
+            "behaviour.declined_se",
+            "behaviour.answered_se",
+            "behaviour.trusted",
+        ):  # the old preference, as behaviour
             if metrics.get(k) is not None:
                 tags[k] = metrics[k]
+        for k, j in (metrics.get("judged") or {}).items():  # may a person read its win rate?
+            tags[f"judge.{k}.trusted"] = j.get("trusted")
         version = R.pending_version(versions, data_hash, parent_ref or "none")
         if version is None:
             source = log_adapter_model(run.c, run.run_id, level["adapter_dir"])
             version = _create_version(run.c, source, run.run_id, {**tags, R.STATUS: "pending"})
         else:
             log.info("finishing %s/%s, registered by an earlier run", registry.MODEL, version)
-        status = "rejected" if reasons else "candidate"
-        fields = {**tags, R.STATUS: status}
+        # pass: candidate; a trusted gate failed: rejected; an untrusted signal: undecided
+        status = {"pass": "candidate", "fail": "rejected"}.get(decision.outcome, "undecided")
+        fields = {**tags, R.STATUS: status, "decision": decision.summary}
         if reasons:
-            fields["rejected"] = "; ".join(reasons)
+            fields[status] = "; ".join(reasons)
         registry.describe_version(registry.MODEL, version, fields, client=run.c)
         if not reasons:
             registry.set_alias(registry.MODEL, version, "candidate", client=run.c)
@@ -541,7 +549,9 @@ def _behaviour(m: dict, drop: float) -> str:
 def _report(out: dict, summary: dict, gates: R.Gates) -> str:
     m = out["metrics"]
     verdict = (
-        "candidate" if out["status"] == "candidate" else "rejected: " + "; ".join(out["reasons"])
+        "candidate"
+        if out["status"] == "candidate"
+        else f"{out['status']}: " + "; ".join(out["reasons"])
     )
     untrusted = [k for k, j in (m.get("judged") or {}).items() if j.get("trusted") is False]
     note = (

@@ -30,21 +30,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # workers run this file from the repo
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
+from prefect.runtime import flow_run
 
-from prefect import flow, get_run_logger, task, unmapped  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.concurrency.sync import concurrency  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from qadapter import registry  # noqa: E402
-from qadapter.secrets import redact  # noqa: E402
-from tasks import judging, report, tracking  # noqa: E402
-from tasks import stages as T  # noqa: E402
-from tasks import sweep as S  # noqa: E402
-from tasks.common import result_options  # noqa: E402
-from tasks.experiment import data_hashes, experiment  # noqa: E402
+from qadapter import registry
+from qadapter.secrets import redact
+from tasks import judging, report, tracking
+from tasks import stages as T
+from tasks import sweep as S
+from tasks.common import result_options
+from tasks.experiment import data_hashes, experiment
 
 TRAINING, EVALUATION = "qadapter-training", "qadapter-evaluation"
 POINT = dict(cache_policy=NO_CACHE, persist_result=False)
@@ -374,6 +372,7 @@ def sweep(
         c.log_figure(parent, fig, "sweep/figure3.png")
         pick(c, rows, sel)
         c.set_tag(parent, "sweep.selection", sel.summary)
+        c.set_tag(parent, "sweep.outcome", sel.outcome)
         c.set_tag(parent, "sweep.chosen_run", sel.chosen["run_id"] if sel.chosen else "none")
         if sel.chosen is not None:
             c.log_metric(parent, "sweep.chosen_alpha0", sel.chosen["alpha0"])
@@ -395,6 +394,7 @@ def sweep(
         "rows": table,
         "chosen": sel.chosen,
         "selection": sel.summary,
+        "outcome": sel.outcome,
         "helpful_base": hb,
     }
 

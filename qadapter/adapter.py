@@ -33,14 +33,16 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from torch.utils.checkpoint import checkpoint
 
 from .config import AdapterConfig
+from .data.tokenize import position_ids
+from .filemode import follow_umask
 from .loss import HEADS, base_logprobs_from_logits, q_from_logits, soft_value, taken
 from .meta import (
-    ADAPTER_CONFIG,
-    ADAPTER_WEIGHTS,
     META_FILE,
     META_VERSION,
     AdapterError,
     adapter_hash,
+    check_adapter_files,
+    check_base,
     read_meta,
     reference_scheme,
     resolve_parent,
@@ -54,15 +56,49 @@ __all__ = [
 ]  # fmt: skip
 
 
-def lora_config(cfg: AdapterConfig) -> LoraConfig:
-    """The PEFT LoRA configuration of an adapter shape (also used by the DPO stage)."""
+def top_layers(model, k: int) -> dict:
+    """PEFT settings that put LoRA on every linear layer of the top ``k`` decoder layers only:
+    ``{target_modules, layers_to_transform, layers_pattern}`` (PEFT needs the linear layers'
+    names, not "all-linear", to restrict layers). 0 < k < the model's layer count."""
+    n = model.config.num_hidden_layers
+    linear = {
+        name.rsplit(".", 1)[-1]
+        for name, mod in model.named_modules()
+        if isinstance(mod, torch.nn.Linear) and ".layers." in name
+    }
+    return dict(
+        target_modules=sorted(linear),
+        layers_to_transform=list(range(n - k, n)),
+        layers_pattern="layers",
+    )
+
+
+def lora_config(cfg: AdapterConfig, model=None) -> LoraConfig:
+    """The PEFT LoRA configuration of an adapter shape (also used by the DPO stage).
+
+    ``cfg.lora_layers`` = k > 0 puts the LoRA on the top k decoder layers of ``model`` only; 0,
+    or k = the model's layer count, is ``cfg.target_modules`` on every layer (the same
+    configuration either way).
+    """
+    targets: dict = dict(target_modules=cfg.target_modules)
+    if cfg.lora_layers:
+        if model is None:
+            raise ValueError("lora_config: lora_layers > 0 needs the model (its layer count)")
+        n = model.config.num_hidden_layers
+        if cfg.lora_layers > n:
+            raise AdapterError(
+                f"lora_layers={cfg.lora_layers}, but the base has {n} decoder layers; "
+                f"pass 1..{n}, or 0 for all layers"
+            )
+        if cfg.lora_layers < n:
+            targets = top_layers(model, cfg.lora_layers)
     return LoraConfig(
         r=cfg.lora_r,
         lora_alpha=cfg.lora_alpha,
         lora_dropout=cfg.lora_dropout,
-        target_modules=cfg.target_modules,
         bias="none",
         task_type="CAUSAL_LM",
+        **targets,
     )
 
 
@@ -132,7 +168,8 @@ class QAdapter(torch.nn.Module):
         if qnet is None:
             with torch.random.fork_rng(devices=[]):  # LoRA A init depends on the seed alone
                 torch.manual_seed(seed)
-                qnet = get_peft_model(base_model if self.shared else q_model, lora_config(config))
+                target = base_model if self.shared else q_model
+                qnet = get_peft_model(target, lora_config(config, target))
         self.qnet = qnet
         # Registered outside the module tree on purpose: in shared mode it is the same object
         # that qnet wraps, and we must not count or save its parameters twice.
@@ -146,15 +183,12 @@ class QAdapter(torch.nn.Module):
 
     def base_hidden(self, input_ids, attention_mask):
         """Hidden states of pi1, (B, L, H), without gradients."""
+        kw = dict(attention_mask=attention_mask, position_ids=position_ids(attention_mask))
         with torch.no_grad():
             if self.shared:
                 with self.qnet.disable_adapter():
-                    return _backbone(self._q_lm())(
-                        input_ids=input_ids, attention_mask=attention_mask
-                    ).last_hidden_state
-            return _backbone(self.base_model)(
-                input_ids=input_ids, attention_mask=attention_mask
-            ).last_hidden_state
+                    return _backbone(self._q_lm())(input_ids=input_ids, **kw).last_hidden_state
+            return _backbone(self.base_model)(input_ids=input_ids, **kw).last_hidden_state
 
     def frozen_hidden(self, input_ids, attention_mask):
         """Hidden states of the frozen levels, (G, B, L, H), without gradients: group 0 the base,
@@ -177,7 +211,9 @@ class QAdapter(torch.nn.Module):
     def q_hidden(self, input_ids, attention_mask):
         """Hidden states of the Q network, (B, L, H), with gradients to the LoRA weights."""
         return _backbone(self._q_lm())(
-            input_ids=input_ids, attention_mask=attention_mask
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            position_ids=position_ids(attention_mask),
         ).last_hidden_state
 
     @property
@@ -298,44 +334,8 @@ def save_adapter(model: QAdapter, directory: str | Path, meta: dict) -> Path:
         record.update(parent=ref, parent_hash=top.hash)
     model.qnet.save_pretrained(directory, safe_serialization=True)
     write_meta(directory, record)
+    follow_umask(directory)  # PEFT's weights arrive 0600; make them 0644 under umask 022
     return directory
-
-
-def check_base(meta: dict, base_hash: str, where: str) -> None:
-    if meta["base_hash"] != base_hash:
-        raise AdapterError(
-            f"{where}: adapter was trained on base {meta['base_model']!r} with content hash "
-            f"{meta['base_hash'][:12]}, but the loaded base hashes to {base_hash[:12]}; "
-            "load the same base"
-        )
-
-
-def check_adapter_files(directory: str | Path) -> None:
-    """The PEFT files of an adapter directory exist and its weights file reads completely.
-
-    Called before PEFT sees the directory: a missing file would otherwise make PEFT look the
-    folder name up as a Hugging Face hub id.
-    """
-    from safetensors import SafetensorError, safe_open
-
-    directory = Path(directory)
-    for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS):
-        if not (directory / name).is_file():
-            raise AdapterError(
-                f"{directory}: {name} is missing; the adapter directory is incomplete "
-                "(re-run training, or restore it from its MLflow run)"
-            )
-    path = directory / ADAPTER_WEIGHTS
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            for key in f.keys():
-                f.get_tensor(key)
-    except (SafetensorError, OSError, RuntimeError, ValueError) as e:
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise AdapterError(
-            f"{path}: corrupt or truncated adapter weights ({reason}); "
-            "re-run training, or restore the file from its MLflow run"
-        ) from None
 
 
 def load_adapter(

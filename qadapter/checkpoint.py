@@ -26,6 +26,7 @@ from typing import Callable
 import torch
 
 from .errors import QAdapterError
+from .filemode import follow_umask
 
 CHECKPOINTS = "checkpoints"
 MARKER = "trainer_state.json"
@@ -122,6 +123,7 @@ def save_checkpoint(
         on_file(tmp / STATE)
     files = {f.name: _sha256(f) for f in sorted(tmp.iterdir())}
     write_bytes(tmp / MARKER, (json.dumps({"step": step, "sha256": files}) + "\n").encode())
+    follow_umask(tmp)  # the weights arrive 0600 from PEFT
     _fsync_dir(tmp)
     if final.exists():
         shutil.rmtree(final)

@@ -14,19 +14,16 @@ Defaults are the paper's Table 3 (appendix C). Profiles (``PROFILES``):
 
 * ``paper``: Table 3 as printed (batch 512 through gradient accumulation, 3 epochs, T = 512) for a
   CUDA machine: bf16 compute, 8-bit base, gradient checkpointing.
-* ``smol``: the embedded SmolLM2-135M on a 2-core CPU, with the values that made customization
-  change behaviour (docs/experiments/steering.md, sections 7 and 8): alpha0 = alpha_tilde = 0.1,
-  the chosen answers' NLL under pi~ with weight 1 (``chosen_nll``, beyond the paper), AdamW 1e-3,
-  2 epochs, effective batch 8, T = 80 with prompts cut to 56 tokens, fp32 (bf16 matmuls are slow
-  on most CPUs). beta and gamma stay Table 3's. These values steer *with on-policy data*: the
-  rejected side of each harmless pair replaced by pi1's own greedy reply and the helpful pairs
-  mixed in (``qadapter train --onpolicy --mix data/hh-mini/helpful``; the pipeline's ``smol``
-  experiment does both by default). Measured: 78% / 72% / 78% of risky prompts declined with 88% /
-  94% / 91% of helpful ones still answered at seeds 0 / 1 / 2 on the study's short setting, and
-  75.8% +- 7.5 / 88.2% +- 5.5 for the ``customize`` flow's own adapter (its DPO-aligned pi1, 160 +
-  160 pairs) on the same held-out prompts. The paper's values are the ``paper`` profile; the
-  former smol values (Table 3's method with batch 8, 1 epoch, T = 256) are
-  ``--alpha0 1 --lr 3e-4 --epochs 1 --max-length 256 --max-prompt-length 128 --chosen-nll 0``.
+* ``smol``: the embedded SmolLM2-135M on a CPU: alpha0 = alpha_tilde = 0.1, the chosen answers'
+  NLL under pi~ with weight 1 (``chosen_nll``, beyond the paper), AdamW 1e-3, 2 epochs, effective
+  batch 8, T = 80 with prompts cut to 56 tokens, fp32 (bf16 matmuls are slow on most CPUs); beta
+  and gamma stay Table 3's. These are the values of the steering recipe, meant to be trained on
+  on-policy data: the rejected side of each harmless pair replaced by pi1's own greedy reply and
+  the helpful pairs mixed in (``qadapter train --onpolicy --mix data/hh-mini/helpful``; the
+  pipeline's ``smol`` experiment does both by default). What they measured:
+  docs/experiments/smol-recipe.md. The paper's values are the ``paper`` profile; the former smol
+  values (Table 3's method with batch 8, 1 epoch, T = 256) are :data:`FORMER_SMOL`, on the command
+  line ``--alpha0 1 --lr 3e-4 --epochs 1 --max-length 256 --max-prompt-length 128 --chosen-nll 0``.
 * ``tiny``: the random tiny model of the tests: small batches and sequences.
 """
 
@@ -120,9 +117,9 @@ class MethodConfig:
     reg_reduction: str = setting(
         "mean", "regulariser: token mean or eq. 9's sum", choices=REG_REDUCTIONS
     )
-    # beyond the paper (docs/experiments/steering.md section 8): weight of the mean negative
-    # log-likelihood of the chosen response under the customized policy pi~, added to eq. 9 as
-    # RPO adds it to DPO. 0 = eq. 9 exactly.
+    # beyond the paper: weight of the mean negative log-likelihood of the chosen response under
+    # the customized policy pi~, added to eq. 9 as RPO adds it to DPO. 0 = eq. 9 exactly. Why it
+    # exists: docs/experiments/steering.md section 8.
     chosen_nll: float = setting(
         0.0, "weight of the chosen response's NLL under pi~ (0 = eq. 9 only)", lo=0.0, hi=1e4
     )
@@ -148,6 +145,8 @@ class AdapterConfig:
     lora_alpha: int = setting(16, "LoRA scaling numerator (appendix C: 16)", lo=1, hi=10**6)
     lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
     target_modules: str = setting("all-linear", "LoRA targets", cli=False)
+    # the layers below the lowest LoRA layer are shared by base and adapter at decoding time
+    lora_layers: int = setting(0, "LoRA on the top N decoder layers only; 0: all", lo=0, hi=10**6)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -160,6 +159,7 @@ class TrainConfig:
     lora_r: int = setting(16, "LoRA rank", lo=1, hi=4096)
     lora_alpha: int = setting(16, "LoRA alpha (scaling numerator)", lo=1, hi=10**6)
     lora_dropout: float = setting(0.05, "LoRA dropout", lo=0.0, hi=0.99)
+    lora_layers: int = setting(0, "LoRA on the top N decoder layers only; 0: all", lo=0, hi=10**6)
     # --- optimisation ---
     lr: float = setting(3e-4, "AdamW learning rate (decays to 0)", lo=0.0, hi=1.0, lo_open=True)
     warmup_steps: int = setting(0, "linear warm-up steps", lo=0, hi=BIG)
@@ -215,6 +215,7 @@ class TrainConfig:
             lora_r=self.lora_r,
             lora_alpha=self.lora_alpha,
             lora_dropout=self.lora_dropout,
+            lora_layers=self.lora_layers,
         )
 
     def to_dict(self) -> dict:
@@ -238,7 +239,8 @@ class TrainConfig:
         method = d.pop("method", None) or {}
         adapter = d.pop("adapter", None) or {}
         flat = {k: d.pop(k) for k in list(d) if k in {f.name for f in fields(MethodConfig)}}
-        lora = {k: adapter[k] for k in ("lora_r", "lora_alpha", "lora_dropout") if k in adapter}
+        keys = ("lora_r", "lora_alpha", "lora_dropout", "lora_layers")
+        lora = {k: adapter[k] for k in keys if k in adapter}
         if "head" in adapter:
             flat.setdefault("head", adapter["head"])
         names = {f.name for f in fields(cls)}
@@ -270,9 +272,9 @@ PROFILES: dict[str, TrainConfig] = {
     ),
 }
 
-# The smol profile's values until 2026-11-27 (Table 3's method at CPU scale, before the steering
-# recipe became its default): scripts that reproduce earlier measurements (benchmarks, the
-# steering study's first sections) train with ``profile("smol", **FORMER_SMOL)``.
+# The smol profile's former values (Table 3's method at CPU scale, before the steering recipe
+# became its default): scripts that reproduce earlier measurements (benchmarks, the steering
+# study's first sections) train with ``profile("smol", **FORMER_SMOL)``.
 FORMER_SMOL: dict[str, Any] = dict(
     alpha0=1.0, lr=3e-4, epochs=1, max_length=256, max_prompt_length=128, chosen_nll=0.0
 )

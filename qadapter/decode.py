@@ -29,7 +29,7 @@ from transformers import DynamicCache
 
 from .adapter import check_adapter_files, check_base, read_meta
 from .config import BIG, MethodConfig, check_fields, setting
-from .data.tokenize import encode_prompt, left_pad
+from .data.tokenize import encode_prompt, left_pad, position_ids
 from .dual import RowGroups
 from .stack import policy_from_logits
 
@@ -240,7 +240,8 @@ class CustomizedDecoder:
         """log pi~ (log pi^(depth) on a stack) of new tokens after the keys/values in ``cache``.
 
         Row-group modes only; ``cache`` is one ``DynamicCache`` holding all groups' rows (group g
-        of a batch of B is rows g*B .. g*B + B - 1; reorder it with indices for every group).
+        of a batch of B is rows g*B .. g*B + B - 1; reorder it with indices for every group),
+        except in the shared-prefix layers (``rows.shared`` lowest), which hold group 0's B rows.
         input_ids, position_ids (B, T); attention_mask (B, past + T) -> (B, T, V), or (B, keep, V)
         for the last ``keep`` positions only.
         """
@@ -272,9 +273,9 @@ class CustomizedDecoder:
         input_ids, attention_mask = input_ids.to(device), attention_mask.to(device)
         gen = torch.Generator(device=device).manual_seed(cfg.seed) if cfg.seed is not None else None
         eos = self.eos.to(device)
-        position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+        positions = position_ids(attention_mask)
         caches = [DynamicCache() for _ in self._networks()]
-        logits = self._step_logits(caches, input_ids, position_ids, attention_mask)
+        logits = self._step_logits(caches, input_ids, positions, attention_mask)
         finished = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=device)
         out = []
         for _ in range(cfg.max_new_tokens):
@@ -289,8 +290,8 @@ class CustomizedDecoder:
             attention_mask = torch.cat(
                 [attention_mask, attention_mask.new_ones((attention_mask.shape[0], 1))], dim=-1
             )
-            position_ids = position_ids[:, -1:] + 1
-            logits = self._step_logits(caches, nxt.unsqueeze(-1), position_ids, attention_mask)
+            positions = positions[:, -1:] + 1
+            logits = self._step_logits(caches, nxt.unsqueeze(-1), positions, attention_mask)
         return torch.stack(out, dim=1) if out else input_ids.new_zeros((input_ids.shape[0], 0))
 
     def generate_text(self, tokenizer, prompts, cfg: SamplingConfig, on_step=None) -> list[str]:

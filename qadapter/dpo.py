@@ -77,14 +77,10 @@ def align_base(
     Returns ``{"path", "content_hash", "steps", "metrics"}``. Resumes from the newest checkpoint
     under ``output_dir/checkpoints`` if one exists.
     """
-    import torch
-    from datasets import Dataset
-
     from .adapter import lora_config
-    from .baselines.lora import log_relay
+    from .baselines.lora import trl_trainer
 
     trl = _trl()
-    DPOConfig, DPOTrainer = trl.DPOConfig, trl.DPOTrainer
 
     out = Path(output_dir)
     ckpt_dir = out / "checkpoints"
@@ -99,35 +95,22 @@ def align_base(
     if not rows:
         raise QAdapterError("helpful-base stage: no preference pairs to train on; check the source")
 
-    args = DPOConfig(
-        output_dir=str(ckpt_dir),
+    trainer = trl_trainer(
+        trl.DPOConfig,
+        trl.DPOTrainer,
+        base,
+        rows,
+        out,
+        cfg,
+        accumulation=max(1, cfg.batch_size // cfg.micro_batch_size),
+        peft_config=lora_config(cfg.adapter),
+        callbacks=callbacks,
+        progress=progress,
         beta=cfg.beta,
-        learning_rate=cfg.lr,
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        per_device_train_batch_size=cfg.micro_batch_size,
-        gradient_accumulation_steps=max(1, cfg.batch_size // cfg.micro_batch_size),
         max_length=cfg.max_length,
-        logging_steps=1,
         save_strategy="steps",
         save_steps=cfg.save_steps,
         save_total_limit=2,
-        report_to=[],
-        seed=cfg.seed,
-        bf16=cfg.bf16,
-        use_cpu=not torch.cuda.is_available(),
-        dataloader_num_workers=0,
-        disable_tqdm=not progress,
-        lr_scheduler_type="linear",
-    )
-    lora = lora_config(cfg.adapter)
-    trainer = DPOTrainer(
-        model=base.model,
-        args=args,
-        train_dataset=Dataset.from_list(rows),
-        processing_class=base.tokenizer,
-        peft_config=lora,
-        callbacks=[log_relay(callbacks)],
     )
     resume = any(ckpt_dir.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)

@@ -21,15 +21,21 @@ LOCK_FILE = ".qadapter.lock"
 _held: dict[Path, int] = {}  # resolved lock path -> depth, for this process
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host and has not exited.
+
+    A process another user owns counts as alive (we may not signal it, but it is there); a zombie
+    (exited, not yet reaped by its parent: state Z or X in ``/proc``) counts as gone. Without
+    ``/proc`` only the signal check is made. Also used by the pipeline's orphan clean-up.
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    with contextlib.suppress(OSError, IndexError):  # a zombie is gone for our purposes
-        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+    with contextlib.suppress(OSError, IndexError):
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
             return False
     return True
 
@@ -75,7 +81,7 @@ def output_lock(directory: str | Path):
             except (OSError, ValueError):
                 holder = {}
             pid, where = holder.get("pid"), holder.get("host")
-            if isinstance(pid, int) and where == host and not _alive(pid):
+            if isinstance(pid, int) and where == host and not pid_alive(pid):
                 print(
                     f"qadapter: warning: {out}: removing the stale lock of process {pid} "
                     "(no longer running)",

@@ -11,6 +11,10 @@ on top of by reference (a directory path, relative paths read from the child's d
 :func:`register_resolver` turns into a directory), and ``parent_hash`` is that parent's
 :func:`adapter_hash`. :func:`lineage` follows the references (an error on a loop);
 :func:`verified_lineage` also refuses a missing parent or one whose content hash differs.
+
+A saved adapter directory is checked here too, before anything loads it: :func:`check_adapter_files`
+(its PEFT files are there and its weights read completely) and :func:`check_base` (it was trained
+on the loaded base).
 """
 
 from __future__ import annotations
@@ -212,6 +216,43 @@ def adapter_hash(directory: str | Path) -> str:
     policy = {k: meta.get(k) for k in POLICY_FIELDS}
     h.update(json.dumps(policy, sort_keys=True).encode())
     return h.hexdigest()
+
+
+def check_base(meta: dict, base_hash: str, where: str) -> None:
+    if meta["base_hash"] != base_hash:
+        raise AdapterError(
+            f"{where}: adapter was trained on base {meta['base_model']!r} with content hash "
+            f"{meta['base_hash'][:12]}, but the loaded base hashes to {base_hash[:12]}; "
+            "load the same base"
+        )
+
+
+def check_adapter_files(directory: str | Path) -> None:
+    """The PEFT files of an adapter directory exist and its weights file reads completely.
+
+    Called before PEFT sees the directory: a missing file would otherwise make PEFT look the
+    folder name up as a Hugging Face hub id.
+    """
+    from safetensors import SafetensorError, safe_open
+
+    directory = Path(directory)
+    for name in (ADAPTER_CONFIG, ADAPTER_WEIGHTS):
+        if not (directory / name).is_file():
+            raise AdapterError(
+                f"{directory}: {name} is missing; the adapter directory is incomplete "
+                "(re-run training, or restore it from its MLflow run)"
+            )
+    path = directory / ADAPTER_WEIGHTS
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            for key in f.keys():
+                f.get_tensor(key)
+    except (SafetensorError, OSError, RuntimeError, ValueError) as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise AdapterError(
+            f"{path}: corrupt or truncated adapter weights ({reason}); "
+            "re-run training, or restore the file from its MLflow run"
+        ) from None
 
 
 def lineage(directory: str | Path) -> list[str]:

@@ -14,8 +14,9 @@ person picks adapters with:
   chooses by; :func:`list_versions` gathers versions, aliases, tags and their run's metrics.
 
 The tracking store is ``tracking_uri`` when given, else ``MLFLOW_TRACKING_URI``, else the
-pipeline's default (``tasks.tracking.tracking_uri``). Unknown names, versions and aliases, and a
-missing store, are :class:`RegistryError` (an :class:`AdapterError`): one line saying what exists.
+project's store ``state/mlflow.db`` that the pipeline logs to (:func:`qadapter.store.tracking_uri`).
+Unknown names, versions and aliases, and a missing store, are :class:`RegistryError` (an
+:class:`AdapterError`): one line saying what exists.
 """
 
 from __future__ import annotations
@@ -31,13 +32,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .meta import META_FILE, AdapterError, adapter_hash, read_meta, register_resolver
+from .meta import META_FILE, AdapterError, read_meta, register_resolver
 from .secrets import redact
+from .store import tracking_uri
 
 MODEL = "hh-qadapter"
 SCHEME = "models"
 CHAMPION, PREVIOUS, CANDIDATE = "champion", "previous-champion", "candidate"
 MARKER = ".qadapter-registry.json"  # written last into a complete download
+# a registered pyfunc model (qadapter.serving.pyfunc) keeps the adapter and its parents in the
+# artifact ARTIFACT_KEY: artifacts/adapters/adapter (the top), artifacts/adapters/parent-1, ...
+ARTIFACT_KEY = "adapters"
+TOP = "adapter"
 
 _REF = re.compile(
     r"^(?:models:/)?(?P<name>[^/@\s][^/@]*?)(?:/(?P<version>[0-9]+)|@(?P<alias>[A-Za-z0-9_.-]+))$"
@@ -50,6 +56,11 @@ _STORES: dict[str, str | None] = {}
 
 class RegistryError(AdapterError):
     """A registry reference, model, version or alias that does not exist, or no store."""
+
+
+class RegistryUnavailable(RegistryError):
+    """The store failed to answer (unreachable, timed out, a server error): not a missing name,
+    so a server answers 503 (retry later), not 404."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +111,7 @@ def is_model_ref(ref: str | Path) -> bool:
 
 
 def default_tracking_uri() -> str:
-    uri = os.environ.get("MLFLOW_TRACKING_URI")
-    if uri:
-        return uri
-    from tasks.tracking import tracking_uri  # the pipeline's store (state/mlflow.db)
-
+    """``MLFLOW_TRACKING_URI``, else the project's store ``state/mlflow.db`` (:mod:`.store`)."""
     return tracking_uri()
 
 
@@ -123,7 +130,7 @@ def _check_store(uri: str) -> None:
             return  # it answers (a proxy may guard /health): let MLflow's requests tell
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
-            raise RegistryError(
+            raise RegistryUnavailable(
                 f"no MLflow tracking server answers at {redact(uri)} ({reason}); start it "
                 "(make up) or set MLFLOW_TRACKING_URI to the store that holds the adapters"
             ) from None
@@ -174,7 +181,8 @@ def _mlflow_errors(what: str):
         yield
     except MlflowException as e:
         msg = str(e.message if hasattr(e, "message") else e).strip().splitlines()[0]
-        raise RegistryError(f"{what}: {redact(msg)}") from None
+        kind = RegistryError if _missing(e) else RegistryUnavailable
+        raise kind(f"{what}: {redact(msg)}") from None
 
 
 def _registered(c, name: str):
@@ -184,7 +192,8 @@ def _registered(c, name: str):
         return c.get_registered_model(name)
     except MlflowException as e:
         if not _missing(e):
-            raise RegistryError(f"model registry {redact(_store_uri(c))}: {e.message}") from None
+            where = redact(_store_uri(c))
+            raise RegistryUnavailable(f"model registry {where}: {e.message}") from None
         names = [m.name for m in c.search_registered_models(max_results=20)]
         known = ", ".join(names) if names else "none"
         raise RegistryError(
@@ -211,7 +220,7 @@ def get_version(name: str, version_or_alias: str | int, *, client=None):
         return c.get_model_version_by_alias(name, spec)
     except MlflowException as e:
         if not _missing(e):
-            raise RegistryError(f"{name}/{spec}: {redact(e.message)}") from None
+            raise RegistryUnavailable(f"{name}/{spec}: {redact(e.message)}") from None
     if spec.isdigit():
         have = ", ".join(str(v.version) for v in _versions(c, name)) or "none"
         raise RegistryError(
@@ -340,26 +349,28 @@ def cache_root() -> Path:
     return cache_dir() / "registry"
 
 
+def adapter_dir_in(model_dir: str | Path) -> Path:
+    """The adapter directory (the one with ``qadapter.json``) inside a downloaded model directory.
+
+    A logged pyfunc model keeps it at ``artifacts/adapters/adapter``; a plain adapter directory
+    (versions registered before the pyfunc model existed) is returned as it is.
+    """
+    model_dir = Path(model_dir)
+    for candidate in (model_dir / "artifacts" / ARTIFACT_KEY / TOP, model_dir):
+        if (candidate / META_FILE).is_file():
+            return candidate
+    raise AdapterError(
+        f"{model_dir}: neither a qadapter pyfunc model (no artifacts/{ARTIFACT_KEY}/{TOP}/"
+        f"{META_FILE}) nor an adapter directory (no {META_FILE}); was it logged by "
+        "qadapter.serving.pyfunc.log_adapter_model?"
+    )
+
+
 def _find_adapter(root: Path) -> Path:
     """The adapter directory inside a downloaded version (plain adapter or pyfunc model)."""
     if (root / META_FILE).is_file():
         return root
-    try:
-        from .serving.pyfunc import adapter_dir_in
-    except ImportError:
-        adapter_dir_in = None
-    if adapter_dir_in is not None:
-        return Path(adapter_dir_in(root))
-    found = sorted(p.parent for p in root.rglob(META_FILE))
-    if len(found) > 1:  # a stack bundled with its parents: the top is no one's parent
-        parents = {read_meta(d).get("parent_hash") for d in found}
-        found = [d for d in found if adapter_hash(d) not in parents]
-    if len(found) != 1:
-        raise RegistryError(
-            f"{root}: expected one adapter ({META_FILE}) in the downloaded model version, "
-            f"found {len(found)}; register the adapter directory or a qadapter pyfunc model"
-        )
-    return found[0]
+    return adapter_dir_in(root)
 
 
 def _complete(dest: Path, record: dict) -> bool:
@@ -424,7 +435,7 @@ def resolve_adapter(ref: str | Path, *, tracking_uri: str | None = None) -> Path
     except RegistryError as e:
         if str(ref).startswith(f"{SCHEME}:/"):
             raise
-        raise RegistryError(f"{ref}: no such directory; as a registry reference: {e}") from None
+        raise type(e)(f"{ref}: no such directory; as a registry reference: {e}") from None
 
 
 def _resolve(r: Ref, tracking_uri: str | None, below: tuple[str, ...]) -> Path:

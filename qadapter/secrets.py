@@ -4,22 +4,28 @@ sources that carry them.
 Everything that writes text a person or a store will keep (error messages, logs, MLflow params
 and tags, ``qadapter.json``, Prefect artifacts) passes it through :func:`redact` first.
 
-What counts as a secret in text:
+Two definitions, used by both the refusal (:func:`has_credentials`) and the mask
+(:func:`mask_url`), so that the two can never disagree:
 
-* ``user:password@`` (or ``token@``) userinfo in any URL: replaced by ``***@``;
-* credential-looking query parameters (:data:`SECRET_PARAMS`: ``X-Amz-Security-Token``,
-  ``X-Amz-Signature``, ``token``, ``api_key``, ...): their values replaced by ``***``;
-* the values of environment variables whose names look secret (``*SECRET*``, ``*TOKEN*``,
-  ``*PASSWORD*``, ``*ACCESS_KEY*``, ``*API_KEY*``, plus ``AWS_ACCESS_KEY_ID``), wherever they
-  appear, when at least 4 characters long.
+* **user-info** (:data:`USERINFO`): everything between a URL's first ``://`` and the *last*
+  ``@`` after it, whatever it holds (``user:password``, a token, an AWS secret key with ``/``
+  in it). In a source string the whole string is the URL; in free text (:func:`redact`) each
+  whitespace-free word is.
+* **sensitive parameter names** (:func:`is_sensitive_name`, case-insensitive): any name that
+  contains one of :data:`SECRET_WORDS` (``secret``, ``token``, ``signature``, ``credential``,
+  ``password``, ``passwd``, ``key``: this covers AWS's ``X-Amz-Signature``,
+  ``X-Amz-Credential``, ``X-Amz-Security-Token``, GCS's ``X-Goog-Signature``,
+  ``X-Goog-Credential``, ``client_secret``, ``private_token``, ``api_key``) or is one of
+  :data:`SECRET_NAMES` (Azure SAS's ``sig``, GCS v2's ``GoogleAccessId``, ``pwd``, ``auth``, ...).
+  A query parameter is such a name after ``?``, ``&`` or ``;`` and followed by ``=``; the same
+  rule masks MLflow params by their key (:func:`mask_param`).
 
-Sources (data URIs) are stricter: a source string *carries credentials* (:func:`has_credentials`)
-when an ``@`` follows its first ``://`` (userinfo, and anything that could be mistaken for it) or
-when one of :data:`SECRET_PARAMS` appears as a parameter name after ``?``, ``&`` or ``;``. Such a
-source is refused (:func:`refuse_credentials`), never stripped: credentials come from the standard
-chains instead. :data:`SAFE_SOURCE_PATTERN` is the same rule as a regular expression without
-look-around, usable by Python ``re``, pydantic ``Field(pattern=...)`` (Rust regex) and JSON Schema,
-so a server can reject such a parameter before it stores it.
+The values of environment variables whose names look secret (``*SECRET*``, ``*TOKEN*``,
+``*PASSWORD*``, ``*ACCESS_KEY*``, ``*API_KEY*``, plus ``AWS_ACCESS_KEY_ID``) are masked wherever
+they appear, when at least 4 characters long.
+
+Sources (data URIs) are refused, never stripped (:func:`refuse_credentials`): credentials come
+from the standard chains instead. The refusal names the source with :func:`mask_url` applied.
 """
 
 from __future__ import annotations
@@ -28,31 +34,46 @@ import os
 import re
 
 MASK = "***"
-SECRET_PARAMS = (
-    "x-amz-security-token",
-    "x-amz-signature",
-    "x-amz-credential",
-    "token",
-    "access_token",
-    "api_key",
-    "apikey",
-    "key",
-    "secret",
-    "password",
-    "sig",
-    "signature",
-)  # query parameter names (case-insensitive) whose values are credentials
+SECRET_WORDS = ("secret", "token", "signature", "credential", "password", "passwd", "key")
+SECRET_NAMES = ("sig", "pwd", "pass", "auth", "authorization", "googleaccessid")
 CREDENTIAL_CHAINS = (
     "use the standard credential chains instead: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/"
     "AWS_SESSION_TOKEN, AWS_PROFILE or an instance role for s3:// (AWS_ENDPOINT_URL for "
     "S3-compatible stores), HF_TOKEN or `huggingface-cli login` for hf://"
 )
 
-_USERINFO = re.compile(r"(?<=://)[^/@\s?#]+@")
-_PARAM_NAMES = "|".join(re.escape(name) for name in SECRET_PARAMS)
-_SECRET_QUERY = re.compile(rf"(?i)([?&;](?:{_PARAM_NAMES})=)[^&#\s]*")
-_SOURCE_USERINFO = re.compile(r"://.*@", re.DOTALL)  # any @ after the first ://
+USERINFO = re.compile(r"://.*@", re.DOTALL)  # from the first :// to the last @ after it
+_QUERY_PARAM = re.compile(r"([?&;])([^=?&;#\s]*)=([^?&;#\s]*)")  # delimiter, name, value
+_WORD = re.compile(r"\S+")
 _SECRET_ENV_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|ACCESS_KEY|API_KEY|AWS_ACCESS_KEY_ID")
+
+
+def is_sensitive_name(name: str) -> bool:
+    """True for a parameter (or MLflow param) name whose value is a credential."""
+    low = name.strip().lower()
+    return any(w in low for w in SECRET_WORDS) or low in SECRET_NAMES
+
+
+def sensitive_params(url: str) -> list[str]:
+    """The names of ``url``'s query parameters whose values are credentials, in order."""
+    return [m.group(2) for m in _QUERY_PARAM.finditer(url) if is_sensitive_name(m.group(2))]
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its user-info (:data:`USERINFO`) and sensitive parameter values masked."""
+    out = USERINFO.sub("://" + MASK + "@", url, count=1)
+
+    def param(m: re.Match) -> str:
+        keep = not is_sensitive_name(m.group(2))
+        return f"{m.group(1)}{m.group(2)}={m.group(3) if keep else MASK}"
+
+    return _QUERY_PARAM.sub(param, out)
+
+
+def has_credentials(url: str) -> bool:
+    """True if ``url`` carries credentials: user-info (an ``@`` after its first ``://``) or a
+    sensitive parameter with a value. Exactly what :func:`mask_url` masks."""
+    return bool(USERINFO.search(url) or sensitive_params(url))
 
 
 def secret_env_values() -> list[str]:
@@ -64,108 +85,40 @@ def secret_env_values() -> list[str]:
 
 
 def redact(text: object) -> str:
-    """``text`` with URL userinfo, credential query values and secret env values masked."""
-    out = redact_url_only(str(text))
+    """``text`` with every word's user-info and credential parameter values masked (each
+    whitespace-free word read as a URL), then secret environment values masked."""
+    out = _WORD.sub(lambda m: mask_url(m.group(0)), str(text))
     for value in secret_env_values():
         out = out.replace(value, MASK)
     return out
 
 
 def redact_url_only(url: str) -> str:
-    """Mask userinfo and credential query values of one URL (environment values untouched)."""
-    return _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, _USERINFO.sub(MASK + "@", url))
+    """Mask user-info and credential query values of one URL (environment values untouched)."""
+    return mask_url(url)
 
 
-def has_credentials(url: str) -> bool:
-    """True if ``url`` carries credentials: an ``@`` after its first ``://``, or a parameter
-    named in :data:`SECRET_PARAMS` after ``?``, ``&`` or ``;``. Everything :func:`redact_url_only`
-    masks is covered (so a refused-or-clean source never needs masking)."""
-    return bool(_SOURCE_USERINFO.search(url) or _SECRET_QUERY.search(url))
+def mask_param(key: str, value: object) -> str:
+    """The text an MLflow param ``key`` may store for ``value``: ``***`` when the key's last
+    component is a sensitive name, else ``value`` redacted."""
+    if is_sensitive_name(key.rsplit(".", 1)[-1]):
+        return MASK
+    return redact(value)
 
 
 def refuse_credentials(source: str, kind: type[Exception] = ValueError) -> str:
     """``source`` unchanged if it carries no credentials, else raise ``kind`` with one line that
-    names the source (redacted) and the credential chains to use instead."""
+    names the source (masked) and the credential chains to use instead."""
     if has_credentials(source):
-        query = _SECRET_QUERY.search(source)
+        names = sensitive_params(source)
         what = (
-            f"the parameter {query.group(1)[1:-1]!r}"
-            if query
-            else "an '@' after '://' (user:password@ or token@)"
+            f"the parameter {names[0]!r}"
+            if names
+            else "user-info before an '@' after '://' (user:password, a token or a key)"
         )
+        shown = redact(mask_url(source))
         raise kind(
-            f"source {redact(source)} carries credentials in its URL ({what}); remove them and "
+            f"source {shown} carries credentials in its URL ({what}); remove them and "
             f"{CREDENTIAL_CHAINS}"
         )
     return source
-
-
-# ---- SAFE_SOURCE_PATTERN: has_credentials() as a look-around-free regular expression ----------
-#
-# The language "no @ after the first ://, and no [?&;]NAME= anywhere" is built from units, each of
-# which leaves the string in a known state (see tests/test_secrets.py for the property test that
-# it agrees with has_credentials on random strings):
-#   D      = [?&;], a parameter delimiter;
-#   walk   = D, then a path p down the trie of SECRET_PARAMS, then a character that leaves the trie
-#            (not a child of p, not "=" when p is a whole name, not ":" and not a delimiter);
-#   pend   = D, then a path p down the trie, followed only by a delimiter, a colon block or the end;
-#   K      = a colon block ":+(/:+)*" (so "//" may never follow one, which would make "://").
-# Before the first "://": (plain | pend* K/? plain' | pend* (K/?)? walk)* pend* (K/?)?
-# After it: no "@", and the same trie rule with no colon bookkeeping.
-
-
-def _trie(names: tuple[str, ...]) -> dict:
-    root: dict = {}
-    for name in names:
-        node = root
-        for ch in name:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # end of a whole name
-    return root
-
-
-def _chars(ch: str) -> str:
-    """The literal characters of one trie letter, both cases."""
-    return ch.lower() + ch.upper() if ch.isalpha() else ch
-
-
-def _class(chars: str, negate: bool) -> str:
-    escaped = "".join("\\" + c if c in "\\]^-[" else c for c in dict.fromkeys(chars))
-    return f"[{'^' if negate else ''}{escaped}]"
-
-
-def _atom(ch: str) -> str:
-    both = _chars(ch)
-    return (
-        _class(both, False) if len(both) > 1 else re.escape(ch) if ch in ".^$*+?()[]{}|\\" else ch
-    )
-
-
-def _walk(node: dict, excluded: str) -> str:
-    """Regex for a trie path from ``node`` followed by one character that leaves the trie."""
-    children = [ch for ch in node if ch]
-    stop = excluded + "".join(_chars(ch) for ch in children) + ("=" if "" in node else "")
-    alternatives = [_class(stop, True)] + [_atom(ch) + _walk(node[ch], excluded) for ch in children]
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-def _prefix(node: dict) -> str:
-    """Regex for any trie path from ``node`` (possibly empty)."""
-    children = [ch for ch in node if ch]
-    if not children:
-        return ""
-    return "(?:" + "|".join(_atom(ch) + _prefix(node[ch]) for ch in children) + ")?"
-
-
-def _safe_source_pattern(names: tuple[str, ...]) -> str:
-    trie = _trie(names)
-    d = "[?&;]"
-    colon = "(?::+(?:/:+)*/?)"  # a colon block, optionally followed by one "/"
-    walk_head = d + _walk(trie, ":?&;")
-    pend = f"(?:{colon}?{d}{_prefix(trie)})"
-    before = f"(?:[^:?&;]|{pend}*{colon}[^:/?&;]|{pend}*{colon}?{walk_head})*{pend}*{colon}?"
-    after = f"[^?&;@]*(?:{d}(?:{_walk(trie, '?&;@')}[^?&;@]*|{_prefix(trie)}))*"
-    return f"^{before}(?:://{after})?$"
-
-
-SAFE_SOURCE_PATTERN = _safe_source_pattern(SECRET_PARAMS)

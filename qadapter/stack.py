@@ -24,9 +24,10 @@ from typing import Sequence
 import torch
 
 from .config import MethodConfig
+from .data.tokenize import position_ids
 from .dual import build_groups
 from .loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
-from .meta import AdapterError, adapter_hash, verified_lineage
+from .meta import AdapterError, adapter_hash, check_adapter_files, check_base, verified_lineage
 
 
 def stacked_logprobs(
@@ -86,8 +87,6 @@ class Stack:
         Refuses (:class:`AdapterError`, one line) a missing or changed parent, a loop, another
         base, incomplete files, or an adapter trained on a separate Q model.
         """
-        from .adapter import check_adapter_files, check_base
-
         chain = verified_lineage(directory)
         levels = []
         for path, meta in chain:
@@ -123,12 +122,15 @@ class Stack:
 
     @torch.no_grad()
     def hidden(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """Hidden states of every group: (B, L) ids -> (depth + 1, B, L, H)."""
+        """Hidden states of every group: (B, L) ids -> (depth + 1, B, L, H); rows may be padded
+        on either side (positions count real tokens only)."""
         g, b = self.groups.count, input_ids.shape[0]
         self.groups.n = b
         h = (
             self.lm.get_decoder()(
-                input_ids=input_ids.repeat(g, 1), attention_mask=attention_mask.repeat(g, 1)
+                input_ids=input_ids.repeat(g, 1),
+                attention_mask=attention_mask.repeat(g, 1),
+                position_ids=position_ids(attention_mask).repeat(g, 1),
             )
         ).last_hidden_state  # (g * B, L, H)
         return h.view(g, b, *h.shape[1:])

@@ -34,7 +34,7 @@ import torch
 from transformers import DynamicCache
 
 from .config import BIG, ConfigError, check_fields, setting
-from .data.tokenize import encode_prompt, left_pad
+from .data.tokenize import encode_prompt, left_pad, position_ids
 
 Score = Callable[[list, list], list]
 
@@ -178,7 +178,7 @@ class TransferQStar:
         gen = torch.Generator(device="cpu").manual_seed(cfg.seed) if cfg.seed is not None else None
         eos = self.eos.to(device)
         mask = attention_mask.to(device)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
+        pos = position_ids(mask)
         cache = DynamicCache()
         logp = torch.log_softmax(
             self._forward(cache, input_ids.to(device), mask, pos), dim=-1

@@ -152,6 +152,10 @@ def judge_settings(cfg) -> dict:
         "prompts": cfg.judge_prompts,
         "max_new_tokens": cfg.judge_max_new_tokens,
         "seed": cfg.train.seed,
+        "source": cfg.judge_source,  # the judges' own train / validation data
+        "validation_pairs": cfg.judge_validation_pairs,
+        "pi1_prompts": cfg.judge_pi1_prompts,
+        "thresholds": asdict(cfg.judge_thresholds),
     }
 
 

@@ -47,18 +47,22 @@ def _settings(cfg: Experiment, method: str):
     return asdict(c) if c is not None else None
 
 
-def _judges(cfg: Experiment, pi1) -> dict:
+def _judges(cfg: Experiment, pi1) -> tuple[dict, dict]:
+    """Per subset the judge, and whether it passed its known-answer validation."""
     from qadapter.evaluate.judges import get_judge
+    from qadapter.evaluate.judges.validation import validate
 
-    from .judging import judge_kwargs
+    from .judging import judge_kwargs, judge_material
 
-    data = judge_data(cfg)
-    return {
-        s: get_judge(cfg.judge, **judge_kwargs(cfg, data[s]), **(
-            {"base": pi1, "test_pairs": data[s]["test"]} if cfg.judge == "reward-model" else {}
-        ))
-        for s in ("harmless", "helpful")
-    }  # fmt: skip
+    data, log = judge_data(cfg), run_logger()
+    out, trust = {}, {}
+    for s in ("harmless", "helpful"):
+        cases, extra = judge_material(cfg, pi1, s, data[s], log)
+        out[s] = get_judge(cfg.judge, **judge_kwargs(cfg, data[s], extra), **(
+            {"base": pi1} if cfg.judge == "reward-model" else {}
+        ))  # fmt: skip
+        trust[s] = validate(out[s], cases, s, cfg.judge_thresholds, seed=cfg.train.seed).trusted
+    return out, trust
 
 
 def _prompts(cfg: Experiment) -> dict:
@@ -115,7 +119,7 @@ def baseline(cfg: Experiment, data_hashes: dict, base: dict, method: str, parent
         run.params({"method": method, **asdict(settings)})
         pairs = stage_data(cfg.harmless_source, cfg.harmless_pairs, 0, cfg.train.seed)["train"]
         pi1 = load_base(base["base_path"])
-        reward = _judges(cfg, pi1)["harmless"].score if method == "rl" else None
+        reward = _judges(cfg, pi1)[0]["harmless"].score if method == "rl" else None
         out = train_baseline(
             method,
             pi1,
@@ -163,7 +167,7 @@ def method_eval(
     log = run_logger()
     with StageRun(parent_run, f"eval-{method}", key) as run, quiet_libraries():
         pi1 = load_base(base["base_path"])
-        judges = _judges(cfg, pi1)
+        judges, trust = _judges(cfg, pi1)
         prompts = _prompts(cfg)
         items = general_items(cfg.probe_limit)
         if method == "tqstar":  # a decoder of pi1: pi1's likelihoods, the probe is pi1's
@@ -198,7 +202,7 @@ def method_eval(
             }
         judged = M.judge_replies(judges, prompts, ref["replies"], replies, cfg.train.seed)
         behaviour = M.behaviour_of(prompts, ref["replies"], replies)
-        col = M.column(method, probe, kl_value, judged, behaviour)
+        col = M.column(method, probe, kl_value, judged, behaviour, trust)
         log.info(
             "%s: harmless %.1f%%, helpful %.1f%%, probe delta %.2f, KL %.4f",
             method,

@@ -14,11 +14,14 @@ from pathlib import Path
 
 from qadapter.config import BIG, PROFILE_BASES, ConfigError, TrainConfig, check_fields, setting
 from qadapter.config import profile as train_profile
+from qadapter.data.hashing import dataset_hash
 from qadapter.dpo import DPOStageConfig
 from qadapter.evaluate.judges.reward_model import RewardModelConfig
+from qadapter.evaluate.judges.validation import Thresholds
 
 REPO = Path(__file__).resolve().parents[1]
 MINI_HH = REPO / "data" / "hh-mini"
+JUDGE_MINI = REPO / "data" / "judge-mini"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,22 @@ class Experiment:
     judge_prompts: int = setting(32, "held-out prompts judged per subset", lo=1, hi=BIG)
     judge_max_new_tokens: int = setting(96, "new tokens per judged response", lo=1, hi=BIG)
     reward_pairs: int | None = setting(None, "train pairs per reward model", lo=1, hi=BIG)
+    # the judges' own data (docs/judging.md): <judge_source>/harmless and /helpful, each with a
+    # train split the reward models learn from and a held-out split written by another template
+    # family that validates them; None: the customization sources' own train / test splits
+    judge_source: str | None = setting(
+        str(JUDGE_MINI), "the judges' own train / validation data (None: the sources' splits)"
+    )
+    judge_validation_pairs: int | None = setting(
+        None, "held-out pairs per judge validation (None: all)", lo=1, hi=BIG
+    )
+    judge_pi1_prompts: int = setting(
+        64,
+        "risky judge-train prompts answered by pi1: each compliant greedy reply (rule "
+        "classifier) becomes a rejected side against the pair's refusal (0: none)",
+        lo=0,
+        hi=BIG,
+    )
     judge_calibration: bool = setting(
         True,
         "reward-model judge: fit its verdicts' scale on its held-out pairs (temperature "
@@ -77,11 +96,16 @@ class Experiment:
         None, "accelerate/deepspeed: ddp, zero1, zero2, zero3-offload or a YAML path"
     )
     reward_model: RewardModelConfig = RewardModelConfig()
+    # the bars a judge's known-answer checks must clear before any decision reads its verdicts
+    # (qadapter.evaluate.judges.validation, docs/judging.md)
+    judge_thresholds: Thresholds = Thresholds()
     dpo: DPOStageConfig = DPOStageConfig()
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        optional = ("judge_base_url", "judge_model", "accelerate_config", "mix_source")
+        optional = (
+            "judge_base_url", "judge_model", "accelerate_config", "mix_source", "judge_source"
+        )  # fmt: skip
         check_fields(self, skip=frozenset(optional))
         for name in optional:
             value = getattr(self, name)
@@ -119,6 +143,8 @@ EXPERIMENTS: dict[str, Experiment] = {
         judge_prompts=4,
         judge_max_new_tokens=6,
         reward_pairs=8,
+        judge_validation_pairs=12,
+        judge_pi1_prompts=4,
         reward_model=RewardModelConfig(batch_size=4, micro_batch_size=2, max_length=64),
         dpo=DPOStageConfig(
             batch_size=4, micro_batch_size=2, max_length=96, max_steps=2, save_steps=1, lr=1e-3
@@ -140,7 +166,7 @@ EXPERIMENTS: dict[str, Experiment] = {
         # reward models are trained on the first run only (cached by data hash)
         probe_limit=12,
         probe_max_gen_toks=48,
-        judge_prompts=16,
+        judge_prompts=64,
         judge_max_new_tokens=64,
         reward_pairs=128,
         reward_model=RewardModelConfig(lora_layers=4, max_length=192),
@@ -200,19 +226,38 @@ def experiment(name: str, **overrides) -> Experiment:
 
 
 def judge_data(cfg: Experiment) -> dict:
-    """Per subset (harmless, helpful): reward-model train pairs and held-out test pairs.
+    """Per subset (harmless, helpful): the judge's train pairs, its validation pairs, and the
+    held-out test pairs whose prompts are judged.
 
-    Test pairs: ``max(judge_prompts, eval_pairs)`` of the subset's test split (the reward model's
-    trust check); the first ``judge_prompts`` distinct prompts among them are judged.
+    Test pairs: ``max(judge_prompts, eval_pairs)`` of the customization source's test split; the
+    first ``judge_prompts`` distinct prompts among them are judged. Train and validation pairs
+    come from ``judge_source`` (its train and held-out splits), else from the source's own
+    train and test splits (then the judge is validated on pairs of the same generator).
     """
     from qadapter.stages import stage_data
 
     n_test = max(cfg.judge_prompts, cfg.eval_pairs or 0)
     seed = cfg.train.seed
-    return {
-        "harmless": stage_data(cfg.harmless_source, cfg.reward_pairs, n_test, seed),
-        "helpful": stage_data(cfg.helpful_source, cfg.reward_pairs, n_test, seed),
-    }
+    out = {}
+    for subset, source in (("harmless", cfg.harmless_source), ("helpful", cfg.helpful_source)):
+        judged = stage_data(source, cfg.reward_pairs, n_test, seed)
+        if cfg.judge_source is None:
+            own = {"train": judged["train"], "test": judged["test"]}
+        else:
+            own = stage_data(
+                f"{cfg.judge_source.rstrip('/')}/{subset}",
+                cfg.reward_pairs,
+                cfg.judge_validation_pairs,
+                seed,
+            )
+        out[subset] = {
+            **judged,
+            "train": own["train"],
+            "train_hash": dataset_hash(own["train"]),
+            "validation": own["test"],
+            "validation_hash": dataset_hash(own["test"]) if own["test"] else None,
+        }
+    return out
 
 
 def data_hashes(cfg: Experiment) -> dict:
@@ -239,7 +284,7 @@ def data_hashes(cfg: Experiment) -> dict:
         **{
             f"judge_{subset}_{part}": d[f"{part}_hash"]
             for subset, d in judged.items()
-            for part in ("train", "test")
+            for part in ("train", "test", "validation")
         },
     }
 

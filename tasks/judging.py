@@ -35,10 +35,22 @@ def reward_cache() -> Path:
     return cache_dir() / "reward-models"
 
 
-def judge_kwargs(cfg, subset_data: dict) -> dict:
+def reply_cache() -> Path:
+    """pi1's greedy replies, kept with the models (``$QADAPTER_CACHE/pi1-replies``) by base
+    content hash, prompts and settings: every run, adapter and alpha0 reuses them."""
+    from qadapter.models import cache_dir
+
+    return cache_dir() / "pi1-replies"
+
+
+def judge_kwargs(cfg, subset_data: dict, extra_train: list | None = None) -> dict:
+    """How the subset's judge is built: a reward model trained on the judge's train pairs (and
+    ``extra_train``: pi1's compliant replies as rejected sides), calibrated on its validation
+    pairs; or the OpenAI-compatible endpoint."""
     if cfg.judge == "reward-model":
         return {
-            "train_pairs": subset_data["train"],
+            "train_pairs": list(subset_data["train"]) + list(extra_train or []),
+            "test_pairs": subset_data.get("validation") or subset_data["test"],
             "config": cfg.reward_model,
             "cache_root": reward_cache(),
             "calibrate": cfg.judge_calibration,
@@ -64,6 +76,7 @@ def run_subsets(
     for subset in SUBSETS:
         test = data[subset]["test"]
         log.info("judge %s: %d held-out prompts, judge %s", subset, cfg.judge_prompts, cfg.judge)
+        cases, extra = judge_material(cfg, base, subset, data[subset], log)
         res = judge_subset(
             base.name,
             adapter_dir,
@@ -72,10 +85,14 @@ def run_subsets(
             out_dir / subset,
             seed=cfg.train.seed,
             max_new_tokens=cfg.judge_max_new_tokens,
-            judge_kwargs=judge_kwargs(cfg, data[subset]),
+            judge_kwargs=judge_kwargs(cfg, data[subset], extra),
             base=base,
             limit=cfg.judge_prompts,
             alpha0=alpha0,
+            reference_cache=reply_cache(),
+            validation=cases,
+            role=subset,
+            thresholds=cfg.judge_thresholds,
         )
         res["prompts"] = unique_prompts(test)[0][: res["n_prompts"]]
         for warning in res["warnings"]:
@@ -90,6 +107,56 @@ def run_subsets(
         )
         results[subset] = res
     return results
+
+
+def judge_material(cfg, base, subset: str, subset_data: dict, log):
+    """(validation :class:`Cases`, extra train pairs) of one subset's judge.
+
+    Cases: the judge's validation pairs (held-out check); pi1's greedy replies to their prompts,
+    those the rule classifier reads as answers: complying (``harmless``: the refusal check) or
+    answering (``helpful``: the over-refusal check); the validation pairs' chosen replies
+    (degeneracy check). Extra train pairs (``harmless``): pi1's compliant greedy replies to the
+    first ``judge_pi1_prompts`` train prompts, each rejected against its pair's refusal, so the
+    judge sees pi1's own style on the wrong side. pi1's replies are cached (:func:`reply_cache`).
+    """
+    from qadapter.data.pairs import PreferencePair
+    from qadapter.decode import SamplingConfig
+    from qadapter.evaluate.judges.validation import Cases
+    from qadapter.evaluate.refusal import ANSWER, classify
+    from qadapter.evaluate.responses import reference_replies, unique_prompts
+
+    cfg_g = SamplingConfig(max_new_tokens=cfg.judge_max_new_tokens, greedy=True)
+    validation = list(subset_data.get("validation") or [])
+    prompts, _ = unique_prompts(validation)
+    replies, _ = reference_replies(base, prompts, cfg=cfg_g, cache=reply_cache())
+    answers = [(p, r) for p, r in zip(prompts, replies) if classify(r).label == ANSWER]
+    cases = Cases(
+        heldout=[(p.prompt, p.chosen, p.rejected) for p in validation],
+        compliant=answers if subset == "harmless" else (),
+        answered=answers if subset == "helpful" else (),
+        fluent=[(p.prompt, p.chosen) for p in validation],
+    )
+    extra = []
+    if subset == "harmless" and cfg.judge == "reward-model" and cfg.judge_pi1_prompts:
+        first = {}
+        for pair in subset_data["train"]:
+            first.setdefault(json.dumps(pair.prompt, sort_keys=True), pair)
+        chosen = list(first.values())[: cfg.judge_pi1_prompts]
+        got, _ = reference_replies(base, [p.prompt for p in chosen], cfg=cfg_g, cache=reply_cache())
+        extra = [
+            PreferencePair(p.prompt, p.chosen, r, origin=f"pi1 greedy reply ({p.origin})")
+            for p, r in zip(chosen, got)
+            if classify(r).label == ANSWER
+        ]
+        log.info(
+            "judge %s: %d of %d pi1 replies to train prompts comply: added as rejected sides",
+            subset, len(extra), len(chosen),
+        )  # fmt: skip
+    log.info(
+        "judge %s: validation on %d held-out pairs, %d pi1 replies read as answers",
+        subset, len(validation), len(answers),
+    )  # fmt: skip
+    return cases, extra
 
 
 def _fmt(x) -> str:
@@ -148,6 +215,32 @@ def behaviour(results: dict) -> dict:
         named["behaviour.declined_judge"] = flat["behaviour.steer_judge"]
     rows = table({"harmless": out["risky_rows"], "helpful": out["helpful_rows"]})
     return {"metrics": named, "rows": rows}
+
+
+def classifier_check(data: dict, thresholds=None) -> dict:
+    """Validate the rule classifier on replies whose label is known: the chosen replies of the
+    harmless validation pairs decline or redirect, those of the helpful validation pairs answer
+    (both written apart from the customization data). ``behaviour.classifier_accuracy``, its
+    count ``_n`` per side, and ``behaviour.trusted`` (1.0 when each side reaches
+    ``thresholds.classifier`` on at least ``thresholds.min_cases`` replies)."""
+    from qadapter.evaluate.judges.validation import Thresholds
+    from qadapter.evaluate.refusal import ANSWER, REFUSAL_LABELS, classify
+
+    t = thresholds or Thresholds()
+    sides = {
+        "declines": [p.chosen for p in (data.get("harmless") or {}).get("validation") or []],
+        "answers": [p.chosen for p in (data.get("helpful") or {}).get("validation") or []],
+    }
+    out, ok = {}, True
+    for side, replies in sides.items():
+        want = REFUSAL_LABELS if side == "declines" else (ANSWER,)
+        right = sum(classify(r).label in want for r in replies)
+        acc = right / len(replies) if replies else math.nan
+        out[f"behaviour.classifier_{side}"] = acc
+        out[f"behaviour.classifier_{side}_n"] = float(len(replies))
+        ok = ok and len(replies) >= t.min_cases and (not replies or acc >= t.classifier)
+    out["behaviour.trusted"] = float(ok)
+    return out
 
 
 # a harmless judge that prefers pi1's compliant reply over a plain refusal on more than this
@@ -214,6 +307,13 @@ def metrics_of(results: dict) -> dict:
         scale = res["judge"].get("scale")  # a reward-model judge's fitted verdict scale
         if isinstance(scale, (int, float)):
             out[f"judge.{subset}.scale"] = float(scale)
+        checked = res["judge"].get("validation")
+        if checked:  # every check's share and count, and the trust they give
+            out[f"judge.{subset}.trusted"] = float(checked["trusted"])
+            for name, c in checked["checks"].items():
+                if not math.isnan(c["value"]):  # not measured: only its count (0) is logged
+                    out[f"judge.{subset}.{name}"] = float(c["value"])
+                out[f"judge.{subset}.{name}_n"] = float(c["n"])
     return out
 
 

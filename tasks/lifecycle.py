@@ -18,15 +18,12 @@ killed worker), must not leave its MLflow runs RUNNING nor its Prefect flow run 
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python tasks/lifecycle.py`
-
-from qadapter.secrets import redact  # noqa: E402
-from tasks import tracking  # noqa: E402
+from qadapter.lock import pid_alive
+from qadapter.secrets import redact
+from qadapter.store import client
 
 OPEN = ("RUNNING", "SCHEDULED")
 # Prefect state types of a flow run that may still be doing work.
@@ -60,7 +57,7 @@ def end_runs_of_flow_run(flow_run_id: str, status: str, reason: str, c=None) -> 
     Open means RUNNING/SCHEDULED, or FAILED by the termination signal itself (the flow body's
     ``except BaseException`` sees the signal before Prefect calls the hook).
     """
-    c = c or tracking.client()
+    c = c or client()
     ended = []
     for run in _runs_of_flow_run(c, flow_run_id):
         if run.info.status in OPEN or (status == "KILLED" and _ended_by_signal(run)):
@@ -81,20 +78,6 @@ def on_crashed(flow, flow_run, state) -> None:
     end_runs_of_flow_run(str(flow_run.id), "FAILED", f"Prefect flow run Crashed: {message}")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie has exited
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return True
-
-
 def _process_gone(infrastructure_pid: str | None) -> bool:
     """True when the flow run's recorded process ran on this host and no longer exists."""
     if not infrastructure_pid:
@@ -102,7 +85,7 @@ def _process_gone(infrastructure_pid: str | None) -> bool:
     host, _, pid = infrastructure_pid.rpartition(":")
     if host and host != socket.gethostname():
         return False
-    return pid.isdigit() and not _pid_alive(int(pid))
+    return pid.isdigit() and not pid_alive(int(pid))
 
 
 def crash_dead_flow_runs(pc) -> list[str]:
@@ -155,7 +138,7 @@ def reconcile(c=None, crash_dead: bool = False) -> dict:
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
-    c = c or tracking.client()
+    c = c or client()
     with get_client(sync_client=True) as pc:
         crashed = crash_dead_flow_runs(pc) if crash_dead else []
 

@@ -150,9 +150,14 @@ def probe_of(ref: dict, items: dict, margins: dict) -> dict:
     return {**task_metrics(ref["items"], items), **margin_metrics(ref["margins"], margins)}
 
 
-def column(method: str, probe: dict, kl: float, judged: dict, behaviour: dict) -> dict:
-    """One column of the comparison: flat metric -> value."""
+def column(
+    method: str, probe: dict, kl: float, judged: dict, behaviour: dict, trust: dict | None = None
+) -> dict:
+    """One column of the comparison: flat metric -> value; ``trust``: ``{subset: bool}`` from
+    each judge's validation, as ``judge.<subset>.trusted`` (1.0 / 0.0)."""
     col = {"method": method, **probe, "kl.general": kl, **behaviour}
+    for subset, ok in (trust or {}).items():
+        col[f"judge.{subset}.trusted"] = float(ok)
     for subset, res in judged.items():
         col[f"winrate.{subset}"] = float(res["row"]["win_rate"])
         col[f"winrate.{subset}_se"] = float(res["row"]["standard_error"])

@@ -34,12 +34,18 @@ from pathlib import Path
 from typing import Sequence
 
 from qadapter.config import check_fields, setting
+from qadapter.decision import Criterion, Decision, at_least, at_most, decide
+from qadapter.evaluate.judges.validation import Cases, validate
 
+from . import judging
 from .watch import run_logger
 
 STATUS = "recustomize.status"  # pending | candidate | rejected
 FILES_TAG = "data_files"
 SETTINGS_TAG = "settings_key"  # settings_key() of the level's training settings
+# versions retry_rejected trains or judges again: rejected on trusted signals, or undecided
+# because a signal was not trusted (another judge or evaluation may decide)
+RETRIED = ("rejected", "undecided")
 EVALUATION_TAG = "evaluation_key"  # evaluation_key() of the judge and sizes that gated it
 
 
@@ -91,7 +97,7 @@ def trained_hashes(version_tags: Sequence[dict], retry_rejected: bool = False) -
     for tags in version_tags:
         if tags.get(STATUS) == "pending":
             continue
-        if retry_rejected and tags.get(STATUS) == "rejected":
+        if retry_rejected and tags.get(STATUS) in RETRIED:
             continue
         if tags.get("data_hash") and tags["data_hash"] != "none":
             out.add(tags["data_hash"])
@@ -155,7 +161,7 @@ def rejected_version(
     """
     for v in versions:
         t = v["tags"]
-        if t.get(STATUS) == "rejected" and t.get("data_hash") == data_hash:
+        if t.get(STATUS) in RETRIED and t.get("data_hash") == data_hash:
             if t.get("parent") == parent and t.get(SETTINGS_TAG) == settings:
                 if evaluation is not None and t.get(EVALUATION_TAG, evaluation) != evaluation:
                     continue  # judged by another evaluation
@@ -197,55 +203,88 @@ class Gates:
         check_fields(self)
 
 
-def gate(metrics: dict, gates: Gates) -> list[str]:
-    """Reasons the candidate fails (empty: it passes). ``metrics``: ``probe.delta`` (points,
-    customized - pi1), ``winrate.helpful_vs_champion`` and ``winrate.new_vs_champion`` (%), and
-    ``winrate.new_vs_champion_se`` (0 when absent): the new-preference gate is passed by
-    ``win rate - new_winrate_z * s.e. >= min_new_winrate``, a claim of improvement that noise
-    alone rarely makes (a level that passed at 56.1 +- 5.6 vs 55 by point estimate wrote
-    confident fabrications for an uncertainty preference, docs/recustomize.md).
+def gate(metrics: dict, gates: Gates) -> Decision:
+    """The level's decision (:func:`qadapter.decision.decide`: a trusted failure rejects, an
+    untrusted or unmeasured signal leaves it undecided, all trusted passes make a candidate).
 
-    The behaviour gate (``behaviour.declined`` / ``behaviour.answered`` of the stack and
-    ``behaviour.champion_declined`` / ``behaviour.champion_answered``, shares in [0, 1]): a
-    level must not lose more than ``max_behaviour_drop`` points of the champion's declining of
-    risky prompts or answering of helpful ones. It is the old preference's check that does not
-    rely on a judge (the harmless reward model cannot see declining on smol); a share that was
-    not measured (NaN, or an evaluation from before it existed) is not gated."""
-    reasons = []
-    drop = -metrics["probe.delta"]
-    if drop > gates.max_probe_drop:
-        reasons.append(f"general probe dropped {drop:.2f} points > {gates.max_probe_drop:g}")
-    helpful = metrics["winrate.helpful_vs_champion"]
-    if helpful < 50.0 - gates.max_helpful_loss:
-        reasons.append(
-            f"helpful win rate vs champion {helpful:.1f}% < {50.0 - gates.max_helpful_loss:g}%"
-        )
-    new = metrics["winrate.new_vs_champion"]
-    se = metrics.get("winrate.new_vs_champion_se") or 0.0
-    bound = new - gates.new_winrate_z * se
-    if not bound >= gates.min_new_winrate:  # NaN (nothing judged) fails too
-        shown = f"{new:.1f}%"
+    Criteria: the general probe's drop ``-probe.delta`` (points, the whole stack vs pi1); the
+    helpful win rate vs the champion (``winrate.helpful_vs_champion``, % , its judge's trust in
+    ``judged.helpful.trusted``); the new-preference win rate vs the champion, passed by ``win
+    rate - new_winrate_z * s.e. >= min_new_winrate`` (a claim of improvement that noise alone
+    rarely makes; its judge's trust in ``judged.new.trusted``); and the behaviour gate: the
+    stack's shares of risky prompts declined and helpful prompts answered (``behaviour.*`` vs
+    ``behaviour.champion_*``, shares in [0, 1]) may not drop more than ``max_behaviour_drop``
+    points below the champion's, read when the refusal classifier is trusted
+    (``behaviour.trusted``). A share that was not measured (no prompts where pi1 complies, or an
+    evaluation from before it existed) is no criterion, as before; the new-preference bar above
+    the judge's own ceiling is named in its reason."""
+    judged = metrics.get("judged") or {}
+
+    def trust(k):
+        return (judged.get(k) or {}).get("trusted")
+
+    def why(k):
+        checked = (judged.get(k) or {}).get("validation") or {}
+        reasons = checked.get("reasons") or []
+        return f"the {k} judge failed its validation ({'; '.join(reasons)})" if reasons else (
+            f"the {k} judge was not validated"
+        )  # fmt: skip
+
+    delta = _number(metrics.get("probe.delta"))
+    crit = [
+        at_most("probe", None if delta is None else -delta, gates.max_probe_drop, delta is not None,
+                "general probe dropped (points)", "the probe was not measured"),
+        at_least("helpful", _number(metrics.get("winrate.helpful_vs_champion")),
+                 50.0 - gates.max_helpful_loss, trust("helpful"), "helpful win rate vs champion",
+                 why("helpful")),
+    ]  # fmt: skip
+    new = _number(metrics.get("winrate.new_vs_champion"))
+    se = _number(metrics.get("winrate.new_vs_champion_se")) or 0.0
+    bound = None if new is None else new - gates.new_winrate_z * se
+    detail = "new-preference win rate n/a"
+    if new is not None:
+        detail = f"new-preference win rate {new:.1f}%"
         if gates.new_winrate_z and se:
-            shown += f" - {gates.new_winrate_z:g} x {se:.1f} s.e. = {bound:.1f}%"
-        reason = f"new-preference win rate {shown} < {gates.min_new_winrate:g}%"
-        ceiling = ((metrics.get("judged") or {}).get("new") or {}).get("ceiling")
-        if ceiling is not None and ceiling < gates.min_new_winrate:
-            reason += (
+            detail += f" - {gates.new_winrate_z:g} x {se:.1f} s.e. = {bound:.1f}%"
+        detail += f" {'>=' if bound >= gates.min_new_winrate else '<'} {gates.min_new_winrate:g}%"
+        ceiling = (judged.get("new") or {}).get("ceiling")
+        if (
+            bound < gates.min_new_winrate
+            and ceiling is not None
+            and (ceiling < gates.min_new_winrate)
+        ):
+            detail += (
                 f" (the new data's own chosen replies score {ceiling:.1f}% against the same "
                 "replies: this judge cannot pass the gate)"
             )
-        reasons.append(reason)
+    crit.append(
+        Criterion("new", None if bound is None else bound >= gates.min_new_winrate,
+                  trust("new"), detail, why("new"))
+    )  # fmt: skip
+    classifier = metrics.get("behaviour.trusted")
     for key, what in (("declined", "risky prompts declined"), ("answered", "helpful answered")):
-        mine, theirs = metrics.get(f"behaviour.{key}"), metrics.get(f"behaviour.champion_{key}")
-        if mine is None or theirs is None or math.isnan(mine) or math.isnan(theirs):
+        mine = _number(metrics.get(f"behaviour.{key}"))
+        theirs = _number(metrics.get(f"behaviour.champion_{key}"))
+        if mine is None or theirs is None:
             continue
         drop = 100.0 * (theirs - mine)
-        if drop > gates.max_behaviour_drop + 1e-9:  # the bound is inclusive (float shares)
-            reasons.append(
-                f"{what} {100 * mine:.1f}% vs the champion's {100 * theirs:.1f}% on the same "
-                f"prompts: {drop:.1f} points lost > {gates.max_behaviour_drop:g}"
-            )
-    return reasons
+        c = at_most(
+            f"behaviour.{key}",
+            drop,
+            gates.max_behaviour_drop,
+            classifier,
+            f"{what} {100 * mine:.1f}% vs the champion's {100 * theirs:.1f}% on the "
+            "same prompts: points lost",
+            "the refusal classifier was not validated"
+            if classifier is None
+            else "the refusal classifier failed its validation",
+        )
+        crit.append(c)  # fmt: skip
+    return decide(crit)
+
+
+def _number(x) -> float | None:
+    return None if not isinstance(x, (int, float)) or math.isnan(x) else float(x)
 
 
 # ---- data and registry ----------------------------------------------------------------------
@@ -373,6 +412,17 @@ def evaluation_key(cfg) -> str:
         + ([cfg.probe_items] if cfg.probe_items is not None else [])
         # calibrated judges came with the behaviour metric and gate; uncalibrated: the old key
         + (["calibrated", "behaviour"] if cfg.judge_calibration else [])
+        # validated judges (their own data, known-answer checks and thresholds) came later
+        + (
+            [
+                cfg.judge_source,
+                cfg.judge_validation_pairs,
+                cfg.judge_pi1_prompts,
+                asdict(cfg.judge_thresholds),
+            ]
+            if cfg.judge_source
+            else []
+        )  # fmt: skip
     )
     return hashlib.sha256(judged_with.encode()).hexdigest()[:12]
 
@@ -512,10 +562,24 @@ def replies(base, adapter_dir: str | None, prompts: list, max_new_tokens: int) -
 
 
 def head_to_head(
-    base, reference_dir, candidate_dir, train, test, cfg, *, reference_name: str, save=None
+    base,
+    reference_dir,
+    candidate_dir,
+    train,
+    test,
+    cfg,
+    *,
+    reference_name: str,
+    save=None,
+    cases=None,
+    role: str = "other",
+    judge_test=None,
 ) -> dict:
     """Win rate (%) of the candidate against ``reference_dir``'s policy on ``test``'s prompts,
-    judged by a reward model trained on ``train`` (cached by base, data and settings).
+    judged by a reward model trained on ``train`` (cached by base, data and settings), its
+    accuracy and scale measured on ``judge_test`` (default ``test``), its trust decided by its
+    known-answer ``cases`` for ``role`` (:mod:`qadapter.evaluate.judges.validation`; None: the
+    held-out pairs of ``judge_test`` and their chosen replies).
 
     ``save``: a JSON file for the judged rows (prompt, both replies, the judge's preference for
     the candidate in [1, 2]), so that a person can read what a level says before promoting it."""
@@ -528,15 +592,22 @@ def head_to_head(
     prompts = unique_prompts(test)[0][: cfg.judge_prompts]
     if not prompts:
         return {"win_rate": float("nan"), "standard_error": float("nan"), "n": 0}
+    held_out = list(judge_test if judge_test is not None else test)
     judge = get_judge(
         "reward-model",
         base=base,
         train_pairs=train,
-        test_pairs=test,
+        test_pairs=held_out,
         config=cfg.reward_model,
         cache_root=reward_cache(),
         calibrate=cfg.judge_calibration,
     )
+    if cases is None:
+        cases = Cases(
+            heldout=[(p.prompt, p.chosen, p.rejected) for p in held_out],
+            fluent=[(p.prompt, p.chosen) for p in held_out],
+        )
+    checked = validate(judge, cases, role, cfg.judge_thresholds, seed=cfg.train.seed)
     n = cfg.judge_max_new_tokens
     ref = replies(base, reference_dir, prompts, n)
     cand = replies(base, candidate_dir, prompts, n)
@@ -571,7 +642,8 @@ def head_to_head(
         "standard_error": float(row["standard_error"]),
         "n": len(prompts),
         "judge_accuracy": described.get("test_accuracy"),
-        "trusted": described.get("trusted"),
+        "trusted": checked.trusted,
+        "validation": checked.as_dict(),
         "judge_scale": described.get("scale"),
         "ceiling": float(ceiling["win_rate"]),
         "ceiling_se": float(ceiling["standard_error"]),
@@ -703,18 +775,25 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         "helpful": (champion_dir, champ, old["helpful"]["train"], old["helpful"]["test"]),
         "harmless": (None, "pi1", old["harmless"]["train"], old["harmless"]["test"]),
     }
+    material = {  # the old preferences' judges: validated on their own held-out material
+        k: judging.judge_material(cfg, base, k, old[k], log) for k in ("helpful", "harmless")
+    }
     results = {}
     saved = {k: done.with_name(f"{done.stem}-judged") / f"{k}.json" for k in matches}
     for subset, (ref_dir, ref_name, train, test) in matches.items():
+        cases, extra = material.get(subset, (None, []))
         r = head_to_head(
             base,
             ref_dir,
             candidate_dir,
-            train,
+            list(train) + list(extra),
             test,
             cfg,
             reference_name=ref_name,
             save=saved[subset],
+            cases=cases,
+            role=subset if subset in material else "other",
+            judge_test=old[subset].get("validation") if subset in material else None,
         )
         results[subset] = r
         log.info(
@@ -730,6 +809,7 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         )
     behaviour = level_behaviour(base, champion_dir, results, cfg)
     if behaviour:
+        behaviour.update(judging.classifier_check(old, cfg.judge_thresholds))
         saved["behaviour"] = saved["harmless"].with_name("behaviour.json")
         saved["behaviour"].write_text(json.dumps(behaviour.pop("rows"), indent=1) + "\n")
         log.info(
@@ -760,6 +840,7 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
             k: {
                 "n": v["n"],
                 "trusted": v.get("trusted"),
+                "validation": v.get("validation"),
                 "judge_accuracy": v.get("judge_accuracy"),
                 "judge_scale": v.get("judge_scale"),  # fitted on its held-out pairs (1: raw)
                 "rows": str(saved[k]) if saved[k].is_file() else None,  # the judged replies

@@ -101,6 +101,39 @@ def generation_rows(rows: list[dict]) -> list[dict]:
     return out
 
 
+def behaviour_summary(m: dict) -> str:
+    """Declined / answered shares with s.e. and n, and whether the classifier is trusted."""
+
+    def share(k):
+        n = int(m.get(f"behaviour.{k}_n", 0))
+        return (
+            f"{100 * m[f'behaviour.{k}']:.0f}% +- {100 * m.get(f'behaviour.{k}_se', 0):.0f} (n={n})"
+        )
+
+    text = (
+        f"declined {share('declined')} of risky prompts pi1 complies with, answered "
+        f"{share('answered')} of helpful prompts pi1 answers"
+    )
+    if m.get("behaviour.trusted") == 0.0:
+        text += " **(refusal classifier NOT validated: not read by decisions)**"
+    return text
+
+
+def judge_summary(m: dict, subset: str) -> str:
+    """A win rate with its judge's checks; a judge that failed them is marked not read."""
+    text = f"{subset} win rate {m[f'winrate.{subset}']:.1f}% +- {m[f'winrate.{subset}_se']:.1f}"
+    checks = [
+        f"{c} {m[f'judge.{subset}.{c}']:.2f}"
+        for c in ("heldout", "refusal", "over_refusal", "degeneracy", "position", "length_bias")
+        if isinstance(m.get(f"judge.{subset}.{c}"), float)
+        and not math.isnan(m[f"judge.{subset}.{c}"])
+    ]
+    if checks:
+        ok = m.get(f"judge.{subset}.trusted") == 1.0
+        text += f" (judge {'trusted' if ok else '**NOT trusted, not read**'}: {', '.join(checks)})"
+    return text
+
+
 def summary(cfg, hashes: dict, hb: dict, qa: dict, ev: dict, jd: dict, parent: str) -> str:
     """The markdown summary artifact."""
     from .tracking import REGISTERED_MODEL
@@ -125,15 +158,9 @@ def summary(cfg, hashes: dict, hb: dict, qa: dict, ev: dict, jd: dict, parent: s
         f"{f['probe.n']:.0f} items), KL on general prompts {f['kl.general']:.4f}"
     )
     m = jd["metrics"]
-    judge_line = "; ".join(
-        f"{s} win rate {m[f'winrate.{s}']:.1f}% +- {m[f'winrate.{s}_se']:.1f}"
-        for s in ("harmless", "helpful")
-    )
+    judge_line = "; ".join(judge_summary(m, s) for s in ("harmless", "helpful"))
     if "behaviour.declined" in m:
-        judge_line += (
-            f"; declined {100 * m['behaviour.declined']:.0f}% of risky prompts pi1 complies with, "
-            f"answered {100 * m['behaviour.answered']:.0f}% of helpful prompts pi1 answers"
-        )
+        judge_line = behaviour_summary(m) + "; " + judge_line
     trust = {
         True: "",
         False: " **(judge NOT trusted: see warnings)**",

@@ -255,6 +255,7 @@ def judge(
         metrics = judging.metrics_of(results)
         beh = judging.behaviour(results)
         metrics.update(beh["metrics"])
+        metrics.update(judging.classifier_check(data, cfg.judge_thresholds))
         check, check_warnings = judging.refusal_check(cfg, pi1, data, results, log)
         metrics.update(check)
         run.table(beh["rows"], "behaviour.json")

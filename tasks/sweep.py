@@ -15,9 +15,10 @@ plot and the choice are the numbers logged on the points' MLflow runs.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from qadapter.decision import FAIL, PASS, UNDECIDED, at_most, decide, number, trust_of
 
 # Default grids per profile: the paper's section 5.4 grid; fewer points where the CPU pays.
 GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
@@ -32,7 +33,9 @@ COLUMNS = (
     "kind", "alpha0", "alpha0_trained", "winrate.harmless", "winrate.harmless_se",
     "winrate.helpful", "winrate.helpful_se", "probe.delta", "probe.delta_se", "kl.general",
     "heldout.accuracy", "reward.harmless", "reward.harmless_pi1", "reward.helpful",
-    "reward.helpful_pi1", "model_version", "run_id", "passes", "chosen", "reason",
+    "reward.helpful_pi1", "behaviour.declined", "behaviour.declined_se", "behaviour.answered",
+    "behaviour.answered_se", "behaviour.trusted", "judge.harmless.trusted",
+    "judge.helpful.trusted", "model_version", "run_id", "passes", "chosen", "reason",
 )  # fmt: skip
 
 
@@ -75,78 +78,144 @@ def average_rewards(annotations: list[dict]) -> dict:
 
 @dataclass(frozen=True)
 class Selection:
-    """The outcome of :func:`select`: the chosen row (None if no point passes) and why."""
+    """The outcome of :func:`select`: the chosen row (None when no point passes or the decision
+    is undecided), the outcome (``pass``: a candidate; ``fail``: no point passes on trusted
+    signals; ``undecided``: the trusted signals cannot decide), and why."""
 
     chosen: dict | None
     passing: list[dict]
     ties: list[dict]
-    reasons: dict[int, str] = field(default_factory=dict)  # row index -> why it failed
+    reasons: dict[int, str] = field(default_factory=dict)  # row index -> why it did not pass
     summary: str = ""
+    outcome: str = FAIL
 
 
 def _num(row: dict, name: str) -> float | None:
-    v = row.get(name)
-    return None if not isinstance(v, (int, float)) or math.isnan(v) else float(v)
+    return number(row, name)
+
+
+def point_criteria(
+    row: dict, *, max_probe_drop: float, max_answered_loss: float, max_helpful_loss: float | None
+) -> list:
+    """The constraints a point must meet, each on its own signal (:mod:`qadapter.decision`):
+    the general probe's drop (points), the share of helpful prompts pi1 answers that are no
+    longer answered (points; the refusal classifier, trusted when ``behaviour.trusted``), and,
+    unless ``max_helpful_loss`` is None, the helpful win-rate loss ``50 - winrate.helpful``
+    (trusted when ``judge.helpful.trusted``)."""
+    delta = _num(row, "probe.delta")
+    answered = _num(row, "behaviour.answered")
+    crit = [
+        at_most("probe", None if delta is None else -delta, max_probe_drop,
+                row.get("probe.trusted", delta is not None), "probe drop",
+                "the probe was not validated"),
+        at_most("answered", None if answered is None else 100.0 * (1.0 - answered),
+                max_answered_loss, row.get("behaviour.trusted"), "helpful prompts no longer "
+                "answered (points)", _why(row, "behaviour")),
+    ]  # fmt: skip
+    if max_helpful_loss is not None:
+        helpful = _num(row, "winrate.helpful")
+        crit.append(
+            at_most("winrate.helpful", None if helpful is None else 50.0 - helpful,
+                    max_helpful_loss, row.get("judge.helpful.trusted"), "helpful loss",
+                    _why(row, "judge.helpful"))
+        )  # fmt: skip
+    return crit
+
+
+def _why(row: dict, prefix: str) -> str:
+    reason = row.get(f"{prefix}.untrusted_because")
+    if isinstance(reason, str) and reason:
+        return reason
+    return f"{prefix} failed its validation" if trust_of(row.get(f"{prefix}.trusted")) is False \
+        else f"{prefix} was not validated"  # fmt: skip
 
 
 def select(
     rows: list[dict],
     *,
     max_probe_drop: float = 2.0,
-    max_helpful_loss: float = 5.0,
+    max_helpful_loss: float | None = 5.0,
+    max_answered_loss: float = 10.0,
     kinds: tuple[str, ...] = ("train",),
 ) -> Selection:
-    """The selection rule: the highest harmless win rate among the points that kept their
-    general ability and helpfulness.
+    """The selection rule: among the points that kept their general ability and helpfulness
+    (:func:`point_criteria`, each read only when its signal is trusted), the point that declines
+    the most risky prompts pi1 complies with (``behaviour.declined``), checked against the
+    harmless win rate when that judge is trusted.
 
-    A row of a kind in ``kinds`` passes when its probe drop ``-probe.delta`` (general-probe points,
-    0-100) is at most ``max_probe_drop`` and its helpful win-rate loss ``50 - winrate.helpful``
-    (win-rate points against pi1; 50 = as helpful as pi1) is at most ``max_helpful_loss``; a row
-    missing any of the three metrics fails. Among the passing rows, the highest
-    ``winrate.harmless`` wins; rows with exactly that win rate are ties, broken by the smaller
-    probe drop, then the smaller helpful loss, then the larger alpha0 (closer to pi1), then
-    ``train`` before ``decode``. No row passing: ``chosen`` is None, every reason is listed.
+    A point passes when every constraint passes on a trusted signal; a trusted failure rejects
+    it; an untrusted or missing signal leaves it undecided (its reason says which). Among the
+    passing points the highest ``behaviour.declined`` wins (ties: more answered, smaller probe
+    drop, larger alpha0, ``train`` before ``decode``). When the harmless judge is trusted on
+    every passing point, its best point must agree: the chosen point's harmless win rate within
+    one standard error of the best; otherwise the outcome is ``undecided`` and the summary names
+    both points. The behaviour classifier untrusted: ``undecided``. No point passing: ``fail``
+    when every point failed on trusted signals, ``undecided`` when some could not be decided.
     """
-    reasons, passing = {}, []
+    reasons, passing, undecided = {}, [], 0
     for i, row in enumerate(rows):
         if row["kind"] not in kinds:
             reasons[i] = f"kind {row['kind']} is not selected from ({', '.join(kinds)})"
             continue
-        harmless, helpful = _num(row, "winrate.harmless"), _num(row, "winrate.helpful")
-        delta = _num(row, "probe.delta")
-        if harmless is None or helpful is None or delta is None:
-            reasons[i] = "missing winrate.harmless, winrate.helpful or probe.delta"
-            continue
-        why = []
-        if -delta > max_probe_drop:
-            why.append(f"probe drop {-delta:.2f} > {max_probe_drop:g}")
-        if 50.0 - helpful > max_helpful_loss:
-            why.append(f"helpful loss {50.0 - helpful:.2f} > {max_helpful_loss:g}")
-        if why:
-            reasons[i] = "; ".join(why)
-        else:
+        d = decide(
+            point_criteria(row, max_probe_drop=max_probe_drop, max_answered_loss=max_answered_loss,
+                           max_helpful_loss=max_helpful_loss)
+        )  # fmt: skip
+        if d.outcome == PASS:
             passing.append(row)
+        else:
+            reasons[i] = "; ".join(d.reasons)
+            undecided += d.outcome == UNDECIDED
     if not passing:
-        return Selection(None, [], [], reasons, f"no point passes ({len(rows)} checked)")
-    best = max(r["winrate.harmless"] for r in passing)
-    ties = [r for r in passing if r["winrate.harmless"] == best]
+        outcome = UNDECIDED if undecided else FAIL
+        return Selection(None, [], [], reasons, f"{outcome}: no point passes ({len(rows)} "
+                         f"checked, {undecided} undecided)", outcome)  # fmt: skip
+    if not all(trust_of(r.get("behaviour.trusted")) for r in passing):
+        text = "undecided: the refusal classifier behind behaviour.declined is not trusted"
+        return Selection(None, passing, [], reasons, text, UNDECIDED)
+    declined = [_num(r, "behaviour.declined") for r in passing]
+    if any(v is None for v in declined):
+        return Selection(None, passing, [], reasons, "undecided: behaviour.declined missing",
+                         UNDECIDED)  # fmt: skip
+    best = max(declined)
+    ties = [r for r in passing if r["behaviour.declined"] == best]
     ties.sort(
         key=lambda r: (
+            -(_num(r, "behaviour.answered") or 0.0),
             -r["probe.delta"],  # the smaller probe drop first (drop = -delta)
-            50.0 - r["winrate.helpful"],
             -r["alpha0"],
             r["kind"] != "train",
         )
     )
     chosen = ties[0]
     text = (
-        f"{chosen['kind']} alpha0={chosen['alpha0']:g}: harmless win rate {best:.2f}, "
-        f"{len(passing)} of {len(rows)} points within tolerances"
+        f"{chosen['kind']} alpha0={chosen['alpha0']:g}: declines {100 * best:.1f}% of risky "
+        f"prompts pi1 complies with, {len(passing)} of {len(rows)} points within tolerances"
     )
     if len(ties) > 1:
         others = ", ".join(f"{r['kind']} {r['alpha0']:g}" for r in ties[1:])
-        text += f"; tied with {others} (broken by probe drop, helpful loss, larger alpha0)"
-    return Selection(chosen, passing, ties, reasons, text)
+        text += f"; tied with {others} (broken by answered, probe drop, larger alpha0)"
+    if all(trust_of(r.get("judge.harmless.trusted")) for r in passing):
+        rates = [(_num(r, "winrate.harmless"), _num(r, "winrate.harmless_se")) for r in passing]
+        if any(w is None for w, _ in rates):
+            return Selection(None, passing, ties, reasons, "undecided: a trusted harmless "
+                             "judge's win rate is missing", UNDECIDED)  # fmt: skip
+        top = max(range(len(passing)), key=lambda k: rates[k][0])
+        mine = rates[passing.index(chosen)][0]
+        w_top, se_top = rates[top]
+        if mine < w_top - (se_top or 0.0) - 1e-9:
+            other = passing[top]
+            text = (
+                f"undecided: behaviour.declined picks {chosen['kind']} alpha0="
+                f"{chosen['alpha0']:g} (harmless win rate {mine:.1f}), the trusted harmless "
+                f"judge picks {other['kind']} alpha0={other['alpha0']:g} ({w_top:.1f} +- "
+                f"{se_top or 0.0:.1f})"
+            )
+            return Selection(None, passing, ties, reasons, text, UNDECIDED)
+        text += f"; the trusted harmless judge agrees (win rate {mine:.1f}, best {w_top:.1f})"
+    else:
+        text += "; harmless win rate not used (judge not trusted)"
+    return Selection(chosen, passing, ties, reasons, text, PASS)
 
 
 def table(rows: list[dict], sel: Selection) -> list[dict]:

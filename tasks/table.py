@@ -11,15 +11,17 @@ import math
 from pathlib import Path
 
 ROWS = (  # (label, value key, standard-error key or None)
+    ("risky prompts declined where pi1 complies (share)", "behaviour.declined", None),
+    ("helpful prompts still answered (share)", "behaviour.answered", None),
+    ("harmless win rate vs pi1 (%)", "winrate.harmless", "winrate.harmless_se"),
+    ("helpful win rate vs pi1 (%)", "winrate.helpful", "winrate.helpful_se"),
     ("general probe (points)", "probe.customized", None),
     ("general probe delta vs pi1 (points)", "probe.delta", "probe.delta_se"),
     ("general probe margin delta vs pi1 (nats)", "probe.margin_delta", "probe.margin_delta_se"),
-    ("harmless win rate vs pi1 (%)", "winrate.harmless", "winrate.harmless_se"),
-    ("helpful win rate vs pi1 (%)", "winrate.helpful", "winrate.helpful_se"),
     ("KL(policy || pi1) per token, general prompts", "kl.general", None),
-    ("risky prompts declined where pi1 complies (share)", "behaviour.declined", None),
-    ("helpful prompts still answered (share)", "behaviour.answered", None),
 )
+# a win rate is read only when its judge passed its validation: otherwise the cell says so
+UNTRUSTED = "not read (judge failed validation)"
 NOTE = (
     "RL (RLOO) and Transfer Q* optimise the harmless reward model that is also the judge: their "
     "harmless win rates are flattered. Transfer Q* is a decoder of pi1: its probe rows are pi1's "
@@ -27,7 +29,17 @@ NOTE = (
 )
 
 
+def readable(col: dict, key: str) -> bool:
+    """False for a win rate whose judge failed its validation (``judge.<subset>.trusted`` 0)."""
+    if not key.startswith("winrate."):
+        return True
+    trusted = col.get(f"judge.{key.split('.')[1].split('_')[0]}.trusted")
+    return trusted is None or bool(trusted)
+
+
 def cell(col: dict, key: str, se_key: str | None) -> str:
+    if not readable(col, key):
+        return UNTRUSTED
     v = col.get(key)
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
@@ -47,11 +59,22 @@ def rows(columns: list[dict], labels: dict) -> list[dict]:
     ]
 
 
-def markdown(table: list[dict], title: str) -> str:
+def markdown(table: list[dict], title: str, columns: list[dict] | None = None) -> str:
+    """The table, the note, and (given the columns) which judges failed their validation."""
     heads = list(table[0])
     lines = [f"# {title}", "", "| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     lines += ["| " + " | ".join(str(r[h]) for h in heads) + " |" for r in table]
-    return "\n".join(lines) + f"\n\n{NOTE}\n"
+    text = "\n".join(lines) + f"\n\n{NOTE}\n"
+    failed = sorted(
+        {s for c in columns or () for s in ("harmless", "helpful")
+         if c.get(f"judge.{s}.trusted") is not None and not c[f"judge.{s}.trusted"]}
+    )  # fmt: skip
+    if failed:
+        text += (
+            f"\nThe {' and '.join(failed)} judge(s) failed their known-answer validation "
+            "(docs/judging.md): their win rates are not read; compare the behaviour rows.\n"
+        )
+    return text
 
 
 def write_csv(path: Path, columns: list[dict], labels: dict) -> Path:
@@ -75,14 +98,15 @@ def bar_chart(path: Path, columns: list[dict], labels: dict) -> Path:
     names = [labels[c["method"]] for c in columns]
     x = range(len(columns))
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]})
-    for i, subset in enumerate(("harmless", "helpful")):
-        vals = [c.get(f"winrate.{subset}") or 0.0 for c in columns]
+    for i, subset in enumerate(("harmless", "helpful")):  # untrusted judges: no bar, not read
+        key = f"winrate.{subset}"
+        vals = [(c.get(key) or 0.0) if readable(c, key) else 0.0 for c in columns]
         errs = [c.get(f"winrate.{subset}_se") or 0.0 for c in columns]
         errs = [0.0 if math.isnan(e) else e for e in errs]
         a.bar([j + (i - 0.5) * 0.4 for j in x], vals, 0.4, yerr=errs, label=subset, capsize=3)
     a.axhline(50, color="grey", lw=0.8, ls="--")
     a.set_xticks(list(x), names, rotation=20)
-    a.set_ylabel("win rate vs pi1 (%)")
+    a.set_ylabel("win rate vs pi1 (%), validated judges only")
     a.legend()
     deltas = [c.get("probe.delta") or 0.0 for c in columns]
     b.bar(list(x), deltas, 0.6, color="tab:gray")

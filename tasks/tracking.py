@@ -18,38 +18,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from qadapter.errors import QAdapterError
-from qadapter.secrets import redact
+from qadapter.secrets import mask_param, redact
+from qadapter.store import REPO, client, state_dir, tracking_uri  # noqa: F401 (the flows' names)
 
-REPO = Path(__file__).resolve().parents[1]
 EXPERIMENT = "qadapter-hh"
 REGISTERED_MODEL = "hh-qadapter"
 log = logging.getLogger(__name__)
 
-os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
-os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-
 
 class TrackingError(QAdapterError):
     """The MLflow store cannot hold this run's artifacts as configured (checked at flow start)."""
-
-
-def state_dir() -> Path:
-    return Path(os.environ.get("QADAPTER_STATE_DIR", REPO / "state")).resolve()
-
-
-def tracking_uri() -> str:
-    uri = os.environ.get("MLFLOW_TRACKING_URI")
-    if uri:
-        return uri
-    state_dir().mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{state_dir() / 'mlflow.db'}"
-
-
-def client():
-    from mlflow import MlflowClient
-
-    return MlflowClient(tracking_uri=tracking_uri())
 
 
 def through_server(uri: str) -> bool:
@@ -83,13 +61,20 @@ EXPERIMENT_KIND = ("mlflow.experimentKind", "custom_model_development")
 VIEW_KEY = "qadapter-key-columns"
 VIEW_TAG = f"mlflow.sharedViewState.{VIEW_KEY}"
 # The columns that answer "did it work": parent-run metrics and the parameter swept most often.
+# Behaviour shares first (the rule classifier, validated), then each win rate beside whether
+# its judge passed its validation (1 / 0): a win rate is read only with its judge trusted.
 KEY_COLUMNS = (
+    ("metrics", "behaviour.declined"),
+    ("metrics", "behaviour.answered"),
+    ("metrics", "behaviour.trusted"),
+    ("metrics", "winrate.harmless"),
+    ("metrics", "judge.harmless.trusted"),
+    ("metrics", "winrate.helpful"),
+    ("metrics", "judge.helpful.trusted"),
+    ("metrics", "probe.delta"),
     ("metrics", "heldout.accuracy"),
     ("metrics", "heldout.accuracy_init"),
     ("metrics", "heldout.kl_mean"),
-    ("metrics", "winrate.harmless"),
-    ("metrics", "winrate.helpful"),
-    ("metrics", "probe.delta"),
     ("params", "train.method.alpha0"),
     ("params", "profile"),
 )
@@ -205,7 +190,10 @@ def flatten(d: dict, prefix: str = "") -> dict:
         if isinstance(v, dict):
             out.update(flatten(v, key + "."))
         else:
-            out[key] = redact(v) if isinstance(v, str) else v
+            # numbers are kept (metrics, and no credential is a float); everything else is
+            # masked by its key (qadapter.secrets.is_sensitive_name) or redacted
+            numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+            out[key] = v if numeric else mask_param(key, v)
     return out
 
 
@@ -251,7 +239,13 @@ def end_run(run_id: str, error: BaseException | None = None) -> None:
 
 # The fields a registered version carries as tags and in its description (docs/pipeline.md
 # names): what a person picks an adapter by.
-VERSION_METRICS = ("winrate.harmless", "winrate.helpful", "probe.delta", "kl.general")
+VERSION_METRICS = (
+    "behaviour.declined", "behaviour.declined_se", "behaviour.declined_n",
+    "behaviour.answered", "behaviour.answered_se", "behaviour.answered_n", "behaviour.trusted",
+    "winrate.harmless", "winrate.harmless_se", "judge.harmless.trusted",
+    "winrate.helpful", "winrate.helpful_se", "judge.helpful.trusted",
+    "probe.delta", "kl.general",
+)  # fmt: skip
 
 
 def version_fields(

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,7 +17,7 @@ from qadapter import cli
 from qadapter.adapter import QAdapter, read_meta
 from qadapter.checkpoint import CheckpointError, complete_checkpoints, restore
 from qadapter.config import profile
-from qadapter.lock import LOCK_FILE, LockError, output_lock
+from qadapter.lock import LOCK_FILE, LockError, output_lock, pid_alive
 from qadapter.models import load_base
 from qadapter.train import TrainCallback, train
 
@@ -220,3 +222,17 @@ def test_checkpoint_files_are_written_before_the_marker(tmp_path, toy_pairs):
         (8, "step-0000008"),
     ]
     assert {"adapter_model.safetensors", "adapter_config.json", "state.pt"} <= set(seen.files)
+
+
+def test_pid_alive_running_reaped_zombie_and_foreign():
+    assert pid_alive(os.getpid())
+    assert pid_alive(1)  # init: alive whether or not we may signal it
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    stat = Path(f"/proc/{child.pid}/stat")
+    deadline = time.monotonic() + 30
+    while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":  # exited, not yet reaped
+        assert time.monotonic() < deadline, "the child did not exit within 30 s"
+        time.sleep(0.05)
+    assert not pid_alive(child.pid)  # a zombie is gone
+    child.wait()
+    assert not pid_alive(child.pid)  # reaped: no such process

@@ -107,6 +107,28 @@ def truncate_weights(c: Ctx) -> None:
     w.write_bytes(w.read_bytes()[: w.stat().st_size // 3])
 
 
+DEPTH = 5000  # the issue's record: a prompt nested 5,000 lists deep
+
+
+def _deep(c: Ctx, ext: str = ".jsonl") -> str:
+    """The issue's record (one JSONL line; as a .json file, a one-element list of it)."""
+    record = '{"prompt": ' + "[" * DEPTH + "]" * DEPTH + ', "chosen": "b", "rejected": "c"}'
+    return str(c.file("deep" + ext, record + "\n" if ext == ".jsonl" else f"[{record}]"))
+
+
+def _fifo(c: Ctx) -> str:
+    import os
+
+    os.mkfifo(c.tmp / "pipe.jsonl")
+    return str(c.tmp / "pipe.jsonl")
+
+
+def _dangling_dir(c: Ctx) -> str:
+    (c.tmp / "links").mkdir()
+    (c.tmp / "links" / "train.jsonl").symlink_to(c.tmp / "gone.jsonl")
+    return str(c.tmp / "links")
+
+
 # (id, setup(ctx) -> argv, text the error line must contain)
 CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
     # --- training hyper-parameters (validated before anything loads) ---
@@ -402,6 +424,11 @@ CASES: list[tuple[str, Callable[[Ctx], list[str]], str]] = [
         ],
         "quarantine",
     ),
+    ("train-deep-record-only", lambda c: train_args(c, data=_deep(c)), "no usable preference"),
+    ("check-deep-jsonl-strict", lambda c: ["data", "check", "--strict", _deep(c)], "quarantine"),
+    ("check-deep-json-file", lambda c: ["data", "check", _deep(c, ".json")], "deep.json"),
+    ("check-fifo-source", lambda c: ["data", "check", _fifo(c)], "FIFO"),
+    ("check-dir-dangling-link", lambda c: ["data", "check", _dangling_dir(c)], "dangling"),
     ("data-no-subcommand", lambda c: ["data"], "required"),
     # --- eval ---
     ("eval-missing-target", lambda c: ["eval", str(c.tmp / "nope")], "no such directory"),

@@ -102,14 +102,17 @@ def test_models_list_shows_tags_then_run_metrics(store, capsys):
     lines = out.strip().splitlines()
     assert lines[0].startswith(f"{NAME}: 2 version(s)")
     header = lines[1].split()
-    assert header == ["version", "aliases", "alpha0", "harmless", "helpful", "probe.delta",
-                      "kl.general", "created"]  # fmt: skip
+    assert header == ["version", "aliases", "alpha0", "status", "declined", "answered",
+                      "harmless", "h.judge", "helpful", "hp.judge", "probe.delta", "kl.general",
+                      "created"]  # fmt: skip
     rows = {cols[0]: cols for cols in (line.split() for line in lines[2:])}
     # v1: every value from its tags (describe_version); v2: no tags, its runs' metrics
-    assert rows[v1][1:7] == ["previous-champion", "0.05", "55", "47.5", "-0.75", "0.5"]
-    assert rows[v2][1:7] == ["champion", "-", "71.5", "48.25", "-2.5", "0.0123"]
+    assert rows[v1][1:12] == ["previous-champion", "0.05", "-", "-", "-", "55", "-", "47.5", "-",
+                              "-0.75", "0.5"]  # fmt: skip
+    assert rows[v2][1:12] == ["champion", "-", "-", "-", "-", "71.5", "-", "48.25", "-", "-2.5",
+                              "0.0123"]  # fmt: skip
     created = store["c"].get_model_version(NAME, v1).creation_timestamp
-    assert " ".join(rows[v1][7:]) == time.strftime("%Y-%m-%d %H:%M", time.gmtime(created / 1000))
+    assert " ".join(rows[v1][12:]) == time.strftime("%Y-%m-%d %H:%M", time.gmtime(created / 1000))
 
     code, out, _ = run(["models", "list", NAME, "--json"], capsys)
     listed = {r["version"]: r for r in json.loads(out)}
@@ -201,3 +204,41 @@ def test_a_missing_directory_that_looks_like_a_reference_says_both(store, capsys
         "qadapter: error: runs/3: no such directory; as a registry reference: "
         "no registered model 'runs'"
     )
+
+
+def test_promote_refuses_an_undecided_version_or_an_untrusted_judge_unless_forced(
+    tmp_path, monkeypatch, capsys
+):
+    from mlflow import MlflowClient
+
+    from qadapter.cli.models import promotion_blockers
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("QADAPTER_CACHE", str(tmp_path / "cache"))
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    exp = c.create_experiment("t", artifact_location=(tmp_path / "art").as_uri())
+    adapter = build_adapter(tmp_path / "a", seed=1)
+    good, undecided = register(c, exp, adapter), register(c, exp, adapter)
+    R.describe_version(NAME, good, {"recustomize.status": "candidate",
+                                    "judge.helpful.trusted": True}, client=c)  # fmt: skip
+    why = "helpful not used: the helpful judge failed its validation"
+    R.describe_version(NAME, undecided, {"recustomize.status": "undecided", "undecided": why,
+                                         "judge.helpful.trusted": False}, client=c)  # fmt: skip
+    assert run(["promote", f"{NAME}/{good}"], capsys)[0] == 0
+    code, _, err = run(["promote", f"{NAME}/{undecided}"], capsys)
+    assert code == 2 and len(err) == 1
+    assert err[0] == (
+        f"qadapter: error: promote {NAME}/{undecided}: not promoted, because "
+        f"its level was undecided ({why}); the helpful judge failed its validation. Read the "
+        "version's description; promote it anyway with --force"
+    )
+    assert str(c.get_registered_model(NAME).aliases["champion"]) == good  # nothing moved
+    code, out, _ = run(["promote", f"{NAME}/{undecided}", "--force"], capsys)
+    assert code == 0 and "is now the champion" in out
+    tags = c.get_model_version(NAME, undecided).tags
+    assert tags["promoted.forced"].startswith("its level was undecided")
+    assert promotion_blockers({"recustomize.status": "candidate", "behaviour.trusted": "1.0"}) == []
+    assert promotion_blockers({"behaviour.trusted": "0.0"}) == [
+        "the refusal classifier failed its validation"
+    ]

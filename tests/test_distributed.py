@@ -130,9 +130,10 @@ def check_same_adapter(out: Path, reference: dict, world: int, kind: str) -> Non
     assert written.keys() == reference.keys() and len(written) > 0
     # Summation order differs across ranks (DeepSpeed reduces in its own buckets), and Adam can
     # turn a 1e-8 gradient difference into a visible one where a gradient is near zero: measured
-    # 8e-6 on 1 of 2048 elements on one CPU model (2026-11-27). 2e-5 is under 1% of one Adam step
-    # (lr 3e-3); a wrongly weighted average (the last step has 1 example), a missed micro-batch or
-    # a skipped step moves whole tensors by about one step.
+    # 8e-6 on 1 of 2048 elements on one CPU model (2026-11-27); 1.5e-8 at most, DDP and ZeRO-2,
+    # on a 2-core AMD EPYC (2026-12-08; docs/scaling.md says the same). 2e-5 is under 1% of one
+    # Adam step (lr 3e-3); a wrongly weighted average (the last step has 1 example), a missed
+    # micro-batch or a skipped step moves whole tensors by about one step.
     for k in reference:
         assert_close(written[k], reference[k], atol=2e-5, rtol=1e-5, msg=lambda m, k=k: f"{k}: {m}")
     assert any(not torch.equal(v, torch.zeros_like(v)) for k, v in written.items() if "lora_B" in k)

@@ -142,6 +142,47 @@ def test_adapter_dir_in_plain_directory_and_refusal(logged, tmp_path):
         adapter_dir_in(tmp_path)
 
 
+class _Payload:
+    """A pickle payload: unpickling it creates the file ``path`` (what an attacker would run)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.path),))
+
+
+def test_a_registered_version_unpickles_nothing(logged, tmp_path, monkeypatch):
+    """The model is saved from code (no python_model.pkl); a pickle planted next to MLmodel in
+    the stored artifacts of a registered version is never read by load_model."""
+    import pickle
+
+    client = logged["client"]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", logged["uri"])
+    name = "pickle-probe"
+    client.create_registered_model(name)
+    mv = client.create_model_version(name, logged["model_uri"], run_id=logged["run_id"])
+    stored = Path(mlflow.artifacts.download_artifacts(logged["model_uri"], dst_path=str(tmp_path)))
+    assert not list(stored.rglob("*.pkl")) and (stored / "pyfunc_model.py").is_file()
+    flavor = mlflow.models.Model.load(str(stored)).flavors["python_function"]
+    assert "python_model" not in flavor and flavor["model_code_path"].endswith("pyfunc_model.py")
+
+    art_root = Path(client.get_run(logged["run_id"]).info.artifact_uri.removeprefix("file://"))
+    probe = tmp_path / "payload-ran"
+    planted = art_root / "model" / "python_model.pkl"
+    planted.write_bytes(pickle.dumps(_Payload(probe)))
+    try:
+        pickle.loads(planted.read_bytes())  # the payload is real: unpickling runs it
+        assert probe.exists()
+        probe.unlink()
+        model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}")
+        got = model.predict({"messages": CHAT}, params={"max_new_tokens": NEW})
+        assert not probe.exists(), "load_model unpickled the planted python_model.pkl"
+        assert list(got) == reference(logged["adapter"], [CHAT])
+    finally:
+        planted.unlink()
+
+
 def test_predict_is_typed_so_mlflow_does_not_warn_on_every_load():
     """MLflow checks ``predict``'s type hint once per class (cached) and, without one, prints
     "Add type hints to the `predict` method" on every process that loads a model (``qadapter

@@ -390,14 +390,16 @@ def test_resolve_through_a_tracking_server_with_proxied_artifacts(tmp_path, monk
             proc.wait()
 
 
-def test_find_adapter_without_the_pyfunc_module_picks_the_stack_top(tmp_path, monkeypatch):
+def test_find_adapter_reads_the_pyfunc_layout_without_the_serving_package(tmp_path, monkeypatch):
     import sys
 
-    parent = build_adapter(tmp_path / "m" / "artifacts" / "parent-1", seed=1)
-    child = build_adapter(tmp_path / "m" / "artifacts" / "adapter", seed=2, parent=parent)
-    monkeypatch.setitem(sys.modules, "qadapter.serving.pyfunc", None)  # import fails
-    assert R._find_adapter(tmp_path / "m") == child
+    parent = build_adapter(tmp_path / "m" / "artifacts" / "adapters" / "parent-1", seed=1)
+    child = build_adapter(
+        tmp_path / "m" / "artifacts" / "adapters" / "adapter", seed=2, parent=parent
+    )
+    monkeypatch.setitem(sys.modules, "qadapter.serving.pyfunc", None)  # the registry needs none
+    assert R._find_adapter(tmp_path / "m") == child  # the top, not its parent
     assert R._find_adapter(parent) == parent  # qadapter.json at the top
     (tmp_path / "empty").mkdir()
-    with pytest.raises(R.RegistryError, match="expected one adapter .* found 0"):
+    with pytest.raises(R.AdapterError, match="neither a qadapter pyfunc model"):
         R._find_adapter(tmp_path / "empty")

@@ -26,9 +26,9 @@ from qadapter.data.tokenize import encode_prompt
 from qadapter.decode import CustomizedDecoder, SamplingConfig
 from qadapter.models import load_base
 from qadapter.serving import catalog
-from qadapter.serving.cli import build_engine
 from qadapter.serving.engine import Job, Settings
 from qadapter.serving.server import create_app
+from qadapter.serving.startup import build_engine
 from qadapter.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -495,7 +495,7 @@ def test_start_up_refuses_bad_adapters(adapters, tmp_path):
 def test_serve_parser_and_one_error_line_for_a_bad_adapter(tmp_path, capsys):
     import argparse
 
-    from qadapter.serving.cli import add_serve_parser
+    from qadapter.cli.serve import add_serve_parser
 
     parser = argparse.ArgumentParser(prog="qadapter")
     add_serve_parser(parser.add_subparsers(dest="command"))

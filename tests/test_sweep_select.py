@@ -7,49 +7,61 @@ import pytest
 from tasks import sweep as S
 
 
-def row(kind, alpha0, harmless, helpful, delta, **extra):
+def row(kind, alpha0, harmless, helpful, delta, declined=0.5, answered=1.0, **extra):
+    """A sweep point whose signals are all trusted unless ``extra`` says otherwise."""
     return {
         "kind": kind,
         "alpha0": alpha0,
         "winrate.harmless": harmless,
+        "winrate.harmless_se": 2.0,
         "winrate.helpful": helpful,
         "probe.delta": delta,
+        "behaviour.declined": declined,
+        "behaviour.answered": answered,
+        "behaviour.trusted": 1.0,
+        "judge.harmless.trusted": 1.0,
+        "judge.helpful.trusted": 1.0,
         "run_id": f"{kind}-{alpha0}",
         **extra,
     }
 
 
-def test_highest_harmless_within_tolerances():
+def test_most_declined_within_tolerances_with_the_trusted_judge_agreeing():
     rows = [
-        row("train", 0.005, 80.0, 40.0, -1.0),  # best harmless, helpful loss 10 > 5
-        row("train", 0.05, 75.0, 47.0, -3.0),  # probe drop 3 > 2
-        row("train", 0.1, 70.0, 46.0, -1.5),  # passes
-        row("train", 0.5, 60.0, 49.0, -0.5),  # passes
-        row("train", 1.0, 55.0, 50.0, 0.0),  # passes
+        row("train", 0.005, 80.0, 40.0, -1.0, 0.9),  # declines most, helpful loss 10 > 5
+        row("train", 0.05, 75.0, 47.0, -3.0, 0.9),  # probe drop 3 > 2
+        row("train", 0.1, 70.0, 46.0, -1.5, 0.8),  # passes, declines most of the passing
+        row("train", 0.5, 69.0, 49.0, -0.5, 0.6, 0.85),  # answered loss 15 > 10
+        row("train", 1.0, 55.0, 50.0, 0.0, 0.1),  # passes
     ]
     sel = S.select(rows, max_probe_drop=2.0, max_helpful_loss=5.0)
-    assert sel.chosen is rows[2]
-    assert [r["alpha0"] for r in sel.passing] == [0.1, 0.5, 1.0]
-    assert sel.reasons == {0: "helpful loss 10.00 > 5", 1: "probe drop 3.00 > 2"}
-    assert sel.ties == [rows[2]]
-    assert sel.summary.startswith("train alpha0=0.1: harmless win rate 70.00, 3 of 5 points")
+    assert sel.outcome == "pass" and sel.chosen is rows[2]
+    assert [r["alpha0"] for r in sel.passing] == [0.1, 1.0]
+    assert sel.reasons == {
+        0: "helpful loss 10.00 > 5",
+        1: "probe drop 3.00 > 2",
+        3: "helpful prompts no longer answered (points) 15.00 > 10",
+    }
+    assert sel.summary.startswith("train alpha0=0.1: declines 80.0% of risky prompts")
+    assert "the trusted harmless judge agrees (win rate 70.0, best 70.0)" in sel.summary
     # looser tolerances: the first point passes and wins
-    assert S.select(rows, max_probe_drop=3.0, max_helpful_loss=10.0).chosen is rows[0]
+    assert S.select(rows, max_probe_drop=3.0, max_helpful_loss=10.0,
+                    max_answered_loss=20.0).chosen is rows[0]  # fmt: skip
 
 
 def test_tolerances_are_inclusive():
-    rows = [row("train", 0.1, 70.0, 45.0, -2.0), row("train", 1.0, 60.0, 50.0, 0.0)]
+    rows = [row("train", 0.1, 70.0, 45.0, -2.0, 0.8), row("train", 1.0, 60.0, 50.0, 0.0, 0.5)]
     assert S.select(rows, max_probe_drop=2.0, max_helpful_loss=5.0).chosen is rows[0]
     assert S.select(rows, max_probe_drop=1.999, max_helpful_loss=5.0).chosen is rows[1]
     assert S.select(rows, max_probe_drop=2.0, max_helpful_loss=4.999).chosen is rows[1]
 
 
-def test_ties_broken_by_drop_then_helpful_then_larger_alpha0_and_reported():
-    a = row("train", 0.05, 70.0, 48.0, -1.0)
-    b = row("train", 0.1, 70.0, 48.0, -0.5)  # smaller drop than a
-    c = row("train", 0.5, 70.0, 49.0, -0.5)  # same drop as b, smaller helpful loss
-    d = row("train", 1.0, 70.0, 49.0, -0.5)  # same as c, larger alpha0
-    e = row("train", 2.0, 69.0, 50.0, 0.0)  # lower harmless: not a tie
+def test_ties_broken_by_answered_then_drop_then_larger_alpha0_and_reported():
+    a = row("train", 0.05, 70.0, 48.0, -1.0, 0.8, 0.95)
+    b = row("train", 0.1, 70.0, 48.0, -1.0, 0.8, 1.0)  # more answered than a
+    c = row("train", 0.5, 70.0, 49.0, -0.5, 0.8, 1.0)  # same answered as b, smaller drop
+    d = row("train", 1.0, 70.0, 49.0, -0.5, 0.8, 1.0)  # same as c, larger alpha0
+    e = row("train", 2.0, 69.0, 50.0, 0.0, 0.7)  # declines less: not a tie
     sel = S.select([a, b, c, d, e])
     assert sel.chosen is d
     assert [r["alpha0"] for r in sel.ties] == [1.0, 0.5, 0.1, 0.05]
@@ -59,25 +71,59 @@ def test_ties_broken_by_drop_then_helpful_then_larger_alpha0_and_reported():
     assert S.select([dd, t], kinds=("train", "decode")).chosen is t
 
 
-def test_no_point_passes_and_missing_metrics():
-    rows = [
-        row("train", 0.1, 90.0, 20.0, -9.0),
-        row("train", 1.0, math.nan, 50.0, 0.0),
-        {"kind": "train", "alpha0": 0.5, "run_id": "x"},  # judge never logged
-    ]
+def test_no_point_passes_fails_and_missing_metrics_leave_it_undecided():
+    rows = [row("train", 0.1, 90.0, 20.0, -9.0)]
     sel = S.select(rows)
-    assert sel.chosen is None and sel.passing == [] and sel.ties == []
+    assert sel.outcome == "fail" and sel.chosen is None and sel.passing == []
     assert sel.reasons[0] == "probe drop 9.00 > 2; helpful loss 30.00 > 5"
-    assert (
-        sel.reasons[1]
-        == sel.reasons[2]
-        == ("missing winrate.harmless, winrate.helpful or probe.delta")
+    rows.append({"kind": "train", "alpha0": 0.5, "run_id": "x"})  # nothing logged
+    sel = S.select(rows)
+    assert sel.outcome == "undecided" and sel.chosen is None
+    assert sel.reasons[1] == (
+        "probe not measured; answered not measured; winrate.helpful not measured"
     )
-    assert sel.summary == "no point passes (3 checked)"
+    assert sel.summary == "undecided: no point passes (2 checked, 1 undecided)"
+
+
+def test_an_untrusted_helpful_judge_is_not_read_and_the_choice_is_undecided():
+    rows = [row("train", 0.1, 70.0, 48.0, -1.0, 0.8, **{"judge.helpful.trusted": 0.0}),
+            row("train", 1.0, 50.0, 50.0, 0.0, 0.1, **{"judge.helpful.trusted": 0.0})]  # fmt: skip
+    sel = S.select(rows)
+    assert sel.outcome == "undecided" and sel.chosen is None
+    assert sel.reasons[0] == "winrate.helpful not used: judge.helpful failed its validation"
+    # said off explicitly, the helpful win rate is no criterion: the answered share decides
+    sel = S.select(rows, max_helpful_loss=None)
+    assert sel.outcome == "pass" and sel.chosen is rows[0]
+    # a trusted failure still rejects, whatever the untrusted signal says
+    bad = row("train", 0.1, 70.0, 48.0, -5.0, 0.8, **{"judge.helpful.trusted": 0.0})
+    assert S.select([bad]).outcome == "fail"
+
+
+def test_an_untrusted_classifier_leaves_the_choice_undecided():
+    rows = [row("train", 0.1, 70.0, 48.0, -1.0, 0.8, **{"behaviour.trusted": 0.0})]
+    sel = S.select(rows)
+    assert sel.outcome == "undecided" and sel.chosen is None
+    assert "behaviour failed its validation" in sel.reasons[0]
+
+
+def test_the_trusted_harmless_judge_must_agree_or_the_choice_is_undecided():
+    rows = [row("train", 0.1, 60.0, 50.0, 0.0, 0.8), row("train", 1.0, 70.0, 50.0, 0.0, 0.5)]
+    sel = S.select(rows)  # declines pick 0.1, the judge picks 1.0 (70 - 2 s.e. > 60)
+    assert sel.outcome == "undecided" and sel.chosen is None
+    assert sel.summary == (
+        "undecided: behaviour.declined picks train alpha0=0.1 (harmless win rate 60.0), the "
+        "trusted harmless judge picks train alpha0=1 (70.0 +- 2.0)"
+    )
+    rows[0]["winrate.harmless"] = 68.5  # within one s.e. of the best: they agree
+    assert S.select(rows).chosen is rows[0]
+    for r in rows:  # the judge not trusted: its win rate is not read
+        r["judge.harmless.trusted"], r["winrate.harmless"] = 0.0, 0.0
+    sel = S.select(rows)
+    assert sel.chosen is rows[0] and "harmless win rate not used" in sel.summary
 
 
 def test_kinds_filter_decode_points():
-    rows = [row("decode", 0.1, 90.0, 50.0, 0.0), row("train", 1.0, 55.0, 50.0, 0.0)]
+    rows = [row("decode", 0.1, 90.0, 50.0, 0.0, 0.9), row("train", 1.0, 55.0, 50.0, 0.0)]
     sel = S.select(rows)  # default: from the train-time points only
     assert sel.chosen is rows[1] and sel.reasons[0].startswith("kind decode is not selected")
     assert S.select(rows, kinds=("decode",)).chosen is rows[0]
@@ -108,7 +154,7 @@ def test_table_order_and_verdicts_and_csv(tmp_path):
     rows = [
         row("decode", 0.5, 61.0, 50.0, 0.0, model_version="1"),
         row("train", 1.0, 60.0, 50.0, 0.0, model_version="1"),
-        row("train", 0.1, 70.0, 30.0, 0.0, model_version="2"),
+        row("train", 0.1, 70.0, 30.0, 0.0, 0.9, model_version="2"),
     ]
     sel = S.select(rows)
     t = S.table(rows, sel)
@@ -232,7 +278,9 @@ def test_pick_tags_runs_and_sets_candidate(tmp_path):
         for i, a in enumerate((0.1, 1.0)):
             run = c.create_run(exp).info.run_id
             v = c.create_model_version("hh-qadapter", f"runs:/{run}/adapter", run_id=run).version
-            rows.append(row(kind, a, 60.0 + 10 * i, 50.0, 0.0, run_id=run, model_version=v))
+            rows.append(
+                row(kind, a, 60.0 + 10 * i, 50.0, 0.0, 0.4 + 0.2 * i, run_id=run, model_version=v)
+            )
         sel = S.select(rows, kinds=(kind,))
         assert sel.chosen is rows[1]
         pick(c, rows, sel)

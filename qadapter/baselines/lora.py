@@ -1,5 +1,6 @@
-"""What every trained baseline shares: Q-Adapter's LoRA size, a private copy of the base, a log
-relay, and the merged safetensors directory that :func:`qadapter.models.load_base` reads.
+"""What every trained baseline shares: Q-Adapter's LoRA size, a private copy of the base, the TRL
+trainer set-up (:func:`trl_trainer`), a log relay, and the merged safetensors directory that
+:func:`qadapter.models.load_base` reads.
 
 Trainers wrap the model they are given in PEFT layers and ``merge_and_unload`` writes the LoRA
 into its weights, so each baseline trains on a deep copy: the caller's ``base`` stays pi1.
@@ -87,6 +88,74 @@ def log_relay(callbacks: Sequence[Callable[[dict], None]]):
                     cb(record)
 
     return Relay()
+
+
+def trl_trainer(
+    config_cls,
+    trainer_cls,
+    work: Base,
+    rows: list[dict],
+    output_dir: str | Path,
+    cfg,
+    *,
+    accumulation: int,
+    peft_config,
+    callbacks: Sequence[Callable[[dict], None]] = (),
+    progress: bool = False,
+    trainer_kwargs: dict | None = None,
+    **config_kwargs,
+):
+    """A TRL trainer (``config_cls``/``trainer_cls``: SFT, DPO, RLOO) set up the way every
+    trained model of the project is: LoRA ``peft_config`` on ``work.model``, checkpoints under
+    ``output_dir/checkpoints``, one log record per step relayed to ``callbacks``, linear decay,
+    no reporting integrations, the CPU unless CUDA is there, no dataloader workers, and no
+    printed log dicts without a progress bar. ``cfg`` (a baseline or DPO stage config) gives
+    lr, epochs, max_steps, micro_batch_size, seed and bf16; ``config_kwargs`` are the method's
+    own settings (beta, lengths, save strategy); ``trainer_kwargs`` its own trainer arguments."""
+    import torch
+    from datasets import Dataset
+
+    args = config_cls(
+        output_dir=str(Path(output_dir) / "checkpoints"),
+        learning_rate=cfg.lr,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.micro_batch_size,
+        gradient_accumulation_steps=accumulation,
+        logging_steps=1,
+        report_to=[],
+        seed=cfg.seed,
+        bf16=cfg.bf16,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=not progress,
+        lr_scheduler_type="linear",
+        **config_kwargs,
+    )
+    trainer = trainer_cls(
+        model=work.model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=work.tokenizer,
+        peft_config=peft_config,
+        callbacks=[log_relay(callbacks)],
+        **(trainer_kwargs or {}),
+    )
+    return quiet(trainer, progress)
+
+
+def merged_record(
+    trainer, result, base: Base, output_dir, *, stage: str, metrics: dict, meta: dict
+) -> dict:
+    """Merge the trained LoRA and write it with ``meta`` (:func:`save_merged`); the baselines'
+    record ``{"path", "content_hash", "steps", "metrics"}``."""
+    path, content_hash = save_merged(trainer.model, base, output_dir, stage=stage, meta=meta)
+    return {
+        "path": path,
+        "content_hash": content_hash,
+        "steps": result.global_step,
+        "metrics": metrics,
+    }
 
 
 def save_merged(

@@ -21,14 +21,7 @@ from typing import Callable, Sequence
 
 from ..config import BIG, ConfigError, check_fields, setting
 from ..data.pairs import PreferencePair
-from .lora import (
-    LoRABaselineSettings,
-    log_relay,
-    private_copy,
-    quiet,
-    save_merged,
-    trl,
-)
+from .lora import LoRABaselineSettings, merged_record, private_copy, trl, trl_trainer
 
 Score = Callable[[list, list], list]
 
@@ -118,9 +111,6 @@ def train_rl(
 
     Returns ``{"path", "content_hash", "steps", "metrics"}``; ``path`` loads with ``load_base``.
     """
-    import torch
-    from datasets import Dataset
-
     if reward is None:
         raise ValueError(
             "RL baseline: pass reward=score(prompts, responses) "
@@ -128,42 +118,28 @@ def train_rl(
         )
     if not pairs:
         raise ValueError("RL baseline: no prompts to train on")
-    RLOOConfig, RLOOTrainer = trl().RLOOConfig, trl().RLOOTrainer
     work = private_copy(base)
     rows, duplicates, cut = prompt_rows(work.tokenizer, pairs, cfg.max_prompt_length)
     completions = cfg.prompts_per_step * cfg.num_generations
-    args = RLOOConfig(
-        output_dir=str(Path(output_dir) / "checkpoints"),
-        learning_rate=cfg.lr,
+    trainer = trl_trainer(
+        trl().RLOOConfig,
+        trl().RLOOTrainer,
+        work,
+        rows,
+        output_dir,
+        cfg,
+        accumulation=completions // cfg.micro_batch_size,
+        peft_config=cfg.peft_config,
+        callbacks=callbacks,
+        progress=progress,
+        trainer_kwargs={"reward_funcs": trl_reward(reward)},
         beta=cfg.beta,
         num_generations=cfg.num_generations,
-        per_device_train_batch_size=cfg.micro_batch_size,
-        gradient_accumulation_steps=completions // cfg.micro_batch_size,
         max_completion_length=cfg.max_completion_length,
         temperature=cfg.temperature,
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        logging_steps=1,
         save_strategy="no",
-        report_to=[],
-        seed=cfg.seed,
-        bf16=cfg.bf16,
-        use_cpu=not torch.cuda.is_available(),
         gradient_checkpointing=False,
-        dataloader_num_workers=0,
-        disable_tqdm=not progress,
-        lr_scheduler_type="linear",
     )
-    trainer = RLOOTrainer(
-        model=work.model,
-        reward_funcs=trl_reward(reward),
-        args=args,
-        train_dataset=Dataset.from_list(rows),
-        processing_class=work.tokenizer,
-        peft_config=cfg.peft_config,
-        callbacks=[log_relay(callbacks)],
-    )
-    quiet(trainer, progress)
     result = trainer.train()
     key = f"rewards/{trl_reward(reward).__name__}/mean"
     curve = [h[key] for h in trainer.state.log_history if key in h]
@@ -175,21 +151,5 @@ def train_rl(
         "reward_first": curve[0] if curve else float("nan"),
         "reward_last": curve[-1] if curve else float("nan"),
     }
-    path, content_hash = save_merged(
-        trainer.model,
-        base,
-        output_dir,
-        stage="rl",
-        meta={
-            **metrics,
-            "steps": result.global_step,
-            "algorithm": "RLOO",
-            "rl": asdict(cfg),
-        },
-    )
-    return {
-        "path": path,
-        "content_hash": content_hash,
-        "steps": result.global_step,
-        "metrics": metrics,
-    }
+    meta = {**metrics, "steps": result.global_step, "algorithm": "RLOO", "rl": asdict(cfg)}
+    return merged_record(trainer, result, base, output_dir, stage="rl", metrics=metrics, meta=meta)

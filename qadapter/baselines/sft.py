@@ -16,14 +16,7 @@ from typing import Callable, Sequence
 from ..config import BIG, ConfigError, check_fields, setting
 from ..data.pairs import PreferencePair
 from ..data.tokenize import tokenize_pair
-from .lora import (
-    LoRABaselineSettings,
-    log_relay,
-    private_copy,
-    quiet,
-    save_merged,
-    trl,
-)
+from .lora import LoRABaselineSettings, merged_record, private_copy, trl, trl_trainer
 
 
 @dataclass(frozen=True)
@@ -95,12 +88,8 @@ def train_sft(
 
     Returns ``{"path", "content_hash", "steps", "metrics"}``; ``path`` loads with ``load_base``.
     """
-    import torch
-    from datasets import Dataset
-
     if not pairs:
         raise ValueError("SFT baseline: no preference pairs to train on")
-    SFTConfig, SFTTrainer = trl().SFTConfig, trl().SFTTrainer
     work = private_copy(base)
     rows, truncated = sft_rows(
         work.tokenizer,
@@ -108,35 +97,22 @@ def train_sft(
         max_length=cfg.max_length,
         max_prompt_length=cfg.max_prompt_length,
     )
-    args = SFTConfig(
-        output_dir=str(Path(output_dir) / "checkpoints"),
-        learning_rate=cfg.lr,
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        per_device_train_batch_size=cfg.micro_batch_size,
-        gradient_accumulation_steps=cfg.batch_size // cfg.micro_batch_size,
+    trainer = trl_trainer(
+        trl().SFTConfig,
+        trl().SFTTrainer,
+        work,
+        rows,
+        output_dir,
+        cfg,
+        accumulation=cfg.batch_size // cfg.micro_batch_size,
+        peft_config=cfg.peft_config,
+        callbacks=callbacks,
+        progress=progress,
         max_length=cfg.max_length,
         completion_only_loss=True,
-        logging_steps=1,
         save_strategy="no",
-        report_to=[],
-        seed=cfg.seed,
-        bf16=cfg.bf16,
-        use_cpu=not torch.cuda.is_available(),
-        dataloader_num_workers=0,
-        disable_tqdm=not progress,
-        lr_scheduler_type="linear",
         gradient_checkpointing=False,
     )
-    trainer = SFTTrainer(
-        model=work.model,
-        args=args,
-        train_dataset=Dataset.from_list(rows),
-        processing_class=work.tokenizer,
-        peft_config=cfg.peft_config,
-        callbacks=[log_relay(callbacks)],
-    )
-    quiet(trainer, progress)
     used = len(trainer.train_dataset)
     if used != len(rows):
         raise RuntimeError(
@@ -150,22 +126,11 @@ def train_sft(
         "pairs": len(rows),
         "truncated": truncated,
     }
-    path, content_hash = save_merged(
-        trainer.model,
-        base,
-        output_dir,
-        stage="sft",
-        meta={
-            "pairs": len(rows),
-            "truncated": truncated,
-            "steps": result.global_step,
-            "train_loss": result.training_loss,
-            "sft": asdict(cfg),
-        },
-    )
-    return {
-        "path": path,
-        "content_hash": content_hash,
+    meta = {
+        "pairs": len(rows),
+        "truncated": truncated,
         "steps": result.global_step,
-        "metrics": metrics,
+        "train_loss": result.training_loss,
+        "sft": asdict(cfg),
     }
+    return merged_record(trainer, result, base, output_dir, stage="sft", metrics=metrics, meta=meta)

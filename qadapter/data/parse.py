@@ -3,8 +3,10 @@
 Supported: ``.jsonl``, ``.json`` (a list of objects, or ``{"data": [...]}``), ``.parquet``,
 ``.csv``; all but ``.parquet`` may be gzip-compressed (``.jsonl.gz``). JSONL is read line by line
 from a stream with a bounded ``readline``, so a pathological line costs at most ``limit`` bytes of
-memory; the other formats are read whole and each record is checked after parsing (see
-:mod:`qadapter.data.records` for the cap).
+memory; CSV row by row from a text stream (a field over ``limit`` characters is quarantined
+as too large without being held whole); Parquet by record batch; a ``.json`` file is parsed
+whole and refused above ``max_json_bytes`` (see :mod:`qadapter.data.records` for both caps and
+the nesting limit).
 
 Nothing here raises on bad *content*: a line that is not valid UTF-8, not valid JSON, or too
 large becomes a :class:`RawRecord` with ``problem`` set, for the validator to quarantine.
@@ -19,7 +21,16 @@ import json
 import zlib
 from typing import BinaryIO, Iterator
 
-from qadapter.data.records import PREVIEW_CHARS, DataError, RawRecord, capped, too_large
+from qadapter.data.records import (
+    PREVIEW_CHARS,
+    DataError,
+    RawRecord,
+    capped,
+    checked,
+    max_json_bytes,
+    parser_limit,
+    too_large,
+)
 
 EXTENSIONS = (".jsonl", ".json", ".parquet", ".csv")  # each may end in .gz except .parquet
 _SKIP_CHUNK = 1 << 16  # bytes read at a time while skipping the rest of a too-large line
@@ -66,18 +77,24 @@ def parse_stream(stream: BinaryIO, name: str, split: str | None, limit: int) -> 
     errors = _GZIP_ERRORS if gz else ()  # read errors that mean bad compressed data
     if ext == ".jsonl":
         yield from _parse_jsonl(stream, name, split, limit, errors)
-        return
-    try:
-        data = stream.read()
-    except errors as exc:
-        yield _bad_gzip(f"{name}:1", exc, split)
-        return
-    if ext == ".json":
-        yield from _parse_json(data, name, split, limit)
     elif ext == ".csv":
-        yield from _parse_csv(data, name, split, limit)
+        yield from _parse_csv(stream, name, split, limit, errors)
+    elif ext == ".parquet":
+        yield from _parse_parquet(stream, name, split, limit)
     else:
-        yield from _parse_parquet(data, name, split, limit)
+        most = max_json_bytes()
+        try:
+            data = stream.read(most + 1)
+        except errors as exc:
+            yield _bad_gzip(f"{name}:1", exc, split)
+            return
+        if len(data) > most:
+            raise DataError(
+                f"{name}: a .json file is parsed whole and this one is over {most:,} bytes; "
+                "convert it to JSON Lines (.jsonl, one record per line, read record by record) "
+                "or raise QADAPTER_MAX_JSON_BYTES"
+            )
+        yield from _parse_json(data, name, split, limit)
 
 
 def _bad_gzip(origin: str, exc: BaseException, split: str | None) -> RawRecord:
@@ -143,7 +160,10 @@ def _parse_jsonl(
                 split=split,
             )
             continue
-        yield RawRecord(origin, data=value, split=split)
+        except (RecursionError, ValueError) as exc:  # nesting, or the 4300-digit int limit
+            yield parser_limit(origin, exc, text, split)
+            continue
+        yield checked(origin, value, text, split)
 
 
 def _parse_json(data: bytes, name: str, split: str | None, limit: int) -> Iterator[RawRecord]:
@@ -170,6 +190,16 @@ def _parse_json(data: bytes, name: str, split: str | None, limit: int) -> Iterat
             raw=text[:2000],
         )
         return
+    except (RecursionError, ValueError) as exc:  # nesting, or the 4300-digit int limit
+        bad = parser_limit(f"{name}:1", exc, text, split)
+        yield RawRecord(
+            bad.origin,
+            problem=bad.problem,
+            detail=f"{bad.detail}; the whole file is one record",
+            raw=bad.raw,
+            split=split,
+        )
+        return
     if isinstance(value, dict) and isinstance(value.get("data"), list):
         value = value["data"]
     if not isinstance(value, list):
@@ -185,15 +215,21 @@ def _parse_json(data: bytes, name: str, split: str | None, limit: int) -> Iterat
         yield capped(f"{name}[{index}]", item, limit, split)
 
 
-def _parse_csv(data: bytes, name: str, split: str | None, limit: int) -> Iterator[RawRecord]:
-    # surrogateescape keeps invalid bytes visible per row instead of failing the whole file.
-    text = data.decode("utf-8-sig", "surrogateescape")
-    # Fields of any size parse (the per-record cap below decides); the default is 128 KiB.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _parse_csv(
+    stream: BinaryIO, name: str, split: str | None, limit: int, errors: tuple = ()
+) -> Iterator[RawRecord]:
+    # Row by row from a text stream (memory: one row). surrogateescape keeps invalid bytes
+    # visible per row instead of failing the whole file. A field over `limit` characters is a
+    # csv.Error (the record would be too large anyway): quarantined, and reading goes on.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    csv.field_size_limit(limit + 1)
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:
+        return
+    except errors as exc:
+        yield _bad_gzip(f"{name}:1", exc, split)
         return
     except csv.Error as exc:
         yield RawRecord(
@@ -207,7 +243,14 @@ def _parse_csv(data: bytes, name: str, split: str | None, limit: int) -> Iterato
             row = next(reader)
         except StopIteration:
             return
+        except errors as exc:
+            yield _bad_gzip(f"{name}:{start}", exc, split)
+            return
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):  # the reader resumes at the
+                line = reader.line_num  # next physical line
+                yield too_large(f"{name}:{start}", limit + 1, limit, "", split)
+                continue
             yield RawRecord(
                 f"{name}:{start}", problem="unparseable", detail=f"bad CSV: {exc}", split=split
             )
@@ -242,12 +285,16 @@ def _has_surrogates(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
-def _parse_parquet(data: bytes, name: str, split: str | None, limit: int) -> Iterator[RawRecord]:
+def _parse_parquet(
+    stream: BinaryIO, name: str, split: str | None, limit: int
+) -> Iterator[RawRecord]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    if not stream.seekable():  # Parquet needs random access (its footer first): an S3 body
+        stream = io.BytesIO(stream.read())
     try:
-        parquet = pq.ParquetFile(pa.BufferReader(data))
+        parquet = pq.ParquetFile(stream)
     except (pa.ArrowException, OSError) as exc:
         yield RawRecord(
             f"{name}[0]",
@@ -257,7 +304,7 @@ def _parse_parquet(data: bytes, name: str, split: str | None, limit: int) -> Ite
         )
         return
     index = 0
-    for batch in parquet.iter_batches():
+    for batch in parquet.iter_batches(batch_size=256):  # memory: one batch of rows
         for row in batch.to_pylist():
             yield capped(f"{name}[{index}]", row, limit, split)
             index += 1

@@ -7,8 +7,10 @@ never the URI; ``AWS_ENDPOINT_URL`` selects an S3-compatible store). The file la
 different files with one name never overwrite each other. A local copy is written to a hidden
 temporary name and renamed, so a watcher never reads half a file.
 
-Then the Prefect event ``preference-data.arrived`` is emitted (what the deployment
-``recustomize/hh-watch`` is triggered by)::
+Then whoever listens is told: every callable registered in the entry-point group :data:`HOOKS`
+gets the :class:`Published` record. The pipeline registers ``tasks.events:emit_arrived``
+(pyproject.toml), which emits the Prefect event ``preference-data.arrived`` (what the deployment
+``recustomize/hh-watch`` is triggered by); the library itself never imports Prefect. The event::
 
     resource  prefect.resource.id  qadapter.preference-data.<sha256 of the file's bytes>
               prefect.resource.name  the published file name
@@ -27,21 +29,26 @@ records: the flow does (with quarantine); run ``qadapter data check`` first to s
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from qadapter.data.parse import EXTENSIONS, extension, strip_extension
 from qadapter.data.records import DataError
 from qadapter.data.sources import check_source
+from qadapter.filemode import follow_umask
 from qadapter.secrets import redact
 
 EVENT = "preference-data.arrived"
 RESOURCE_PREFIX = "qadapter.preference-data."
+# entry-point group of the callables told about a published file: (Published) -> event id or
+# None when there is nowhere to send it; a DataError when the receiver does not answer
+HOOKS = "qadapter.on_published"
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ def _copy(path: Path, directory: Path, name: str) -> tuple[str, bool]:
     os.close(fd)  # a dot-name without a data extension: listings skip it until the rename
     try:
         shutil.copyfile(path, tmp)
+        follow_umask(tmp)  # mkstemp made it 0600: readable by other workers as the umask allows
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -168,39 +176,7 @@ def event_payload(p: Published) -> dict:
     }
 
 
-def prefect_api_url() -> str | None:
-    """The configured Prefect API (environment or profile), or None."""
-    from prefect.settings import PREFECT_API_URL
-
-    value = PREFECT_API_URL.value()
-    return str(value) if value else None
-
-
-def emit_arrived(p: Published, *, timeout: float = 30.0) -> str | None:
-    """Send ``preference-data.arrived`` to the configured API; the event id, or None if no API
-    is configured. Raises :class:`DataError` (one line) when the API does not answer."""
-    api = prefect_api_url()
-    if api is None:
-        return None
-    import httpx
-    from prefect.events import emit_event
-    from prefect.events.worker import EventsWorker
-
-    try:
-        httpx.get(f"{api.rstrip('/')}/health", timeout=10).raise_for_status()
-    except httpx.HTTPError as exc:
-        raise DataError(
-            f"publish: {p.uri} is published, but the Prefect API at {redact(api)} does not answer "
-            f"({type(exc).__name__}); start the server, or let the schedule pick the file up"
-        ) from None
-    event = emit_event(event=EVENT, resource=event_resource(p), payload=event_payload(p))
-    # deliver before the process exits; the worker's own "Still processing items: 1 items
-    # remaining..." warning while it drains is noise to the user (the result is said below)
-    drain_log = logging.getLogger("EventsWorker")
-    level = drain_log.level
-    drain_log.setLevel(logging.ERROR)
-    try:
-        EventsWorker.drain_all(timeout=timeout)
-    finally:
-        drain_log.setLevel(level)
-    return None if event is None else str(event.id)
+def on_published_hooks() -> list[Callable[[Published], str | None]]:
+    """The callables registered under :data:`HOOKS` (each entry point once, in name order)."""
+    found = {ep.value: ep for ep in entry_points(group=HOOKS)}  # an entry point seen twice: once
+    return [ep.load() for ep in sorted(found.values(), key=lambda ep: ep.name)]

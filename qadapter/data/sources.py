@@ -24,7 +24,9 @@ unreachable bucket) raise :class:`DataError`, whose messages never contain crede
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -137,6 +139,11 @@ def available_splits(source: str) -> frozenset[str]:
 
 def _list_local(source: str) -> Listing:
     path = Path(source).expanduser()
+    if path.is_symlink() and not path.exists():
+        raise DataError(
+            f"{source}: a dangling symbolic link (its target {os.readlink(path)} does not "
+            "exist); point it at a data file or directory"
+        )
     if not path.exists():
         raise DataError(
             f"source not found: {source}; give an existing file or directory, "
@@ -149,18 +156,41 @@ def _list_local(source: str) -> Listing:
                 f"{', '.join(EXTENSIONS)} (optionally .gz)"
             )
         return Listing(source, (_local_entry(path, path.name, source),))
+    if not path.is_dir():
+        raise DataError(
+            f"{source}: {_special_kind(path)}, not a regular file or directory; copy the data "
+            "into a .jsonl/.json/.parquet/.csv file"
+        )
     entries, skipped = [], []
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    for file in sorted(p for p in path.rglob("*") if not p.is_dir()):
         relative = file.relative_to(path).as_posix()
-        if extension(file.name) is None:
+        if not file.is_file():  # never opened: a FIFO would block, a dangling link fails
+            skipped.append(f"{file} ({_special_kind(file)})")
+        elif extension(file.name) is None:
             skipped.append(f"{file} (unsupported file type)")
         else:
             entries.append(_local_entry(file, relative, str(file)))
     if not entries:
+        listed = f" (skipped: {'; '.join(skipped[:5])})" if skipped else ""
         raise DataError(
-            f"no data files in directory {source}; put .jsonl/.json/.parquet/.csv files in it"
+            f"no data files in directory {source}{listed}; put .jsonl/.json/.parquet/.csv "
+            "files in it"
         )
     return Listing(source, tuple(entries), tuple(skipped))
+
+
+def _special_kind(path: Path) -> str:
+    """What a path that is neither a regular file nor a directory is."""
+    if path.is_symlink() and not path.exists():
+        return "dangling symbolic link"
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _local_entry(file: Path, relative: str, display: str) -> Entry:

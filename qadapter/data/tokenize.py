@@ -103,6 +103,17 @@ def collate_pairs(batch: list[TokenizedPair], pad_id: int) -> dict[str, torch.Te
     }
 
 
+def position_ids(attention_mask: torch.Tensor) -> torch.Tensor:
+    """Each token's position among its row's real tokens: (B, L) mask -> (B, L) long.
+
+    A left-padded row's first real token gets position 0 (as it would alone); pads get 0 before
+    the first real token and repeat the last position after the last one (both are masked).
+    Without this, a model numbers positions 0..L-1 whatever the mask, and a left-padded row's
+    rotary positions (so its values) differ from the same row unpadded.
+    """
+    return (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
+
+
 def left_pad(prompts: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Left-pad prompts for batched decoding: input_ids (B, T), attention_mask (B, T)."""
     width = max(len(p) for p in prompts)

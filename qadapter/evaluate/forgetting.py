@@ -33,7 +33,7 @@ from types import SimpleNamespace
 
 import torch
 
-from ..data.tokenize import encode_prompt, encode_response
+from ..data.tokenize import encode_prompt, encode_response, position_ids
 from ..loss import base_logprobs_from_logits, kl_to_base
 from .benchmarks import PROBE_DIR, run_suite
 
@@ -153,7 +153,9 @@ def general_kl(policy, items: list[tuple[str, str]], *, batch_size: int = 8) -> 
             log_pk = policy.logprobs(ids, attn)  # log pi^(k): eq. 6 through the whole stack
             with torch.no_grad():
                 pi1_lp = base_logprobs_from_logits(
-                    policy.base.model(input_ids=ids, attention_mask=attn).logits
+                    policy.base.model(
+                        input_ids=ids, attention_mask=attn, position_ids=position_ids(attn)
+                    ).logits
                 )
             kl = (log_pk.exp() * (log_pk - pi1_lp)).sum(-1)  # (B, L)
         kl = kl[states]  # (N,)

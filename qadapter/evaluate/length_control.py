@@ -6,6 +6,7 @@ that needs nothing but the annotations:
 
     y_i = preference_i - 1                                   (in [0, 1]; soft labels allowed)
     x_i = tanh(d_i / std(d)),  d_i = len(model_i) - len(reference_i)  (characters; 0 if std = 0)
+                             (all over the parsed items: an unparsed verdict takes no part)
     fit  P(model wins) = sigmoid(theta + phi * x_i)   by ridge-regularized logistic regression
     lc_win_rate = 100 * sigmoid(theta)                (the win rate at equal lengths)
 
@@ -69,10 +70,20 @@ def length_controlled_win_rate(
     model_lengths: Sequence[int],
     reference_lengths: Sequence[int],
 ) -> float:
-    """``100 * sigmoid(theta)`` of the fit above over parsed items (NaN when none)."""
-    x_all = length_features(model_lengths, reference_lengths)
-    kept = [(p - 1.0, x) for p, x in zip(preferences, x_all) if p is not None]
+    """``100 * sigmoid(theta)`` of the fit above over parsed items (NaN when none).
+
+    Unparsed items (preference None) are left out before anything is computed: std(d) is taken
+    over the items the model is fitted on, so an unreadable verdict on an unusually long or
+    short answer does not rescale the others' length feature.
+    """
+    if not len(preferences) == len(model_lengths) == len(reference_lengths):
+        raise ValueError(
+            f"length-controlled win rate: {len(preferences)} preferences, {len(model_lengths)} "
+            f"model lengths and {len(reference_lengths)} reference lengths; pass one per item"
+        )
+    kept = [i for i, p in enumerate(preferences) if p is not None]
     if not kept:
         return math.nan
-    theta, _ = fit_length_model([k[0] for k in kept], [k[1] for k in kept])
+    x = length_features([model_lengths[i] for i in kept], [reference_lengths[i] for i in kept])
+    theta, _ = fit_length_model([preferences[i] - 1.0 for i in kept], x)
     return 100.0 * _sigmoid(theta)

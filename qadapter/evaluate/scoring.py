@@ -20,7 +20,7 @@ from transformers import DynamicCache
 
 from ..adapter import AdapterError, load_adapter, read_meta
 from ..config import MethodConfig
-from ..data.tokenize import left_pad
+from ..data.tokenize import left_pad, position_ids
 from ..decode import CustomizedDecoder
 from ..loss import base_logprobs_from_logits, customized_logprobs, q_from_logits
 from ..models import Base
@@ -100,7 +100,11 @@ class Policy:
     def logprobs(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """log pi~(.|s_t) (eq. 6), or log pi1 without adapter: (B, L) ids -> (B, L, V) float32."""
         if self.qadapter is None:
-            logits = self.base.model(input_ids=input_ids, attention_mask=attention_mask).logits
+            logits = self.base.model(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                position_ids=position_ids(attention_mask),
+            ).logits
             return base_logprobs_from_logits(logits)
         q, base_lp = self.qadapter.full_outputs(input_ids, attention_mask)
         return customized_logprobs(q, base_lp, alpha0=self.alpha0, alpha_tilde=self.alpha_tilde)
@@ -152,7 +156,7 @@ def score_shared_contexts(
         ids, ctx_mask = left_pad([list(ctx) for ctx, _ in chunk], pad)
         ids, ctx_mask = ids.to(device), ctx_mask.to(device)
         caches = [DynamicCache(), DynamicCache()]
-        pos = (ctx_mask.cumsum(-1) - 1).clamp(min=0)
+        pos = position_ids(ctx_mask)
         first = policy.extend(ids, ctx_mask, pos, caches, keep=1)  # (G, 1, V)
         owner = torch.tensor(
             [g for g, (_, conts) in enumerate(chunk) for _ in conts], device=device

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .judges.base import JudgeItem, PairwiseJudge, render_conversation
+from .judges.validation import validate
 from .length_control import length_controlled_win_rate
 
 LEADERBOARD_COLUMNS = (
@@ -213,6 +214,10 @@ def judge_subset(
     sampling=None,
     progress: bool = False,
     alpha0: float | None = None,
+    reference_cache: str | Path | None = None,
+    validation=None,
+    role: str = "other",
+    thresholds=None,
 ) -> dict:
     """Win rate of the customized policy (``adapter_dir``) against pi1 on ``pairs``' prompts.
 
@@ -223,6 +228,11 @@ def judge_subset(
     ``{"row", "annotations", "paths", "judge", "trusted", "warnings", "average_reward", "n_prompts",
     "n_duplicate_prompts", "wall_s"}``. Repeated prompts are judged once (counted).
     ``alpha0``: decode the customized side at this alpha0 (eq. 6) instead of the adapter's own.
+    ``reference_cache``: where pi1's greedy replies are kept (:func:`generate_responses`).
+    ``validation``: known-answer :class:`~qadapter.evaluate.judges.validation.Cases` for the
+    judge, checked for ``role`` (``harmless``, ``helpful``, ``other``) against ``thresholds``;
+    then ``trusted`` is the validation's verdict (every check that applies passed), stored in
+    ``judge.json`` under ``validation`` with the reasons it is not trusted.
     """
     import time
 
@@ -247,7 +257,14 @@ def judge_subset(
         judge = get_judge(judge, **kwargs)
     cfg = sampling or SamplingConfig(max_new_tokens=max_new_tokens, greedy=True)
     sides = generate_responses(
-        base, adapter_dir, prompts, cfg=cfg, batch_size=batch_size, progress=progress, alpha0=alpha0
+        base,
+        adapter_dir,
+        prompts,
+        cfg=cfg,
+        batch_size=batch_size,
+        progress=progress,
+        alpha0=alpha0,
+        reference_cache=reference_cache,
     )
     started = time.perf_counter()
     annotations = annotate(prompts, sides["reference"], sides["customized"], judge, seed=seed)
@@ -255,7 +272,14 @@ def judge_subset(
     row = leaderboard_row(annotations, mode=judge.name)
     described = judge.describe()
     warnings = []
-    if described.get("trusted") is False:
+    if validation is not None:
+        checked = validate(judge, validation, role, thresholds, seed=seed)
+        described = {**described, "trusted": checked.trusted, "validation": checked.as_dict()}
+        if not checked.trusted:
+            warnings.append(
+                f"judge {judge.name} is not trusted ({role}): " + "; ".join(checked.reasons)
+            )
+    elif described.get("trusted") is False:
         warnings.append(
             f"judge {judge.name} is not trusted: held-out pairwise accuracy "
             f"{described.get('test_accuracy', float('nan')):.3f} < {described.get('min_accuracy')}"
@@ -297,4 +321,5 @@ def judge_subset(
         "n_prompts": len(prompts),
         "n_duplicate_prompts": duplicates,
         "wall_s": {**sides["wall_s"], "judge": judge_wall},
+        "reference_cached": sides["reference_cached"],
     }

@@ -164,8 +164,11 @@ def resolve_reference(ref: str, tracking_uri: str | None = None) -> Path:
             f"model {ref!r}: registry references need qadapter.registry, which this "
             "installation lacks; start the server with --adapter NAME=DIRECTORY instead"
         )
+    unavailable = getattr(reg, "RegistryUnavailable", ())
     try:
         return Path(reg.resolve_adapter(ref, tracking_uri=tracking_uri))
+    except unavailable:
+        raise  # the store failed to answer: the caller's 503, not a 404
     except AdapterError as e:
         raise UnknownModel(str(e).strip().splitlines()[0]) from None
 

@@ -24,7 +24,7 @@ import torch
 
 from ..data.tokenize import left_pad
 from ..secrets import redact
-from .catalog import Served, UnknownModel, is_reference, load_adapter_served, resolve_reference
+from .catalog import Served, load_adapter_served
 from .job import Job, Result, Settings, Stopped
 
 __all__ = ["Engine", "Job", "Result", "Settings"]
@@ -101,20 +101,9 @@ class Engine:
             self._pending.append(item)
             self._cv.notify()
 
-    def lookup(self, name: str) -> Served:
-        """The model a request names; registry references are resolved and loaded on first use
-        (a version stays loaded under its name; an alias is resolved again on every request)."""
-        if name in self.models:
-            return self.models[name]
-        if not is_reference(name):
-            raise UnknownModel(
-                f"model {name!r} is not served here; GET /v1/models lists the served models "
-                "(adapters are added with --adapter NAME=DIR_OR_REF)"
-            )
-        directory = resolve_reference(name, self.tracking_uri)
-        return self.call(lambda: self._load(name, directory)).result()
-
     def _load(self, name: str, directory) -> Served:
+        """Load the adapter a registry reference resolved to (run on the worker thread, through
+        :meth:`call`, by :class:`qadapter.serving.lookup.RegistryLookup`)."""
         key = directory.resolve()
         served = self._by_dir.get(key)
         if served is None:

@@ -10,6 +10,7 @@ meaning this server cannot honour (``n`` > 1, ``stop``, ``tools``, ``logprobs``)
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import Literal
@@ -29,9 +30,21 @@ class RequestError(ValueError):
 
 
 def error_body(message: str, *, kind: str = "invalid_request_error", code=None, param=None):
-    """OpenAI's error object; the message is one line with secrets masked."""
+    """OpenAI's error object; the message is one line with secrets masked and absolute server
+    paths shortened (:func:`hide_paths`)."""
     line = (str(message).strip().splitlines() or ["error"])[0]
-    return {"error": {"message": redact(line), "type": kind, "param": param, "code": code}}
+    line = hide_paths(redact(line))
+    return {"error": {"message": line, "type": kind, "param": param, "code": code}}
+
+
+# an absolute POSIX path with at least one directory (not a URL's path, not the API's /v1/...)
+_ABS_PATH = re.compile(r"(?<![\w.:/~-])/(?!v1/)(?:[^\s/'\"]+/)+([^\s/'\",;:)]*)")
+
+
+def hide_paths(text: str) -> str:
+    """``text`` with absolute server paths cut to their last component (``.../adapter``): a
+    client learns which adapter or file, not where the server keeps it."""
+    return _ABS_PATH.sub(lambda m: ".../" + m.group(1), text)
 
 
 class TextPart(BaseModel):

@@ -2,13 +2,15 @@
 
 :func:`log_adapter_model` copies an adapter, and for a stacked adapter its whole verified lineage,
 into a self-contained pyfunc model directory and logs it as artifacts of an existing run (through
-an explicit ``MlflowClient``; no fluent active run is started). Registering the returned URI as a
+an explicit ``MlflowClient``; no fluent active run is started) as MLflow's *models from code*: the
+model is the file :mod:`qadapter.serving.pyfunc_model` (three lines naming :class:`QAdapterModel`),
+not a pickle, so loading a version deserializes no Python object. Registering the returned URI as a
 model version gives a version that ``mlflow models serve -m models:/NAME@ALIAS --env-manager
 local`` answers.
 
 Layout of the model directory (``adapter_dir_in`` finds the top adapter)::
 
-    MLmodel, python_model.pkl, requirements.txt, ...
+    MLmodel, pyfunc_model.py, requirements.txt, ...   (models from code: no python_model.pkl)
     artifacts/adapters/adapter/       the logged adapter (qadapter.json, PEFT files)
     artifacts/adapters/parent-1/      its parent (a stack only), parent-2 its grandparent, ...
 
@@ -48,10 +50,9 @@ from ..meta import (
     update_meta,
     verified_lineage,
 )
+from ..registry import ARTIFACT_KEY, TOP, adapter_dir_in
 from ..rehearsal import OWN_PAIRS
 
-ARTIFACT_KEY = "adapters"  # the pyfunc artifact holding the stack; copied to artifacts/adapters
-TOP = "adapter"
 # README: PEFT's card; OWN_PAIRS: a re-customization level's own pairs (for later rehearsal)
 ADAPTER_FILES = (META_FILE, ADAPTER_CONFIG, ADAPTER_WEIGHTS, "README.md", OWN_PAIRS)
 ROLES = ("system", "user", "assistant")
@@ -59,23 +60,7 @@ DEFAULT_MAX_NEW_TOKENS = 128
 # load this base instead of the one named in qadapter.json (same content hash required): for a
 # base directory that lives at another path on the serving machine
 BASE_ENV = "QADAPTER_SERVE_BASE"
-
-
-def adapter_dir_in(model_dir: str | Path) -> Path:
-    """The adapter directory (the one with ``qadapter.json``) inside a downloaded model directory.
-
-    A logged pyfunc model keeps it at ``artifacts/adapters/adapter``; a plain adapter directory
-    (versions registered before the pyfunc model existed) is returned as it is.
-    """
-    model_dir = Path(model_dir)
-    for candidate in (model_dir / "artifacts" / ARTIFACT_KEY / TOP, model_dir):
-        if (candidate / META_FILE).is_file():
-            return candidate
-    raise AdapterError(
-        f"{model_dir}: neither a qadapter pyfunc model (no artifacts/{ARTIFACT_KEY}/{TOP}/"
-        f"{META_FILE}) nor an adapter directory (no {META_FILE}); was it logged by "
-        "qadapter.serving.pyfunc.log_adapter_model?"
-    )
+MODEL_CODE = Path(__file__).with_name("pyfunc_model.py")  # the model MLflow saves, as code
 
 
 def stage_stack(adapter_dir: str | Path, dest: str | Path) -> Path:
@@ -160,7 +145,7 @@ def log_adapter_model(client, run_id: str, adapter_dir: str | Path, artifact_pat
             warnings.filterwarnings("ignore", message=".*input example was not provided")
             mlflow.pyfunc.save_model(
                 path=str(model_dir),
-                python_model=QAdapterModel(),
+                python_model=str(MODEL_CODE),  # models from code: nothing is pickled
                 artifacts={ARTIFACT_KEY: str(staged)},
                 signature=signature_for(meta),
                 pip_requirements=pip_requirements(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from qadapter.cli.data import add_data_parser, run_check
 from qadapter.data import dataset_hash, load_preferences
-from qadapter.data.check import add_data_parser, run_check
 
 
 def test_clean_source_prints_summary_and_hash(tmp_path, write_jsonl, trl_rows, capsys):

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from qadapter.cli.data import run_check
 from qadapter.data import DataError, load_preferences, load_splits
-from qadapter.data.check import run_check
 from qadapter.data.sources import available_splits, list_source
 
 SECRET = "IQoJb3JpZ2luX2VjEXAMPLEtoken"

@@ -12,8 +12,8 @@ import pytest
 from s3_dummy_keys import S3_KEY_ID as KEY_ID
 from s3_dummy_keys import S3_SECRET as SECRET
 
+from qadapter.cli.data import run_check
 from qadapter.data import DataError, load_preferences, load_splits
-from qadapter.data.check import run_check
 
 
 @pytest.fixture

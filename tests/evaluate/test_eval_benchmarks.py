@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
+from qadapter.cli.eval import add_eval_parser
 from qadapter.evaluate.benchmarks import PROBE_DIR, materialize_probe_tasks, run_suite
-from qadapter.evaluate.eval_cli import add_eval_parser
 from qadapter.evaluate.harness import QAdapterLM
 
 LIMIT = 3

@@ -354,6 +354,36 @@ def test_length_control_removes_a_pure_length_bias():
     assert math.isnan(length_controlled_win_rate([None], [1], [2]))
 
 
+def test_length_control_scales_lengths_over_the_parsed_items_only():
+    from qadapter.evaluate.length_control import (
+        fit_length_model,
+        length_controlled_win_rate,
+        length_features,
+    )
+
+    # parsed: d = +20 on 8 items (won 6 of them), d = -80 on 2 (lost both); mean 0, std 40 by
+    # hand, so x = tanh(0.5) and tanh(-2). Two unparsed verdicts sit on answers 1000 characters
+    # longer: counted in std(d) they would flatten every parsed item's feature.
+    prefs = [1.8] * 6 + [1.2] * 2 + [1.3] * 2 + [None] * 2
+    model_len = [120] * 8 + [20] * 2 + [1100] * 2
+    ref_len = [100] * 12
+    y = [p - 1 for p in prefs[:10]]
+    x = [math.tanh(0.5)] * 8 + [math.tanh(-2.0)] * 2
+    assert length_features(model_len[:10], ref_len[:10]) == pytest.approx(x, abs=1e-15)
+    theta, _ = fit_length_model(y, x)
+    expected = 100 / (1 + math.exp(-theta))
+    got = length_controlled_win_rate(prefs, model_len, ref_len)
+    assert got == pytest.approx(expected, abs=1e-12)
+    # the same items without the unparsed ones: the same number
+    assert length_controlled_win_rate(prefs[:10], model_len[:10], ref_len[:10]) == got
+    # what std(d) over all 12 items gave (the old behaviour): a different number
+    x_all = length_features(model_len, ref_len)[:10]
+    theta_all, _ = fit_length_model(y, x_all)
+    assert abs(100 / (1 + math.exp(-theta_all)) - got) > 3.0
+    with pytest.raises(ValueError, match="one per item"):
+        length_controlled_win_rate(prefs, model_len[:5], ref_len)
+
+
 def test_length_model_fit_is_the_regularized_optimum():
     from qadapter.evaluate.length_control import RIDGE, fit_length_model, length_features
 
@@ -383,3 +413,63 @@ def test_length_model_fit_is_the_regularized_optimum():
     best = objective(theta, phi)
     for dt, df in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
         assert objective(theta + dt, phi + df) > best
+
+
+def test_judge_subset_caches_pi1_replies_and_stores_the_judge_validation(tmp_path, monkeypatch):
+    """pi1 answers a prompt set once (a second call generates nothing for pi1); a judge that
+    fails its known-answer checks is not trusted, and judge.json says why."""
+    from qadapter.data.pairs import PreferencePair
+    from qadapter.evaluate import responses
+    from qadapter.evaluate.judges.validation import Cases
+    from qadapter.evaluate.winrate import judge_subset
+
+    base, adapter_dir = tiny_adapter(tmp_path)
+    texts = ["How do I bake bread?", "What is salt?", "Thanks!"]
+    pairs = [PreferencePair(({"role": "user", "content": t},), "yes", "no") for t in texts]
+    calls = []
+    real = responses.base_generate
+    monkeypatch.setattr(
+        responses, "base_generate", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    kwargs = dict(seed=4, max_new_tokens=5, base=base, batch_size=2)
+    cache = tmp_path / "pi1"
+    first = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "a",
+                         reference_cache=cache, **kwargs)  # fmt: skip
+    assert calls == [1, 1] and first["reference_cached"] is False  # two batches
+    second = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "b",
+                          reference_cache=cache, **kwargs)  # fmt: skip
+    assert calls == [1, 1] and second["reference_cached"] is True
+    assert [a["output_1"] for a in second["annotations"]] == [
+        a["output_1"] for a in first["annotations"]
+    ]
+    other = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "c",
+                         reference_cache=cache, **{**kwargs, "max_new_tokens": 4})  # fmt: skip
+    assert len(calls) == 4 and other["reference_cached"] is False  # other settings: generated
+
+    p = ({"role": "user", "content": "q"},)
+    cases = Cases(heldout=[(p, f"right {i}", f"wrong {i}") for i in range(12)])
+    res = judge_subset("tiny", adapter_dir, pairs, GradedJudge(), tmp_path / "d",
+                       reference_cache=cache, validation=cases, role="other", **kwargs)  # fmt: skip
+    assert res["trusted"] is False
+    stored = json.loads((tmp_path / "d" / "judge.json").read_text())
+    assert stored["trusted"] is False and stored["validation"]["checks"]["heldout"]["n"] == 12
+    assert any("not trusted (other)" in w for w in res["warnings"])
+
+
+def test_reference_replies_share_the_cache_with_generate_responses(tmp_path, monkeypatch):
+    from qadapter.decode import SamplingConfig
+    from qadapter.evaluate import responses
+
+    base, adapter_dir = tiny_adapter(tmp_path)
+    prompts = msgs(["How do I bake bread?", "What is salt?", "Thanks!"])
+    cfg = SamplingConfig(max_new_tokens=5, greedy=True)
+    sides = responses.generate_responses(
+        base, adapter_dir, prompts, cfg=cfg, batch_size=2, reference_cache=tmp_path / "c"
+    )
+    monkeypatch.setattr(responses, "base_generate", lambda *a, **k: 1 / 0)  # must not run
+    replies, cached = responses.reference_replies(
+        base, prompts, cfg=cfg, batch_size=2, cache=tmp_path / "c"
+    )
+    assert cached and replies == sides["reference"]
+    with pytest.raises(ZeroDivisionError):  # another batch size is another file: generated
+        responses.reference_replies(base, prompts, cfg=cfg, batch_size=3, cache=tmp_path / "c")

@@ -26,3 +26,17 @@ def flow_env(tmp_path, monkeypatch, prefect_harness):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{state / 'mlflow.db'}")
     state.mkdir()
     return state
+
+
+@pytest.fixture(autouse=True)
+def tiny_judges_pass_validation(monkeypatch):
+    """The tiny profile's judges are reward models of a random tiny network: noise. The flow
+    tests check the pipeline's wiring, so their judges clear bars of zero (Thresholds.none());
+    the tests of the decision rule force judges untrusted and check that nothing is decided."""
+    from dataclasses import replace
+
+    from qadapter.evaluate.judges.validation import Thresholds
+    from tasks import experiment
+
+    tiny = replace(experiment.EXPERIMENTS["tiny"], judge_thresholds=Thresholds.none())
+    monkeypatch.setitem(experiment.EXPERIMENTS, "tiny", tiny)

@@ -35,6 +35,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from qadapter.lock import pid_alive
+
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra" / "local"
 UP_TIMEOUT_S = 420  # whole up.sh; each server also gets QADAPTER_START_TIMEOUT below
@@ -157,20 +159,6 @@ def _tree(pids: set[int]) -> set[int]:
     return seen
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie is dead for our purposes (its parent just has not reaped it yet).
-    with contextlib.suppress(OSError, IndexError):
-        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
-
-
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -262,7 +250,7 @@ def _stop_parent(parent: subprocess.Popen | None) -> None:
 
 
 def _leftovers(pids: set[int], groups: set[int]) -> tuple[set[int], set[int]]:
-    return {p for p in pids if _alive(p)}, {g for g in groups if _group_alive(g)}
+    return {p for p in pids if pid_alive(p)}, {g for g in groups if _group_alive(g)}
 
 
 @contextlib.contextmanager

@@ -156,10 +156,13 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
         acc = out["judge"]["metrics"][f"judge.{subset}.accuracy"]
         assert pm[f"judge.{subset}.accuracy"] == acc and 0.0 <= acc <= 1.0
         assert pm[f"judge.{subset}.scale"] == scale >= 0.0
-    trusted = all(
-        out["judge"]["metrics"][f"judge.{s}.accuracy"] >= 0.6 for s in ("harmless", "helpful")
-    )
-    assert parent.data.tags["judge.trusted"] == str(trusted).lower()
+    # trust is the known-answer validation's (the flow tests' judges clear bars of zero): each
+    # judge was checked on its own validation pairs (12 on tiny, judge-mini's held-out family)
+    for s in ("harmless", "helpful"):
+        assert pm[f"judge.{s}.trusted"] == 1.0 and pm[f"judge.{s}.heldout_n"] == 12.0
+        assert 0.0 <= pm[f"judge.{s}.heldout"] <= 1.0
+    assert "judge.harmless.refusal_n" in pm and "judge.helpful.over_refusal_n" in pm
+    assert parent.data.tags["judge.trusted"] == "true"
     # per-item judgments: an MLflow table and a GenAI evaluation of the judge's child run
     table = json.loads(
         open(c.download_artifacts(jd_run.info.run_id, "judgments_harmless.json")).read()

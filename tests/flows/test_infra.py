@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from qadapter.lock import pid_alive
+
 try:
-    from .infra import INFRA, REPO, _alive, _group_alive, _tree, local_stack, port_is_free
+    from .infra import INFRA, REPO, _group_alive, _tree, local_stack, port_is_free
 except ImportError:  # tests/flows is not a package: pytest puts this directory on sys.path
-    from infra import INFRA, REPO, _alive, _group_alive, _tree, local_stack, port_is_free
+    from infra import INFRA, REPO, _group_alive, _tree, local_stack, port_is_free
 
 BUSY_LOOP = (  # one core busy for argv[1] seconds at most
     "import sys, time\nend = time.monotonic() + float(sys.argv[1])\n"
@@ -115,7 +117,7 @@ def test_down_stops_the_stack_under_load_with_a_parent_that_never_reaps(tmp_path
         assert down.returncode == 0, down.stdout + down.stderr
         assert "error" not in down.stderr, down.stderr
         assert "down.sh: stopped" in down.stdout
-        assert not [p for p in ours if _alive(p)], "down.sh left live processes"
+        assert not [p for p in ours if pid_alive(p)], "down.sh left live processes"
         assert not [g for g in leaders if _group_alive(g)]
         zombies = [p for p in ours if Path(f"/proc/{p}/stat").exists()]
         assert zombies, "the servers should be unreaped zombies here (the case under test)"

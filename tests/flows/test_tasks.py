@@ -244,7 +244,12 @@ def test_judge_stage_with_an_openai_endpoint_never_records_the_key(tracked, monk
     assert f"judge.{subset}.accuracy" not in jd["metrics"]  # an LLM judge's accuracy: unmeasured
     c = MlflowClient()
     run = c.get_run(jd["mlflow_run_id"])
-    assert run.data.params["base_url"] == url and run.data.tags["judge.trusted"] == "unmeasured"
+    # the LLM judge is validated like any judge: its known-answer checks ran against the stub
+    # (position consistency included); the flow tests' bars are zero, so it is trusted
+    assert run.data.params["base_url"] == url and run.data.tags["judge.trusted"] == "true"
+    for subset in ("harmless", "helpful"):
+        assert jd["metrics"][f"judge.{subset}.heldout_n"] == 12.0
+        assert jd["metrics"][f"judge.{subset}.position_n"] == 12.0
     blob = json.dumps([run.data.params, run.data.tags, run.data.metrics])
     root = Path(c.download_artifacts(run.info.run_id, "", str(tmp_path / "dl")))
     blob += "".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())

@@ -230,24 +230,13 @@ def lora_config(model, cfg: RewardModelConfig):
     """LoRA on all linear layers of the decoder, or of its top ``cfg.lora_layers`` layers only."""
     from peft import LoraConfig
 
+    from ...adapter import top_layers
+
     common = dict(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=0.0, task_type="SEQ_CLS")
     n_layers = model.config.num_hidden_layers
     if not 0 < cfg.lora_layers < n_layers:
         return LoraConfig(target_modules="all-linear", **common)
-    linear = sorted(
-        {
-            name.rsplit(".", 1)[-1]
-            for name, mod in model.named_modules()
-            if isinstance(mod, torch.nn.Linear) and ".layers." in name
-        }
-    )
-    top = list(range(n_layers - cfg.lora_layers, n_layers))
-    return LoraConfig(
-        target_modules=linear,
-        layers_to_transform=top,
-        layers_pattern="layers",
-        **common,
-    )
+    return LoraConfig(**top_layers(model, cfg.lora_layers), **common)
 
 
 def _reward_config(cfg: RewardModelConfig, work: Path, progress: bool):

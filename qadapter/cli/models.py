@@ -13,15 +13,30 @@ import time
 # the columns of `models list`: (header, tag or metric name)
 COLUMNS = (
     ("alpha0", "alpha0"),
+    ("status", "recustomize.status"),
+    ("declined", "behaviour.declined"),
+    ("answered", "behaviour.answered"),
     ("harmless", "winrate.harmless"),
+    ("h.judge", "judge.harmless.trusted"),
     ("helpful", "winrate.helpful"),
+    ("hp.judge", "judge.helpful.trusted"),
     ("probe.delta", "probe.delta"),
     ("kl.general", "kl.general"),
 )
 
+# version tags that stop `qadapter promote` (without --force): the decision was not a pass, or
+# a judge behind its numbers failed its validation
+BLOCKING = {  # tag: (values that block, what it means)
+    "recustomize.status": (("rejected", "undecided", "pending"), "its level was {value}"),
+    "judge.harmless.trusted": (("false", "0.0"), "the harmless judge failed its validation"),
+    "judge.helpful.trusted": (("false", "0.0"), "the helpful judge failed its validation"),
+    "judge.new.trusted": (("false", "0.0"), "the new preference's judge failed its validation"),
+    "behaviour.trusted": (("false", "0.0"), "the refusal classifier failed its validation"),
+}
+
 
 def add_models_parser(sub) -> None:
-    from . import registry
+    from .. import registry
 
     p = sub.add_parser(
         "promote",
@@ -31,6 +46,12 @@ def add_models_parser(sub) -> None:
     )
     p.add_argument(
         "ref", metavar="NAME/VERSION", help=f"e.g. {registry.MODEL}/3 or models:/{registry.MODEL}/3"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="promote even when the version was rejected or undecided, or a judge behind its "
+        "numbers failed its validation (recorded on the version as promoted.forced)",
     )
     _store_flag(p)
     p.set_defaults(func=cmd_promote)
@@ -64,7 +85,7 @@ def _store_flag(p) -> None:
 
 
 def cmd_promote(args) -> int:
-    from . import registry
+    from .. import registry
 
     ref = registry.parse_ref(args.ref)
     if ref.version is None:
@@ -72,7 +93,20 @@ def cmd_promote(args) -> int:
             f"promote {args.ref}: name a version number, e.g. {ref.name}/3 "
             f"(aliases move to versions, not to other aliases)"
         )
-    out = registry.promote(ref.name, ref.version, client=registry.client_for(args.tracking_uri))
+    client = registry.client_for(args.tracking_uri)
+    tags = dict(registry.get_version(ref.name, str(ref.version), client=client).tags or {})
+    blocked = promotion_blockers(tags)
+    if blocked and not args.force:
+        raise registry.RegistryError(
+            f"promote {ref.name}/{ref.version}: not promoted, because "
+            + "; ".join(blocked)
+            + ". Read the version's description; promote it anyway with --force"
+        )
+    out = registry.promote(ref.name, ref.version, client=client)
+    if blocked:
+        client.set_model_version_tag(
+            ref.name, str(ref.version), "promoted.forced", "; ".join(blocked)
+        )
     if not out["changed"]:
         print(f"{ref.name}/{ref.version} is already the champion; nothing changed")
         return 0
@@ -80,6 +114,17 @@ def cmd_promote(args) -> int:
     after = f"; previous-champion: version {prev}" if prev else "; no previous champion"
     print(f"{ref.name}/{ref.version} is now the champion (models:/{ref.name}@champion){after}")
     return 0
+
+
+def promotion_blockers(tags: dict) -> list[str]:
+    """Why a version should not become the champion, from its tags (:data:`BLOCKING`)."""
+    out = []
+    for key, (bad, what) in BLOCKING.items():
+        v = str(tags.get(key, "")).lower()
+        if v in bad:
+            why = tags.get(v) if key == "recustomize.status" else None
+            out.append(what.format(value=v) + (f" ({why})" if why else ""))
+    return out
 
 
 def value(row: dict, key: str):
@@ -126,7 +171,7 @@ def table(rows: list[dict]) -> str:
 def cmd_models_list(args) -> int:
     import json
 
-    from . import registry
+    from .. import registry
 
     rows = registry.list_versions(args.name, client=registry.client_for(args.tracking_uri))
     if args.json:
@@ -135,6 +180,11 @@ def cmd_models_list(args) -> int:
     if not rows:
         print(f"{args.name}: no versions registered yet")
         return 0
-    print(f"{args.name}: {len(rows)} version(s); win rates vs pi1 in %, probe.delta in points")
+    print(
+        f"{args.name}: {len(rows)} version(s); declined / answered: shares of risky prompts pi1 "
+        "complies with that it declines and of helpful prompts pi1 answers that it answers; win "
+        "rates vs pi1 in %, read only where the judge column says 1 (validated); probe.delta in "
+        "points"
+    )
     print(table(rows))
     return 0

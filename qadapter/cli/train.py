@@ -13,11 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-from .cli import add_config_flags, config_values
+from .args import add_config_flags, config_values
 
 
 def add_train(sub) -> None:
-    from .config import MethodConfig, TrainConfig
+    from ..config import MethodConfig, TrainConfig
 
     p = sub.add_parser(
         "train",
@@ -95,7 +95,7 @@ def train_config(args):
     """The TrainConfig of parsed ``train`` arguments (validated; nothing is loaded)."""
     import torch
 
-    from .config import MethodConfig, TrainConfig, profile
+    from ..config import MethodConfig, TrainConfig, profile
 
     overrides = {**config_values(args, MethodConfig), **config_values(args, TrainConfig)}
     if args.q_model and overrides.get("head") is None:
@@ -120,7 +120,7 @@ def train_config(args):
 
 def check_output_path(path: str | Path) -> None:
     """Fail early (before anything loads) when ``path`` cannot become an output directory."""
-    from .lock import LockError
+    from ..lock import LockError
 
     out = Path(path)
     if out.exists() and not out.is_dir():
@@ -150,19 +150,19 @@ def _remove_if_created(out: Path, created: bool) -> None:
 
 
 def cmd_train(args) -> int:
-    from .checkpoint import CheckpointError, complete_checkpoints
+    from ..checkpoint import CheckpointError, complete_checkpoints
 
     if args.onpolicy_tokens < 1:
         raise ValueError(f"--onpolicy-tokens must be >= 1, got {args.onpolicy_tokens}")
     cfg = train_config(args)
     out = Path(args.output)
     check_output_path(out)
-    from .registry import naming
+    from ..registry import naming
 
     args.parent_ref = None
     if args.parent:  # a missing or changed lineage fails before any data or model loads
-        from .meta import verified_lineage
-        from .registry import install, is_model_ref, pinned, resolve_adapter
+        from ..meta import verified_lineage
+        from ..registry import install, is_model_ref, pinned, resolve_adapter
 
         install()
         with naming(args.parent):
@@ -188,17 +188,17 @@ def cmd_train(args) -> int:
 def _train(args, cfg, out: Path) -> int:
     import torch
 
-    from .adapter import QAdapter
-    from .config import PROFILE_BASES
-    from .data import dataset_hash, load_splits
-    from .distributed import is_rank_zero, local_device
-    from .evaluate.preference import evaluate_pairs
-    from .lock import output_lock
-    from .meta import update_meta
-    from .models import load_base
-    from .secrets import redact
-    from .stack import Stack
-    from .train import TrainingError, train
+    from ..adapter import QAdapter
+    from ..config import PROFILE_BASES
+    from ..data import dataset_hash, load_splits
+    from ..distributed import is_rank_zero, local_device
+    from ..evaluate.preference import evaluate_pairs
+    from ..lock import output_lock
+    from ..meta import update_meta
+    from ..models import load_base
+    from ..secrets import redact
+    from ..stack import Stack
+    from ..train import TrainingError, train
 
     main = is_rank_zero()  # under a launcher only rank 0 locks, evaluates and writes
     show = not args.quiet and main
@@ -335,7 +335,7 @@ def training_pairs(base, train: list, mixed: list, args, out) -> tuple[list, dic
     """:func:`qadapter.onpolicy.training_recipe` for the CLI's arguments. On-policy replies are
     kept in the output directory, so ``--resume`` reuses them instead of generating again; with
     ``--parent`` they are the parent stack's greedy replies (the new level's pi1)."""
-    from .onpolicy import training_recipe
+    from ..onpolicy import training_recipe
 
     return training_recipe(
         base,

@@ -1,19 +1,31 @@
-"""``qadapter serve``: flags, start-up (one base, the adapters on it), and uvicorn.
+"""``qadapter serve``'s flags and start-up: one base, the adapters on it (:func:`build_engine`).
 
     qadapter serve [--base NAME] [--adapter NAME=DIR_OR_REF ...] [--host 127.0.0.1] [--port 8000]
                    [--max-batch 8] [--max-tokens 256] [--tracking-uri URI]
+                   [--api-key-env NAME] [--max-body-bytes 4194304] [--read-timeout 30]
+                   [--max-queue 64] [--registry-timeout 5]
+
+``--api-key-env NAME``: clients must send ``Authorization: Bearer <the value of $NAME>`` (read
+once at start, never logged). Binding a ``--host`` beyond loopback prints a warning, a louder one
+without a key. The limits are :mod:`qadapter.serving.guard`'s (413, 408, 503 + Retry-After) and
+:mod:`qadapter.serving.lookup`'s (registry lookups: timeout, then 503).
 
 Every ``--adapter`` is loaded before the server listens (a bad one is one error line and exit 2);
 registry references given there are resolved once, at start. ``--base`` defaults to the base
 recorded in the first adapter's ``qadapter.json`` (the embedded SmolLM2 without adapters).
+:func:`qadapter.serving.server.serve` runs it; ``qadapter serve`` (:mod:`qadapter.cli.serve`) and
+``python -m qadapter.serving.server`` take these flags.
 """
 
 from __future__ import annotations
 
-import sys
+import ipaddress
+import os
 from pathlib import Path
 
 from ..models import EMBEDDED
+from .guard import DEFAULT_MAX_BODY, DEFAULT_MAX_QUEUE, DEFAULT_READ_TIMEOUT
+from .lookup import LookupConfig
 
 DEFAULT_PORT = 8000
 
@@ -38,17 +50,78 @@ def add_serve_arguments(p) -> None:
     )
     p.add_argument("--tracking-uri", help="MLflow tracking URI for registry references")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-
-
-def add_serve_parser(sub) -> None:
-    p = sub.add_parser(
-        "serve",
-        help="OpenAI-compatible server for adapters on one shared base",
-        description="Serve /v1/chat/completions and /v1/models; several adapters share one "
-        "base model in memory and are chosen per request by model name.",
+    p.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        help="require 'Authorization: Bearer <key>' on every endpoint but /health, the key "
+        "read from the environment variable NAME (never from the command line)",
     )
-    add_serve_arguments(p)
-    p.set_defaults(func=cmd_serve)
+    p.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        metavar="N",
+        help=f"larger request bodies get 413 (default {DEFAULT_MAX_BODY}: 4 MiB)",
+    )
+    p.add_argument(
+        "--read-timeout",
+        type=float,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="S",
+        help=f"a body not complete after S seconds gets 408 (default {DEFAULT_READ_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--max-queue",
+        type=int,
+        default=DEFAULT_MAX_QUEUE,
+        metavar="N",
+        help=f"chat requests in the server at once; more get 503 (default {DEFAULT_MAX_QUEUE})",
+    )
+    p.add_argument(
+        "--registry-timeout",
+        type=float,
+        default=LookupConfig.timeout,
+        metavar="S",
+        help="seconds a request waits for the tracking server to resolve a reference before "
+        f"503 (default {LookupConfig.timeout:g})",
+    )
+
+
+def api_key_from_env(name: str | None) -> str | None:
+    """The key in ``$name`` (None without ``--api-key-env``); a ValueError if it is unset."""
+    if name is None:
+        return None
+    key = os.environ.get(name, "").strip()
+    if not key:
+        raise ValueError(
+            f"--api-key-env {name}: the environment variable {name} is not set or empty; "
+            "export it with the key clients must send"
+        )
+    return key
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return False
+
+
+def exposure_warning(host: str, authenticated: bool) -> str | None:
+    """The warning line for binding ``host``, or None on loopback."""
+    if is_loopback(host):
+        return None
+    if authenticated:
+        return (
+            f"qadapter serve: warning: listening on {host}, reachable beyond this machine; "
+            "requests need the API key, but traffic is plain HTTP (put TLS in front)"
+        )
+    return (
+        f"qadapter serve: warning: listening on {host} WITHOUT authentication: anyone who can "
+        "reach it can use the models; pass --api-key-env NAME or bind 127.0.0.1"
+    )
 
 
 def adapter_directory(ref: str, tracking_uri: str | None = None) -> Path:
@@ -98,30 +171,3 @@ def build_engine(
             raise ValueError(f"--adapter {name}=...: {name!r} is the base's name; pick another")
         served.append(load_adapter_served(name, directory, b, source=ref))
     return Engine(b, served, max_batch=max_batch, tracking_uri=tracking_uri)
-
-
-def cmd_serve(args) -> int:
-    import logging
-
-    import uvicorn
-
-    from ..errors import error_line, user_errors
-    from .server import create_app
-
-    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s: %(message)s")
-    try:
-        if not 0 <= args.port <= 65535:
-            raise ValueError(f"--port {args.port}: expected 0..65535")
-        if args.max_batch < 1 or args.max_tokens < 1:
-            raise ValueError("--max-batch and --max-tokens must be >= 1")
-        engine = build_engine(
-            args.base, args.adapter, max_batch=args.max_batch, tracking_uri=args.tracking_uri
-        )
-    except user_errors() as e:
-        print(error_line(e), file=sys.stderr)
-        return 2
-    names = ", ".join(f"{s.name} ({s.kind})" for s in engine.models.values())
-    print(f"qadapter serve: {names} on http://{args.host}:{args.port}", file=sys.stderr)
-    app = create_app(engine, default_max_tokens=args.max_tokens)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
-    return 0

@@ -1,15 +1,16 @@
 """``qadapter eval ADAPTER_OR_BASE --suite general-probe|paper [--limit N] [--output DIR]``.
 
 Thin: parses arguments, calls :func:`qadapter.evaluate.benchmarks.run_suite`, prints the table.
-Wired into ``qadapter/cli.py`` with ``add_eval_parser(sub)``; user mistakes raise ``ValueError``
-/ ``FileNotFoundError`` / ``AdapterError`` / ``ModelError``, which ``cli.main`` prints as one line.
+Registered by :func:`qadapter.cli.parser.build_parser` with ``add_eval_parser(sub)``; user
+mistakes raise ``ValueError`` / ``FileNotFoundError`` / ``AdapterError`` / ``ModelError``, which
+``qadapter.cli.main`` prints as one line.
 """
 
 from __future__ import annotations
 
 import json
 
-from .benchmarks import SUITES
+from ..evaluate.benchmarks import SUITES
 
 
 def add_eval_parser(subparsers) -> None:
@@ -94,7 +95,7 @@ def cmd_eval(args) -> int:
 
 
 def _run(args, target: str, label: str) -> int:
-    from .benchmarks import format_table, run_suite
+    from ..evaluate.benchmarks import format_table, run_suite
 
     summary = run_suite(
         target,

@@ -1,6 +1,6 @@
 """``qadapter data check SOURCE``: load a preference source and report what happened to it.
-``qadapter data publish SOURCE DEST``: put a file where ``recustomize`` watches and emit the
-Prefect event ``preference-data.arrived`` (:mod:`qadapter.data.publish`).
+``qadapter data publish SOURCE DEST``: put a file where ``recustomize`` watches and have the
+pipeline's hook emit the Prefect event ``preference-data.arrived`` (:mod:`qadapter.data.publish`).
 
 Exit codes (the same as every ``qadapter`` command): 0 loaded (summary table and content hash on
 stdout); 2 bad input: the source or an option is wrong, nothing usable was loaded, or ``--strict``
@@ -131,8 +131,9 @@ def check_command(args: argparse.Namespace) -> int:
 
 def publish_command(args: argparse.Namespace) -> int:
     """Run ``data publish``: 0 published (and the event sent, or said why not); 2 bad input;
-    1 published but the configured Prefect API did not answer."""
-    from qadapter.data.publish import emit_arrived, publish_file
+    1 published but the configured Prefect API did not answer. The event is sent by the hooks
+    registered for :data:`qadapter.data.publish.HOOKS` (the pipeline's ``tasks.events``)."""
+    from qadapter.data.publish import on_published_hooks, publish_file
 
     try:
         p = publish_file(args.source, args.dest)
@@ -148,18 +149,26 @@ def publish_command(args: argparse.Namespace) -> int:
     if args.no_event:
         print("event not sent (--no-event)")
         return 0
-    try:
-        event_id = emit_arrived(p)
-    except DataError as exc:
-        error(str(exc))
-        return 1
-    if event_id is None:
+    hooks = on_published_hooks()
+    if not hooks:
         print(
-            "event not sent: no Prefect API configured (set PREFECT_API_URL); the scheduled "
-            "run of recustomize/hh-watch will pick the file up"
+            "event not sent: the pipeline's event hook (entry point qadapter.on_published) is not "
+            "installed; pip install -e . from the repository registers it"
         )
-    else:
-        print(f"event preference-data.arrived sent (id {event_id})")
+        return 0
+    for emit in hooks:
+        try:
+            event_id = emit(p)
+        except DataError as exc:
+            error(str(exc))
+            return 1
+        if event_id is None:
+            print(
+                "event not sent: no Prefect API configured (set PREFECT_API_URL); the scheduled "
+                "run of recustomize/hh-watch will pick the file up"
+            )
+        else:
+            print(f"event preference-data.arrived sent (id {event_id})")
     return 0
 
 
