@@ -36,29 +36,10 @@ import torch
 from ..data.tokenize import encode_prompt, encode_response, position_ids
 from ..loss import base_logprobs_from_logits, kl_to_base
 from .benchmarks import PROBE_DIR, run_suite
+from .margins import paired_delta, read_jsonl  # noqa: F401  (paired_delta: part of this API)
 
 SCORED = {"qadapter_probe_mc": "acc", "qadapter_probe_arith": "exact_match"}  # lm-eval item key
 GENERATED = ("qadapter_probe_arith",)  # the lm-eval tasks forgetting_report runs
-
-
-def paired_delta(base: list[float], customized: list[float]) -> tuple[float, float]:
-    """Mean of ``customized_i - base_i`` and its standard error sd(d, ddof=1) / sqrt(n).
-
-    Hand-worked: base [1, 0, 1, 1], customized [1, 1, 0, 0] -> d = [0, 1, -1, -1],
-    mean -0.25, sd^2 = (0.0625 + 1.5625 + 0.5625 + 0.5625) / 3 = 0.91667, se = 0.47871.
-    The SE is NaN for fewer than two items.
-    """
-    if len(base) != len(customized) or not base:
-        raise ValueError(
-            f"paired_delta needs equally long, non-empty lists ({len(base)} vs {len(customized)})"
-        )
-    d = [c - b for b, c in zip(base, customized)]
-    n = len(d)
-    mean = sum(d) / n
-    if n < 2:
-        return mean, float("nan")
-    var = sum((x - mean) ** 2 for x in d) / (n - 1)
-    return mean, math.sqrt(var / n)
 
 
 def task_metrics(base_items: dict, custom_items: dict) -> dict:
@@ -86,20 +67,6 @@ def task_metrics(base_items: dict, custom_items: dict) -> dict:
             }
         )
     return out
-
-
-def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise ValueError(
-                        f"{path}:{n}: invalid JSON ({e.msg}); restore the bundled file"
-                    ) from None
-    return rows[:limit] if limit is not None else rows
 
 
 def perplexity(lm, texts: list[str]) -> dict:

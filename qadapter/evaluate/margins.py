@@ -16,7 +16,7 @@ Per item, with ``r`` the right answer:
 
 Between pi1 and the customized policy on the same items: ``probe.margin_delta`` = mean of
 ``m_custom - m_pi1`` (nats), ``probe.delta`` = 100 x mean of ``c_custom - c_pi1`` (points), each
-with its *paired* standard error ``sd(d, ddof=1) / sqrt(n)`` (:func:`forgetting.paired_delta`).
+with its *paired* standard error ``sd(d, ddof=1) / sqrt(n)`` (:func:`paired_delta`).
 pi1 against itself gives 0 and 0 exactly. pi1's half is cached on disk by (pi1's content hash,
 the item set's hash, which covers the prompt format), so it is computed once per base and item set.
 """
@@ -38,10 +38,42 @@ DELIMITER = " "  # lm-eval's target_delimiter
 FORMAT_VERSION = 1  # bump when scoring changes in a way the item hash cannot see
 
 
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise ValueError(
+                        f"{path}:{n}: invalid JSON ({e.msg}); restore the bundled file"
+                    ) from None
+    return rows[:limit] if limit is not None else rows
+
+
+def paired_delta(base: list[float], customized: list[float]) -> tuple[float, float]:
+    """Mean of ``customized_i - base_i`` and its standard error sd(d, ddof=1) / sqrt(n).
+
+    Hand-worked: base [1, 0, 1, 1], customized [1, 1, 0, 0] -> d = [0, 1, -1, -1],
+    mean -0.25, sd^2 = (0.0625 + 1.5625 + 0.5625 + 0.5625) / 3 = 0.91667, se = 0.47871.
+    The SE is NaN for fewer than two items.
+    """
+    if len(base) != len(customized) or not base:
+        raise ValueError(
+            f"paired_delta needs equally long, non-empty lists ({len(base)} vs {len(customized)})"
+        )
+    d = [c - b for b, c in zip(base, customized)]
+    n = len(d)
+    mean = sum(d) / n
+    if n < 2:
+        return mean, float("nan")
+    var = sum((x - mean) ** 2 for x in d) / (n - 1)
+    return mean, math.sqrt(var / n)
+
+
 def load_items(limit: int | None = None, probe_dir: Path = PROBE_DIR) -> list[dict]:
     """The probe's multiple-choice items, mc.jsonl then facts.jsonl; the first ``limit``."""
-    from .forgetting import read_jsonl
-
     items = [r for name in ITEM_FILES for r in read_jsonl(probe_dir / name)]
     return items[:limit] if limit is not None else items
 
@@ -129,8 +161,6 @@ def margin_metrics(base: dict, custom: dict) -> dict:
     paired accuracy difference (points); ``probe.margin_base`` / ``probe.margin_customized``: mean
     margin (nats); ``probe.margin_delta`` / ``probe.margin_delta_se``: paired margin difference;
     ``probe.n``: items."""
-    from .forgetting import paired_delta
-
     if base["ids"] != custom["ids"]:
         raise ValueError(
             "margin_metrics: pi1 and the customized policy were scored on different items; "
