@@ -39,6 +39,7 @@ MAX_TRANSCRIPT_CHARS = 1200
 BALANCE_FRAC = (0.40, 0.60)  # fraction of pairs whose chosen answer is longer than the rejected one
 BALANCE_RATIO = (0.85, 1.15)  # mean chosen length / mean rejected length
 MIN_MC, MIN_ARITH, MIN_PROSE = 160, 220, 65
+MIN_FACTS = 400  # the paired margin measure wants several hundred items (with mc: 645)
 
 errors: list[str] = []
 
@@ -389,18 +390,20 @@ def print_uncertainty(out: dict) -> None:
 
 
 # ------------------------------------------------------------------ probe
-def check_mc() -> int:
-    path = DATA / "probe" / "mc.jsonl"
+def check_mc(name: str = "mc", minimum: int | None = None) -> int:
+    """mc.jsonl (hand-written) or facts.jsonl (generated): same schema, ids ``<name>-NNNN``."""
+    path = DATA / "probe" / f"{name}.jsonl"
+    minimum = MIN_MC if minimum is None else minimum
     rows = load_jsonl(path)
     check_fields(
         path, rows, {"id": str, "question": str, "choices": list, "answer": int, "subject": str}
     )
-    if len(rows) < MIN_MC:
-        fail(f"{path}: {len(rows)} questions < required {MIN_MC}")
+    if len(rows) < minimum:
+        fail(f"{path}: {len(rows)} questions < required {minimum}")
     ids, questions, positions = set(), set(), [0, 0, 0, 0]
     for n, r in enumerate(rows, 1):
         where = f"{path}:{n}"
-        if not re.fullmatch(r"mc-\d{4}", str(r.get("id", ""))):
+        if not re.fullmatch(rf"{name}-\d{{4}}", str(r.get("id", ""))):
             fail(f"{where}: bad id {r.get('id')!r}")
         if r.get("id") in ids:
             fail(f"{where}: duplicate id")
@@ -425,6 +428,60 @@ def check_mc() -> int:
     if rows and min(positions) < len(rows) / 4 * 0.6:
         fail(f"{path}: answer positions badly unbalanced {positions}")
     return len(rows)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def probe_overlaps(questions: list[str], prompts: list[str], threshold: float = 0.8) -> list:
+    """(question, prompt) pairs that are equal after normalisation or whose word sets have a
+    Jaccard similarity >= ``threshold`` (a near-duplicate)."""
+    norm = {" ".join(sorted(_words(p))): p for p in prompts}
+    index: dict[str, list[set[str]]] = {}
+    sets = [(_words(p), p) for p in prompts]
+    for ws, p in sets:
+        for w in ws:
+            index.setdefault(w, []).append((ws, p))
+    hits = []
+    for q in questions:
+        qw = _words(q)
+        if " ".join(sorted(qw)) in norm:
+            hits.append((q, norm[" ".join(sorted(qw))]))
+            continue
+        seen = set()
+        for w in qw:
+            for ws, p in index.get(w, []):
+                if p in seen:
+                    continue
+                seen.add(p)
+                if len(qw & ws) / len(qw | ws) >= threshold:
+                    hits.append((q, p))
+                    break
+    return hits
+
+
+def bundled_prompts(exclude: Path) -> list[str]:
+    """Every prompt of every other bundled JSONL file under data/: a row's ``question`` or
+    ``prompt``, and each human turn of its ``chosen`` conversation."""
+    prompts = []
+    for path in sorted(DATA.rglob("*.jsonl")):
+        if path == exclude:
+            continue
+        for r in load_jsonl(path):
+            for key in ("question", "prompt"):
+                if isinstance(r.get(key), str):
+                    prompts.append(r[key])
+            for turn in re.split(r"\n\nHuman: ", str(r.get("chosen", "")))[1:]:
+                prompts.append(turn.split("\n\nAssistant:")[0].strip())
+    return prompts
+
+
+def check_probe_disjoint() -> None:
+    path = DATA / "probe" / "facts.jsonl"
+    questions = [r["question"] for r in load_jsonl(path)]
+    for q, p in probe_overlaps(questions, bundled_prompts(exclude=path)):
+        fail(f"{path}: {q!r} duplicates the bundled prompt {p!r}")
 
 
 def _eval_arith(expr: str):
@@ -512,6 +569,7 @@ def check_yamls() -> None:
     d = DATA / "probe" / "lm_eval"
     expected = {
         "qadapter_probe_mc.yaml": ("multiple_choice", "data/probe/mc.jsonl"),
+        "qadapter_probe_facts.yaml": ("multiple_choice", "data/probe/facts.jsonl"),
         "qadapter_probe_arith.yaml": ("generate_until", "data/probe/arith.jsonl"),
         "qadapter_probe_prose.yaml": ("loglikelihood_rolling", "data/probe/prose.jsonl"),
     }
@@ -590,6 +648,8 @@ def main() -> int:
     judge = check_judge_mini()
     unc = check_uncertainty()
     n_mc = check_mc()
+    n_facts = check_mc("facts", MIN_FACTS)
+    check_probe_disjoint()
     n_arith = check_arith()
     n_prose = check_prose()
     check_yamls()
@@ -607,6 +667,7 @@ def main() -> int:
     for (subset, split), n in judge.items():
         print(f"judge-mini/{subset}/{split}.jsonl: {n} pairs")
     print(f"probe/mc.jsonl: {n_mc} questions")
+    print(f"probe/facts.jsonl: {n_facts} generated questions, disjoint from every bundled prompt")
     print(f"probe/arith.jsonl: {n_arith} problems with recomputed answers")
     print(f"probe/prose.jsonl: {n_prose} paragraphs")
     if errors:

@@ -29,7 +29,7 @@ from tasks import stages as T
 from tasks import table, tracking
 from tasks.common import result_options
 from tasks.experiment import data_hashes, experiment
-from tasks.methods import LABELS, METHODS, TRAINED, check_methods
+from tasks.methods import LABELS, METHODS, TRAINED, check_methods, probe_of
 
 
 def pi1_column(ref_probe: dict) -> dict:
@@ -73,8 +73,6 @@ def compare(
     judge_model: Optional[str] = None,
     force: bool = False,
 ) -> dict:
-    from qadapter.evaluate.forgetting import probe_metrics
-
     logger = get_run_logger()
     chosen = check_methods(methods or list(METHODS))
     cfg = compare_experiment(
@@ -98,7 +96,7 @@ def compare(
         ref = C.reference.with_options(**opts)(cfg, hashes, hb, parent)
         columns = {}
         if "pi1" in chosen:
-            columns["pi1"] = pi1_column(probe_metrics(ref["items"], ref["items"]))
+            columns["pi1"] = pi1_column(probe_of(ref, ref["items"], ref["margins"]))
         if "qadapter" in chosen:
             qa = T.qadapter.with_options(**opts)(cfg, hashes, hb, parent)
             ev = T.evaluate.with_options(**opts)(cfg, hashes, hb, qa, parent)

@@ -114,6 +114,7 @@ def _evaluate(p: dict) -> dict:
         "test": p["data_hashes"]["harmless_test"],
         "kl_pairs": cfg.kl_pairs,
         "probe_limit": cfg.probe_limit,
+        "probe_items": cfg.probe_items,
         "probe_max_gen_toks": cfg.probe_max_gen_toks,
         "scoring": cfg.train.to_dict(),  # held-out scoring uses the method's settings
     }

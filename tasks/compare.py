@@ -17,7 +17,7 @@ from .stages import RESULTS, RETRIES
 from .tracking import StageRun
 from .watch import StageProgress, quiet_libraries, run_logger
 
-PROBE = ("qadapter_probe_mc", "qadapter_probe_arith")
+PROBE = ("qadapter_probe_arith",)  # lm-eval; the multiple-choice items: evaluate.margins
 
 
 def _key(stage: str, cfg: Experiment, hashes: dict, base: dict, **extra) -> str:
@@ -76,6 +76,8 @@ def _prompts(cfg: Experiment) -> dict:
 def reference(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) -> dict:
     """pi1's probe items and greedy replies on both subsets' judged prompts (computed once)."""
     from qadapter.evaluate.benchmarks import run_suite
+    from qadapter.evaluate.harness import QAdapterLM
+    from qadapter.evaluate.margins import cached_item_scores, load_items
     from qadapter.models import load_base
 
     from .methods import greedy_replies
@@ -90,10 +92,18 @@ def reference(cfg: Experiment, data_hashes: dict, base: dict, parent_run: str) -
             tasks=list(PROBE),
         )
         pi1 = load_base(base["base_path"])
+        margins = cached_item_scores(
+            QAdapterLM(base=pi1), load_items(cfg.probe_items), pi1.content_hash
+        )
         prompts = _prompts(cfg)
         replies = {s: greedy_replies(pi1, p, cfg.judge_max_new_tokens) for s, p in prompts.items()}
         run.summary({"prompts": {s: len(p) for s, p in prompts.items()}})
-        return {"items": probe["items"], "replies": replies, "mlflow_run_id": run.run_id}
+        return {
+            "items": probe["items"],
+            "margins": margins,
+            "replies": replies,
+            "mlflow_run_id": run.run_id,
+        }
 
 
 @task(name="baseline", cache_key_fn=_ckey("baseline"), **RETRIES, **RESULTS)
@@ -138,7 +148,9 @@ def method_eval(
 ) -> dict:
     """Probe delta, KL to pi1, win rates on both subsets and behaviour of one method's policy."""
     from qadapter.evaluate.benchmarks import run_suite
-    from qadapter.evaluate.forgetting import general_items, probe_metrics
+    from qadapter.evaluate.forgetting import general_items
+    from qadapter.evaluate.harness import QAdapterLM
+    from qadapter.evaluate.margins import item_scores, load_items
     from qadapter.models import load_base
 
     from . import methods as M
@@ -159,7 +171,7 @@ def method_eval(
         prompts = _prompts(cfg)
         items = general_items(cfg.probe_limit)
         if method == "tqstar":  # a decoder of pi1: pi1's likelihoods, the probe is pi1's
-            probe = probe_metrics(ref["items"], ref["items"])
+            probe = M.probe_of(ref, ref["items"], ref["margins"])
             tq = baseline_config(cfg, "tqstar")
             score = judges["harmless"].score
             replies, kl = {}, None
@@ -182,7 +194,8 @@ def method_eval(
                 max_gen_toks=cfg.probe_max_gen_toks,
                 tasks=list(PROBE),
             )
-            probe = probe_metrics(ref["items"], got["items"])
+            margins = item_scores(QAdapterLM(base=policy), load_items(cfg.probe_items))
+            probe = M.probe_of(ref, got["items"], margins)
             kl_value = M.policy_kl(policy.model, pi1.model, pi1.tokenizer, items)["kl.general"]
             replies = {
                 s: M.greedy_replies(policy, p, cfg.judge_max_new_tokens) for s, p in prompts.items()

@@ -48,7 +48,12 @@ class Experiment:
     generation_prompts: int = setting(8, "held-out prompts answered side by side", lo=1, hi=BIG)
     max_new_tokens: int = setting(96, "new tokens per generated response", lo=1, hi=BIG)
     # evaluate: the general probe (lm-eval) on pi1 and pi~, forgetting metrics
-    probe_limit: int | None = setting(None, "probe items per task (None: all)", lo=1, hi=BIG)
+    probe_limit: int | None = setting(
+        None, "probe arithmetic problems, prose paragraphs, KL prompts (None: all)", lo=1, hi=BIG
+    )
+    probe_items: int | None = setting(
+        None, "multiple-choice items of the paired margin measure (None: all 645)", lo=1, hi=BIG
+    )
     probe_max_gen_toks: int | None = setting(None, "cap on probe generations", lo=1, hi=BIG)
     # judge: win rates (customized vs pi1) on held-out harmless and helpful prompts
     judge: str = setting("reward-model", "pairwise judge", choices=("reward-model", "openai"))
@@ -147,6 +152,7 @@ EXPERIMENTS: dict[str, Experiment] = {
         generation_prompts=2,
         max_new_tokens=8,
         probe_limit=2,
+        probe_items=8,
         probe_max_gen_toks=4,
         judge_prompts=4,
         judge_max_new_tokens=6,

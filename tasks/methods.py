@@ -141,6 +141,15 @@ def behaviour_of(prompts: dict, reference: dict, replies: dict) -> dict:
     }
 
 
+def probe_of(ref: dict, items: dict, margins: dict) -> dict:
+    """``probe.*`` of one policy against pi1's ``ref`` (``tasks.compare.reference``): the paired
+    margin measure on the multiple-choice items and the lm-eval arithmetic task."""
+    from qadapter.evaluate.forgetting import task_metrics
+    from qadapter.evaluate.margins import margin_metrics
+
+    return {**task_metrics(ref["items"], items), **margin_metrics(ref["margins"], margins)}
+
+
 def column(
     method: str, probe: dict, kl: float, judged: dict, behaviour: dict, trust: dict | None = None
 ) -> dict:

@@ -394,6 +394,7 @@ def evaluation_key(cfg) -> str:
     not stop a retry (:func:`rejected_version`)."""
     judged_with = json.dumps(
         [cfg.judge, cfg.judge_prompts, cfg.reward_pairs, cfg.probe_limit, cfg.probe_max_gen_toks]
+        + ([cfg.probe_items] if cfg.probe_items is not None else [])
         # calibrated judges came with the behaviour metric and gate; uncalibrated: the old key
         + (["calibrated", "behaviour"] if cfg.judge_calibration else [])
         # validated judges (their own data, known-answer checks and thresholds) came later
@@ -673,6 +674,7 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         base_name,
         candidate_dir,
         cfg.probe_limit,
+        items=cfg.probe_items,
         max_gen_toks=cfg.probe_max_gen_toks,
         output_dir=out / "forgetting",
     )
@@ -739,6 +741,9 @@ def evaluate_level(base_name, champion_dir, candidate_dir, new_train, new_test, 
         "behaviour_rows": str(saved["behaviour"]) if behaviour else None,
         "probe.delta": float(forgetting["probe.delta"]),
         "probe.delta_se": float(forgetting["probe.delta_se"]),
+        "probe.margin_delta": float(forgetting["probe.margin_delta"]),
+        "probe.margin_delta_se": float(forgetting["probe.margin_delta_se"]),
+        "probe.n": float(forgetting["probe.n"]),
         "kl.general": float(forgetting["kl.general"]),  # the whole stack vs pi1
         "kl.general_parent": forgetting.get("kl.general_parent"),  # this level vs the champion
         "winrate.new_vs_champion": results["new"]["win_rate"],

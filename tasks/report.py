@@ -9,7 +9,16 @@ from __future__ import annotations
 import math
 
 HELDOUT = ("accuracy", "accuracy_init", "kl_mean", "kl_mean_init", "margin")
-FORGETTING = ("probe.base", "probe.customized", "probe.delta", "probe.delta_se", "kl.general")
+FORGETTING = (
+    "probe.base",
+    "probe.customized",
+    "probe.delta",
+    "probe.delta_se",
+    "probe.margin_delta",
+    "probe.margin_delta_se",
+    "probe.n",
+    "kl.general",
+)
 CELL = 280  # characters per generated text in the Prefect table (narrow enough for both sides)
 
 
@@ -145,7 +154,8 @@ def summary(cfg, hashes: dict, hb: dict, qa: dict, ev: dict, jd: dict, parent: s
         f"{ev['pairs']} pairs; KL(pi~ || pi1) {ev['kl_mean']:.4f} "
         f"(untrained {ev['kl_mean_init']:.4f}); general probe {f['probe.base']:.1f} -> "
         f"{f['probe.customized']:.1f} (delta {f['probe.delta']:+.2f} +- {f['probe.delta_se']:.2f} "
-        f"points), KL on general prompts {f['kl.general']:.4f}"
+        f"points; margin {f['probe.margin_delta']:+.3f} +- {f['probe.margin_delta_se']:.3f} nats; "
+        f"{f['probe.n']:.0f} items), KL on general prompts {f['kl.general']:.4f}"
     )
     m = jd["metrics"]
     judge_line = "; ".join(judge_summary(m, s) for s in ("harmless", "helpful"))

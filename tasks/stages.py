@@ -129,7 +129,13 @@ def evaluate(
     key = key_of("evaluate", {**p, "decode_alpha0": decode_alpha0})
     log = run_logger()
     with StageRun(parent_run, "evaluate", key) as run, quiet_libraries():
-        run.params({"probe_limit": cfg.probe_limit, "probe_max_gen_toks": cfg.probe_max_gen_toks})
+        run.params(
+            {
+                "probe_limit": cfg.probe_limit,
+                "probe_items": cfg.probe_items,
+                "probe_max_gen_toks": cfg.probe_max_gen_toks,
+            }
+        )
         if decode_alpha0 is not None:
             run.params({"decode_alpha0": decode_alpha0})
         record = stages.evaluate(
@@ -160,16 +166,21 @@ def evaluate(
             base["base_path"],
             adapter["adapter_dir"],
             cfg.probe_limit,
+            items=cfg.probe_items,
             max_gen_toks=cfg.probe_max_gen_toks,
             output_dir=out,
             alpha0=decode_alpha0,
         )
         log.info(
-            "general probe %.1f -> %.1f (delta %.2f +- %.2f points), KL(general) %.4f, %.0f s",
+            "general probe %.1f -> %.1f (delta %.2f +- %.2f points, margin %+.3f +- %.3f nats, "
+            "n %d), KL(general) %.4f, %.0f s",
             forgetting["probe.base"],
             forgetting["probe.customized"],
             forgetting["probe.delta"],
             forgetting["probe.delta_se"],
+            forgetting["probe.margin_delta"],
+            forgetting["probe.margin_delta_se"],
+            forgetting["probe.n"],
             forgetting["kl.general"],
             forgetting["wall_s"],
         )

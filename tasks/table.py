@@ -17,6 +17,7 @@ ROWS = (  # (label, value key, standard-error key or None)
     ("helpful win rate vs pi1 (%)", "winrate.helpful", "winrate.helpful_se"),
     ("general probe (points)", "probe.customized", None),
     ("general probe delta vs pi1 (points)", "probe.delta", "probe.delta_se"),
+    ("general probe margin delta vs pi1 (nats)", "probe.margin_delta", "probe.margin_delta_se"),
     ("KL(policy || pi1) per token, general prompts", "kl.general", None),
 )
 # a win rate is read only when its judge passed its validation: otherwise the cell says so
@@ -42,10 +43,11 @@ def cell(col: dict, key: str, se_key: str | None) -> str:
     v = col.get(key)
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
-    text = f"{v:.4f}" if key.startswith("kl.") else f"{v:.2f}"
+    digits = 4 if key.startswith("kl.") else 3 if "margin" in key else 2
+    text = f"{v:.{digits}f}"
     se = col.get(se_key) if se_key else None
     if isinstance(se, (int, float)) and not math.isnan(se):
-        text += f" ± {se:.2f}"
+        text += f" ± {se:.{min(digits, 3)}f}"
     return text
 
 

@@ -2,14 +2,15 @@
 
 Metric names returned by :func:`forgetting_report` (floats; probe scores in points, 0-100):
 
-* ``probe.base``, ``probe.customized``: the general-probe score, the equal-weight mean of the
-  probe tasks' accuracies (``qadapter_probe_mc``: ``acc``; ``qadapter_probe_arith``:
-  ``exact_match`` of the strict-match filter), for pi1 and for pi~.
-* ``probe.delta``: ``probe.customized - probe.base``; ``probe.delta_se``: its standard error,
-  *paired*: per task, ``d_i = customized_i - base_i`` over the same documents,
-  ``se_t = sd(d) / sqrt(n)`` (sample sd, ddof 1); the tasks are independent, so
-  ``se = sqrt(sum_t se_t^2) / T``.
-* ``probe.<task>.base`` / ``.customized`` / ``.delta`` / ``.delta_se`` / ``.n``: the same per task.
+* ``probe.base``, ``probe.customized``, ``probe.delta``, ``probe.delta_se``,
+  ``probe.margin_base``, ``probe.margin_customized``, ``probe.margin_delta``,
+  ``probe.margin_delta_se``, ``probe.n``: the paired per-item measure on the probe's
+  multiple-choice items (``mc.jsonl`` + ``facts.jsonl``, :mod:`.margins`): accuracy in points
+  (``probe.delta`` = customized - pi1, paired s.e.) and the log-likelihood margin of the right
+  answer (nats). pi1's half is cached by (base content hash, item set hash).
+* ``probe.arith.base`` / ``.customized`` / ``.delta`` / ``.delta_se`` / ``.n``: exact match of the
+  generated arithmetic task (``qadapter_probe_arith``, lm-eval, first ``limit`` problems), paired
+  the same way: per document ``d_i = customized_i - base_i``, ``se = sd(d) / sqrt(n)``.
 * ``ppl.base``, ``ppl.customized``: held-out token perplexity on ``data/probe/prose.jsonl``,
   ``exp(-sum log p / N)`` over all N text tokens, each paragraph scored from the prefix token with
   lm-eval's rolling windows (``QAdapterLM.loglikelihood_rolling``).
@@ -35,34 +36,20 @@ import torch
 from ..data.tokenize import encode_prompt, encode_response, position_ids
 from ..loss import base_logprobs_from_logits, kl_to_base
 from .benchmarks import PROBE_DIR, run_suite
+from .margins import paired_delta, read_jsonl  # noqa: F401  (paired_delta: part of this API)
 
-SCORED = {"qadapter_probe_mc": "acc", "qadapter_probe_arith": "exact_match"}
-
-
-def paired_delta(base: list[float], customized: list[float]) -> tuple[float, float]:
-    """Mean of ``customized_i - base_i`` and its standard error sd(d, ddof=1) / sqrt(n).
-
-    Hand-worked: base [1, 0, 1, 1], customized [1, 1, 0, 0] -> d = [0, 1, -1, -1],
-    mean -0.25, sd^2 = (0.0625 + 1.5625 + 0.5625 + 0.5625) / 3 = 0.91667, se = 0.47871.
-    The SE is NaN for fewer than two items.
-    """
-    if len(base) != len(customized) or not base:
-        raise ValueError(
-            f"paired_delta needs equally long, non-empty lists ({len(base)} vs {len(customized)})"
-        )
-    d = [c - b for b, c in zip(base, customized)]
-    n = len(d)
-    mean = sum(d) / n
-    if n < 2:
-        return mean, float("nan")
-    var = sum((x - mean) ** 2 for x in d) / (n - 1)
-    return mean, math.sqrt(var / n)
+SCORED = {"qadapter_probe_mc": "acc", "qadapter_probe_arith": "exact_match"}  # lm-eval item key
+GENERATED = ("qadapter_probe_arith",)  # the lm-eval tasks forgetting_report runs
 
 
-def probe_metrics(base_items: dict, custom_items: dict) -> dict:
-    """``probe.*`` metrics from per-document scores ``{task: [{"doc_id", metric}, ...]}``."""
-    out, deltas, ses, b_scores, c_scores = {}, [], [], [], []
-    for task, metric in SCORED.items():
+def task_metrics(base_items: dict, custom_items: dict) -> dict:
+    """``probe.<task>.*`` from per-document lm-eval scores ``{task: [{"doc_id", metric}, ...]}``
+    of the tasks both runs scored (``SCORED`` names each task's metric)."""
+    out = {}
+    if base_items.keys() != custom_items.keys():
+        raise ValueError("task_metrics: base and customized runs scored different tasks")
+    for task in base_items:
+        metric = SCORED[task]
         b = {r["doc_id"]: r[metric] for r in base_items[task]}
         c = {r["doc_id"]: r[metric] for r in custom_items[task]}
         if b.keys() != c.keys():
@@ -70,39 +57,16 @@ def probe_metrics(base_items: dict, custom_items: dict) -> dict:
         ids = sorted(b)
         delta, se = paired_delta([b[i] for i in ids], [c[i] for i in ids])
         name = task.removeprefix("qadapter_probe_")
-        mean_b, mean_c = 100 * sum(b.values()) / len(b), 100 * sum(c.values()) / len(c)
         out.update(
             {
-                f"probe.{name}.base": mean_b,
-                f"probe.{name}.customized": mean_c,
+                f"probe.{name}.base": 100 * sum(b.values()) / len(b),
+                f"probe.{name}.customized": 100 * sum(c.values()) / len(c),
                 f"probe.{name}.delta": 100 * delta,
                 f"probe.{name}.delta_se": 100 * se,
                 f"probe.{name}.n": float(len(ids)),
             }
         )
-        deltas.append(100 * delta)
-        ses.append(100 * se)
-        b_scores.append(mean_b)
-        c_scores.append(mean_c)
-    t = len(SCORED)
-    out["probe.base"], out["probe.customized"] = sum(b_scores) / t, sum(c_scores) / t
-    out["probe.delta"] = sum(deltas) / t
-    out["probe.delta_se"] = math.sqrt(sum(s * s for s in ses)) / t
     return out
-
-
-def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise ValueError(
-                        f"{path}:{n}: invalid JSON ({e.msg}); restore the bundled file"
-                    ) from None
-    return rows[:limit] if limit is not None else rows
 
 
 def perplexity(lm, texts: list[str]) -> dict:
@@ -176,20 +140,25 @@ def forgetting_report(
     adapter_dir,
     limit: int | None = None,
     *,
+    items: int | None = None,
     batch_size: int = 8,
     max_gen_toks: int | None = None,
     output_dir=None,
     alpha0: float | None = None,
     alpha_tilde: float | None = None,
+    cache_dir=None,
 ) -> dict:
     """All forgetting metrics (module docstring) of ``adapter_dir`` against its base ``base_name``.
 
-    ``limit``: first N items of each probe task, of the prose paragraphs and of the KL prompts.
-    ``output_dir``: lm-eval results of both runs go to ``output_dir/base`` and
-    ``output_dir/customized``, the metrics to ``output_dir/forgetting.json``.
+    ``items``: first N multiple-choice items of the paired measure (None: all). ``limit``: first
+    N arithmetic problems, prose paragraphs and KL prompts. ``cache_dir``: where pi1's item
+    scores are kept (default ``$QADAPTER_CACHE/probe``). ``output_dir``: lm-eval results of both
+    runs go to ``output_dir/base`` and ``output_dir/customized``, the per-item scores to
+    ``output_dir/items.json``, the metrics to ``output_dir/forgetting.json``.
     """
     from ..models import load_base
     from .harness import QAdapterLM
+    from .margins import cached_item_scores, item_scores, load_items, margin_metrics
 
     start = time.perf_counter()
     base = load_base(base_name)
@@ -203,6 +172,13 @@ def forgetting_report(
             batch_size=batch_size,
         ),
     }
+    mc = load_items(items)
+    scores = {
+        "base": cached_item_scores(lms["base"], mc, base.content_hash, cache_dir),
+        "customized": item_scores(lms["customized"], mc),
+    }
+    report = margin_metrics(scores["base"], scores["customized"])
+    report["probe.base_cached"] = float(scores["base"]["cached"])
     runs = {}
     for side, lm in lms.items():
         out = None if output_dir is None else Path(output_dir) / side
@@ -211,10 +187,10 @@ def forgetting_report(
             model=lm,
             limit=limit,
             max_gen_toks=max_gen_toks,
-            tasks=list(SCORED),
+            tasks=list(GENERATED),
             output_dir=out,
         )
-    report = probe_metrics(runs["base"]["items"], runs["customized"]["items"])
+    report.update(task_metrics(runs["base"]["items"], runs["customized"]["items"]))
     prose = [r["text"] for r in read_jsonl(PROBE_DIR / "prose.jsonl", limit)]
     for side, lm in lms.items():
         report[f"ppl.{side}"] = perplexity(lm, prose)["ppl"]
@@ -225,4 +201,5 @@ def forgetting_report(
         (Path(output_dir) / "forgetting.json").write_text(
             json.dumps(report, indent=2, sort_keys=True) + "\n"
         )
+        (Path(output_dir) / "items.json").write_text(json.dumps(scores) + "\n")
     return report

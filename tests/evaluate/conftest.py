@@ -55,3 +55,9 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture
+def adapter_maker():
+    """:func:`make_adapter` itself, for tests that need an adapter of their own settings."""
+    return make_adapter

@@ -14,7 +14,7 @@ from qadapter.evaluate.forgetting import (
     general_kl,
     paired_delta,
     perplexity,
-    probe_metrics,
+    task_metrics,
 )
 from qadapter.evaluate.harness import QAdapterLM
 
@@ -32,7 +32,7 @@ def test_paired_delta_hand_worked():
         paired_delta([1.0], [1.0, 0.0])
 
 
-def test_probe_metrics_pair_documents_and_combine_tasks():
+def test_task_metrics_pair_documents_per_task():
     base = {
         "qadapter_probe_mc": [
             {"doc_id": 0, "acc": 1.0},
@@ -57,7 +57,7 @@ def test_probe_metrics_pair_documents_and_combine_tasks():
             {"doc_id": 1, "exact_match": 1.0},
         ],
     }
-    m = probe_metrics(base, custom)
+    m = task_metrics(base, custom)
     # mc: the hand-worked paired_delta example (order by doc id); arith: d = [0, 1]
     se_mc, se_ar = 100 * math.sqrt(2.75 / 12), 100 * math.sqrt(0.5 / 2)
     assert (m["probe.mc.base"], m["probe.mc.customized"], m["probe.mc.delta"]) == pytest.approx(
@@ -71,13 +71,10 @@ def test_probe_metrics_pair_documents_and_combine_tasks():
     assert m["probe.mc.delta_se"] == pytest.approx(se_mc) and m[
         "probe.arith.delta_se"
     ] == pytest.approx(se_ar)
-    assert (m["probe.base"], m["probe.customized"], m["probe.delta"]) == pytest.approx(
-        (62.5, 75.0, 12.5)
-    )
-    assert m["probe.delta_se"] == pytest.approx(math.sqrt(se_mc**2 + se_ar**2) / 2)
+    assert "probe.delta" not in m  # the aggregate is the paired margin measure's (margins.py)
     custom["qadapter_probe_arith"].pop()
     with pytest.raises(ValueError, match="different documents"):
-        probe_metrics(base, custom)
+        task_metrics(base, custom)
 
 
 @torch.no_grad()
@@ -131,22 +128,33 @@ def test_general_kl_against_a_loop_over_states(tiny_base, random_adapter):
 
 def test_identity_adapter_forgets_nothing(identity_adapter, tmp_path):
     report = forgetting_report(
-        "tiny", identity_adapter, limit=4, max_gen_toks=6, output_dir=tmp_path
+        "tiny",
+        identity_adapter,
+        limit=4,
+        items=12,
+        max_gen_toks=6,
+        output_dir=tmp_path,
+        cache_dir=tmp_path / "cache",
     )
     assert report["probe.delta"] == 0.0 and report["probe.delta_se"] == 0.0
     assert report["probe.base"] == report["probe.customized"]
-    assert report["probe.mc.n"] == report["probe.arith.n"] == 4
+    assert report["probe.margin_delta"] == pytest.approx(0.0, abs=1e-5)
+    assert report["probe.n"] == 12 and report["probe.arith.n"] == 4
+    assert report["probe.base_cached"] == 0.0
     assert report["kl.general"] == pytest.approx(0.0, abs=1e-6)
     assert report["kl.states"] > 8
     assert report["ppl.customized"] == pytest.approx(report["ppl.base"], rel=1e-5)
     assert report["ppl.base"] > 1.0
-    assert (tmp_path / "forgetting.json").is_file()
+    assert (tmp_path / "forgetting.json").is_file() and (tmp_path / "items.json").is_file()
     assert (tmp_path / "base" / "results.json").is_file() and (
         tmp_path / "customized" / "results.json"
     ).is_file()
 
 
-def test_random_adapter_moves_the_policy(random_adapter):
-    report = forgetting_report("tiny", random_adapter, limit=3, max_gen_toks=4)
+def test_random_adapter_moves_the_policy(random_adapter, tmp_path):
+    report = forgetting_report(
+        "tiny", random_adapter, limit=3, items=8, max_gen_toks=4, cache_dir=tmp_path
+    )
     assert report["kl.general"] > 0.01
+    assert report["probe.margin_delta"] != 0.0 and report["probe.margin_delta_se"] > 0
     assert report["ppl.customized"] != pytest.approx(report["ppl.base"], rel=1e-3)

@@ -128,9 +128,10 @@ def test_tiny_flow_end_to_end_then_cached_then_forced(flow_env, monkeypatch, tmp
     forgetting = json.loads(
         open(c.download_artifacts(ev_run.info.run_id, "forgetting/forgetting.json")).read()
     )
-    for k in ("probe.delta", "probe.delta_se", "kl.general", "probe.base"):
+    for k in ("probe.delta", "probe.delta_se", "probe.margin_delta", "kl.general", "probe.base"):
         assert pm[k] == pytest.approx(forgetting[k]) == pytest.approx(ev_run.data.metrics[k])
-    assert forgetting["probe.mc.n"] == 2 and forgetting["kl.general"] > 0  # tiny: probe_limit 2
+    assert forgetting["probe.n"] == 8 and forgetting["probe.arith.n"] == 2  # tiny profile
+    assert forgetting["kl.general"] > 0
 
     # win rates: parent == judge child == leaderboard.csv == recomputed from annotations.json
     jd_run = stages["judge"]

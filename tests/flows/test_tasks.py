@@ -147,7 +147,9 @@ def test_report_tables_round_dedupe_and_keep_values():
         "accuracy": 0.61234567, "accuracy_init": 0.5, "margin": 0.123456, "margin_init": 0.0,
         "kl_mean": 0.0123456, "kl_mean_init": 0.01,
         "forgetting": {"probe.base": 40.0, "probe.customized": 38.75, "probe.delta": -1.25,
-                       "probe.delta_se": 0.5, "kl.general": 0.0234567},
+                       "probe.delta_se": 0.5, "probe.margin_delta": -0.0625,
+                       "probe.margin_delta_se": 0.03125, "probe.n": 645.0,
+                       "kl.general": 0.0234567},
     }  # fmt: skip
     jd = {
         "metrics": {"winrate.harmless": 62.5, "winrate.harmless_se": 3.25,
@@ -156,6 +158,8 @@ def test_report_tables_round_dedupe_and_keep_values():
     }  # fmt: skip
     pm = parent_metrics(ev, jd)
     assert pm["heldout.accuracy"] == 0.61234567 and pm["probe.delta"] == -1.25
+    assert pm["probe.margin_delta"] == -0.0625 and pm["probe.margin_delta_se"] == 0.03125
+    assert pm["probe.n"] == 645.0
     assert pm["kl.general"] == 0.0234567 and pm["winrate.helpful_se"] == 4.0
     rows = {r["metric"]: r for r in results_rows(ev, jd)}
     assert rows["held-out accuracy"]["customized"] == 0.6123
