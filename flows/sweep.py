@@ -271,7 +271,8 @@ def sweep(
     kinds: Optional[list[Literal["train", "decode"]]] = None,
     select_from: Literal["train", "decode", "all"] = "train",
     max_probe_drop: float = 2.0,
-    max_helpful_loss: float = 5.0,
+    max_helpful_loss: Optional[float] = 5.0,
+    max_answered_loss: float = 10.0,
     max_concurrent_trainings: int = 1,
     max_concurrent_evaluations: int = 1,
     judge: Literal["reward-model", "openai"] = "reward-model",
@@ -286,8 +287,10 @@ def sweep(
 ) -> dict:
     """alpha0 sweeps (module docstring). ``*_alphas``: grids (None: the profile's, see
     ``tasks.sweep.GRIDS``); ``decode_from``: alpha0 of the Q the decode-time sweep evaluates;
-    ``max_probe_drop`` (general-probe points) and ``max_helpful_loss`` (helpful win-rate points
-    below 50): the selection rule's tolerances; ``select_from``: which kind it picks from.
+    ``max_probe_drop`` (general-probe points), ``max_answered_loss`` (points of helpful prompts
+    pi1 answers no longer answered) and ``max_helpful_loss`` (helpful win-rate points below 50;
+    None: not a criterion): the selection rule's tolerances (``tasks.sweep.select``, read only
+    on trusted signals); ``select_from``: which kind it picks from.
     ``rejected``, ``onpolicy_tokens``, ``mix``, ``mix_pairs``, ``chosen_nll``: the training recipe
     of every point, as in ``customize``."""
     logger = get_run_logger()
@@ -322,7 +325,8 @@ def sweep(
             "sweep.decode_from": source,
             "sweep.select_from": select_from,
             "sweep.max_probe_drop": max_probe_drop,
-            "sweep.max_helpful_loss": max_helpful_loss,
+            "sweep.max_helpful_loss": "off" if max_helpful_loss is None else max_helpful_loss,
+            "sweep.max_answered_loss": max_answered_loss,
             **cfg.to_dict(),
         },
     )
@@ -363,6 +367,7 @@ def sweep(
             rows,
             max_probe_drop=max_probe_drop,
             max_helpful_loss=max_helpful_loss,
+            max_answered_loss=max_answered_loss,
             kinds=chosen_kinds,
         )
         table = S.table(rows, sel)
