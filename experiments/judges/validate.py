@@ -6,6 +6,8 @@ with pi1 = ``base`` (default: the embedded SmolLM2-135M-Instruct; the flow's pi1
 DPO-aligned version). Prints one row per check and writes the validations as JSON.
 
     OMP_NUM_THREADS=2 .venv/bin/python experiments/judges/validate.py smol runs/judges.json
+    # another judge setting: all judge-mini train pairs, 3 epochs, LoRA on every layer
+    ... validate.py smol runs/judges-big.json smollm2-135m-instruct 100000 3 0
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import logging
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from qadapter.evaluate.judges import get_judge
@@ -31,6 +34,10 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     log = logging.getLogger("judges")
     cfg = experiment(profile)
+    if len(argv) > 3:  # judge-train pairs per judge, epochs, LoRA layers (0: all)
+        pairs, epochs, layers = int(argv[3]), float(argv[4]), int(argv[5])
+        rm = replace(cfg.reward_model, epochs=epochs, lora_layers=layers)
+        cfg = experiment(profile, reward_pairs=pairs, reward_model=rm)
     data = judge_data(cfg)
     base = load_base(base_name)
     report = {
