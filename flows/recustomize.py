@@ -570,9 +570,9 @@ def _report(out: dict, summary: dict, gates: R.Gates) -> str:
     )
     untrusted = [k for k, j in (m.get("judged") or {}).items() if j.get("trusted") is False]
     note = (
-        f"\nNot trusted: the {', '.join(untrusted)} judge(s) rank fewer than 60% of their "
-        "held-out pairs correctly, so those win rates are close to noise. Read the judged "
-        "replies (`judged/*.json` on the level's MLflow run) before promoting.\n"
+        f"\nNot trusted: the {', '.join(untrusted)} judge(s) failed their known-answer "
+        "validation (docs/judging.md), so their win rates are not read by the gates. Read the "
+        "judged replies (`judged/*.json` on the level's MLflow run) before promoting.\n"
         if untrusted
         else ""
     )

@@ -64,6 +64,12 @@ def pipeline_record() -> tuple[dict, dict]:
             "winrate.harmless_se": 4.5,
             "winrate.helpful": 47.5,
             "winrate.helpful_se": 5.0,
+            # the judge stage's behaviour shares and trust flags (tasks.stages.judge)
+            "behaviour.declined": 0.75,
+            "behaviour.answered": 0.875,
+            "behaviour.trusted": 0.0,
+            "judge.harmless.trusted": 1.0,
+            "judge.helpful.trusted": 0.0,
         }
     }
     return {k: str(v) for k, v in params.items()}, report.parent_metrics(ev, jd)
@@ -106,7 +112,7 @@ def test_saved_view_opens_model_training_runs_with_key_columns(client, server, c
     # The saved view is the one applied, by its name, ...
     view = json.loads(tracking.runs_view_state())["name"]
     assert page.get_by_text(view, exact=True).first.is_visible()
-    # ... with every key column shown and nothing else the run logged (69 params, 14 metrics).
+    # ... with every key column shown and nothing else the run logged.
     headers = set(H.header_texts(page))
     assert not set(key) - headers, f"key columns not shown: {sorted(set(key) - headers)}"
     others = (set(params) | set(metrics)) - set(key)

@@ -240,10 +240,11 @@ def test_stages_evaluate_decode_alpha0_is_eq6_at_that_alpha0(toy_jsonl, tmp_path
     say alpha0 = a (trained and untrained numbers), and differs from the adapter's own alpha0."""
     from qadapter import stages
     from qadapter.config import profile
+    from qadapter.customize import Recipe
 
     source = str(toy_jsonl[0].parent)
     cfg = profile("tiny", max_steps=1, checkpoint_every=0)
-    rec = stages.customize("tiny", source, 4, 3, cfg, tmp_path / "run")
+    rec = stages.customize("tiny", Recipe(source, 4), 3, cfg, tmp_path / "run")
     at = dict(kl_pairs=2)
     own = stages.evaluate("tiny", rec["adapter_dir"], source, 3, cfg, **at)
     override = stages.evaluate("tiny", rec["adapter_dir"], source, 3, cfg, **at, alpha0=0.3)

@@ -768,8 +768,13 @@ def test_publish_triggers_one_stacked_version_per_new_data(tmp_path, moto_s3):
         assert len(vs) == 2
         new = vs[-1]
         assert new.tags["parent"] == f"models:/hh-qadapter/{champion}"
-        assert new.tags[STATUS] == "candidate"
-        assert aliases(c) == {"champion": champion, "candidate": str(new.version)}
+        # the deployment's judges are random tiny reward models held to the real bars: they
+        # fail their validation, so the level is registered undecided, with the reason, and no
+        # alias moves (a decision is never made on a judge that failed its checks)
+        assert new.tags[STATUS] == "undecided"
+        assert "not used: the new judge failed its validation" in new.tags["undecided"]
+        assert new.tags["judge.new.trusted"] == "False"
+        assert aliases(c) == {"champion": champion}
 
         # 2. the same file again: a run, and nothing trained
         out = finished(publish(stack, str(files["a"]), dest))
