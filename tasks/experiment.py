@@ -182,8 +182,13 @@ EXPERIMENTS: dict[str, Experiment] = {
         probe_max_gen_toks=48,
         judge_prompts=64,
         judge_max_new_tokens=64,
-        reward_pairs=128,
-        reward_model=RewardModelConfig(lora_layers=4, max_length=192),
+        # the judges: every judge-mini train pair, 3 epochs, LoRA on every layer. The earlier
+        # 128 pairs / 1 epoch / top 4 layers ranked the held-out family below chance (0.34) and
+        # failed validation; this setting passed every harmless check on smol
+        # (docs/experiments/judges.md). Trained once per pi1 (cached), about 35 min on a busy
+        # 2-core CPU: the first demo on a fresh cache pays for it
+        reward_pairs=None,
+        reward_model=RewardModelConfig(epochs=3.0, lora_layers=0, max_length=192),
         dpo=DPOStageConfig(batch_size=8, micro_batch_size=2, max_length=256, save_steps=2),
         train=train_profile("smol"),
         # the steering recipe (qadapter/config.py, docs/experiments/steering.md): pi1's own
