@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from qadapter.config import check_fields, setting
-from qadapter.decision import Criterion, Decision, at_least, at_most, decide
+from qadapter.decision import Criterion, Decision, at_least, at_most, decide, number
 from qadapter.evaluate.judges.validation import Cases, validate
 
 from . import judging
@@ -230,16 +229,16 @@ def gate(metrics: dict, gates: Gates) -> Decision:
             f"the {k} judge was not validated"
         )  # fmt: skip
 
-    delta = _number(metrics.get("probe.delta"))
+    delta = number(metrics, "probe.delta")
     crit = [
         at_most("probe", None if delta is None else -delta, gates.max_probe_drop, delta is not None,
                 "general probe dropped (points)", "the probe was not measured"),
-        at_least("helpful", _number(metrics.get("winrate.helpful_vs_champion")),
+        at_least("helpful", number(metrics, "winrate.helpful_vs_champion"),
                  50.0 - gates.max_helpful_loss, trust("helpful"), "helpful win rate vs champion",
                  why("helpful")),
     ]  # fmt: skip
-    new = _number(metrics.get("winrate.new_vs_champion"))
-    se = _number(metrics.get("winrate.new_vs_champion_se")) or 0.0
+    new = number(metrics, "winrate.new_vs_champion")
+    se = number(metrics, "winrate.new_vs_champion_se") or 0.0
     bound = None if new is None else new - gates.new_winrate_z * se
     detail = "new-preference win rate n/a"
     if new is not None:
@@ -263,8 +262,8 @@ def gate(metrics: dict, gates: Gates) -> Decision:
     )  # fmt: skip
     classifier = metrics.get("behaviour.trusted")
     for key, what in (("declined", "risky prompts declined"), ("answered", "helpful answered")):
-        mine = _number(metrics.get(f"behaviour.{key}"))
-        theirs = _number(metrics.get(f"behaviour.champion_{key}"))
+        mine = number(metrics, f"behaviour.{key}")
+        theirs = number(metrics, f"behaviour.champion_{key}")
         if mine is None or theirs is None:
             continue
         drop = 100.0 * (theirs - mine)
@@ -281,10 +280,6 @@ def gate(metrics: dict, gates: Gates) -> Decision:
         )
         crit.append(c)  # fmt: skip
     return decide(crit)
-
-
-def _number(x) -> float | None:
-    return None if not isinstance(x, (int, float)) or math.isnan(x) else float(x)
 
 
 # ---- data and registry ----------------------------------------------------------------------
